@@ -1,0 +1,45 @@
+# `make build` and `make test` set up a fresh Debian machine by themselves:
+# system libraries for WeasyPrint (apt-get when root, else the exact command to run),
+# a virtual environment in .venv, and the Python packages from pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Debian packages WeasyPrint needs at run time (Pango for layout, HarfBuzz subset for font embedding).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
+SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
+
+.PHONY: setup system-deps build test clean
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; for lib in $(SYSTEM_LIBS); do \
+	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$lib"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing system libraries:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $(SYSTEM_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null || exit 1; \
+	  else \
+	    echo "run as root, then try again:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { echo "python venv failed; run: apt-get install -y python3-venv"; exit 1; }
+	@$(BIN)/pip install -q --upgrade pip >/dev/null
+	@$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+build: setup
+	$(BIN)/labeling build
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf output/*/ .pytest_cache
