@@ -103,5 +103,34 @@ def validate(content: tuple[str, ...]) -> None:
                    f"{sum(1 for _ in label.facts())} facts)")
 
 
+@main.command()
+@click.argument("content", nargs=-1, type=click.Path())
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for output/<product-id>/.")
+@click.option("--html", is_flag=True, help="Also write each PDF's HTML beside it, for previewing templates.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool) -> None:
+    """Render the package insert, product sheet and patient leaflet of every product."""
+    from labeling.build import build_label
+    from labeling.render.pdf import RenderError
+
+    paths = content_files(content)
+    labels = load_all(paths)
+    seen: dict[str, str] = {}
+    for label in labels:
+        if label.product.id in seen:
+            raise UserError(f"{label.source_file}:{label.position(('product', 'id'))[0]}:1: product.id: "
+                            f"{label.product.id!r} is also the id of {seen[label.product.id]}; each product needs "
+                            "its own id (it names the output folder)")
+        seen[label.product.id] = label.source_file
+    for label, path in zip(labels, paths):
+        try:
+            result = build_label(label, path.read_bytes(), Path(out_dir), force=force, html=html)
+        except RenderError as error:
+            raise UserError(str(error)) from None
+        state = "built" if result.built else "up to date"
+        click.echo(f"{state}: {result.out_dir}/ ({', '.join(result.artifacts)})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -40,21 +40,22 @@ Protection = Literal["light", "moisture", "heat"]
 PopulationKind = Literal[
     "pregnancy", "lactation", "pediatric", "geriatric", "renal-impairment", "hepatic-impairment"
 ]
-# PLR sections that a Recent Major Changes entry may name (lint decides which are eligible).
+# PLR sections a Recent Major Changes entry may name, by their key in labeling.documents (lint decides which
+# are eligible).
 PlrSection = Literal[
     "boxed-warning",
     "indications",
-    "dosage-and-administration",
-    "dosage-forms-and-strengths",
+    "dosage",
+    "dosage-forms",
     "contraindications",
-    "warnings-and-precautions",
+    "warnings",
     "adverse-reactions",
-    "drug-interactions",
-    "use-in-specific-populations",
+    "interactions",
+    "populations",
     "description",
-    "clinical-pharmacology",
+    "pharmacology",
     "how-supplied",
-    "patient-counseling",
+    "counseling",
 ]
 
 
@@ -78,6 +79,7 @@ class Product(Strict):
     id: Id = Field(description="Product id: names the output folder output/<id>/.")
     name: Text = Field(description="Proprietary name.")
     active_ingredient: Text
+    pharmacologic_class: Text | None = Field(default=None, description="e.g. 'peptide-based neurotrophic agent'")
     dosage_form: Text
     strength: Strength = Field(description="Strength per presentation unit, e.g. '60 mg/vial'.")
     pack: Count = Field(description="Units in one pack, e.g. '6 vials'.")
@@ -342,6 +344,12 @@ class Label(Strict):
         """Regimens whose every indication is approved: the only ones a document may show."""
         approved = {i.id for i in self.approved_indications}
         return [r for r in self.dosing.regimens if set(r.indications) <= approved]
+
+    @property
+    def labelled_routes(self) -> list[Route]:
+        """Routes used by an approved regimen: a route no approved regimen uses is not labelled."""
+        used = {r.route for r in self.approved_regimens}
+        return [r for r in self.dosing.routes if r.id in used]
 
     def route(self, route_id: str) -> Route:
         return next(r for r in self.dosing.routes if r.id == route_id)

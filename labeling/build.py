@@ -1,0 +1,145 @@
+"""Build orchestration: render every document of a label, then write them all atomically with a manifest.
+
+All documents of a product are rendered in memory first; only when every one succeeded are they written,
+each to a temporary file in the output folder that is flushed and renamed over the old one. A failed build
+therefore leaves the previous outputs untouched. ``manifest.json`` records the hashes of the content file,
+the templates, the tool version and each artifact, so an unchanged product is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from labeling import __version__
+from labeling.documents import DOCUMENT_KINDS, DocumentKind
+from labeling.model import Label
+from labeling.render.html import TEMPLATES_DIR
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    product: str
+    out_dir: Path
+    built: bool  # False: up to date, skipped
+    artifacts: tuple[str, ...]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def templates_hash() -> str:
+    """One hash over every file under templates/ (names and contents): any template edit rebuilds."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(TEMPLATES_DIR).as_posix().encode() + b"\0")
+        digest.update(sha256(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(label: Label, content_bytes: bytes) -> dict[str, str]:
+    return {
+        "content_sha256": sha256(content_bytes),
+        "templates_sha256": templates_hash(),
+        "tool_version": __version__,
+    }
+
+
+def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool) -> bool:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if any(manifest.get(key) != value for key, value in fingerprint.items()):
+        return False
+    if html and not manifest.get("html"):
+        return False
+    for name, digest in manifest.get("artifacts", {}).items():
+        path = out_dir / name
+        if not path.is_file() or sha256(path.read_bytes()) != digest:
+            return False
+    return bool(manifest.get("artifacts"))
+
+
+def render_documents(label: Label, *, html: bool = False) -> dict[str, bytes]:
+    """Every document kind rendered in memory: file name → bytes (plus HTML previews when asked)."""
+    from labeling.render import renderer
+
+    files: dict[str, bytes] = {}
+    for kind in DOCUMENT_KINDS.values():
+        files[kind.filename] = renderer(kind.format)(label, kind)
+        if html and kind.format == "pdf":
+            files[Path(kind.filename).with_suffix(".html").name] = preview_html(label, kind).encode("utf-8")
+    return files
+
+
+def preview_html(label: Label, kind: DocumentKind) -> str:
+    """The PDF's HTML with its stylesheet linked from templates/, so a browser shows what WeasyPrint lays out."""
+    from labeling.render.html import render_markup
+
+    html = render_markup(label, kind)
+    link = f'<base href="{TEMPLATES_DIR.as_uri()}/">'
+    if kind.stylesheet:
+        link += f'<link rel="stylesheet" href="{kind.stylesheet}">'
+    return html.replace("<head>", "<head>\n" + link, 1)
+
+
+def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bool = False,
+                html: bool = False) -> BuildResult:
+    out_dir = out_root / label.product.id
+    fingerprint = inputs_fingerprint(label, content_bytes)
+    if not force and is_up_to_date(out_dir, fingerprint, html):
+        names = tuple(k.filename for k in DOCUMENT_KINDS.values())
+        return BuildResult(label.product.id, out_dir, False, names)
+    files = render_documents(label, html=html)
+    manifest = {
+        "product": label.product.id,
+        "version": label.label.version,
+        "revision_date": label.label.revision_date.isoformat(),
+        "content": label.source_file,
+        **fingerprint,
+        "html": html,
+        "artifacts": {name: sha256(data) for name, data in files.items() if not name.endswith(".html")},
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with locked(out_dir):
+        for name, data in files.items():
+            write_atomic(out_dir / name, data)
+    return BuildResult(label.product.id, out_dir, True, tuple(files))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, flush it to disk, then rename: readers see old or new, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the output folder, so two builds never interleave their files."""
+    import fcntl
+
+    with open(out_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,26 @@
+"""Renderers: one per output format, registered in one table (pandoc's writers).
+
+``RENDERERS[format](label, kind) -> bytes``. The PDF renderer is imported only when a PDF is rendered, so
+commands that render nothing never import WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from labeling.documents import DocumentKind
+from labeling.model import Label
+
+Renderer = Callable[[Label, DocumentKind], bytes]
+
+
+def renderer(format: str) -> Renderer:
+    if format == "pdf":
+        from labeling.render.pdf import render_pdf
+
+        return render_pdf
+    if format == "docx":
+        from labeling.render.docx import render_docx
+
+        return render_docx
+    raise KeyError(f"no renderer for format {format!r}")
