@@ -62,6 +62,11 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `labeling check | head`: the reader left; say nothing more
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_FINDINGS)
         except Exception as error:  # noqa: BLE001 - the one place that catches everything
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -130,6 +135,91 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool) -> No
             raise UserError(str(error)) from None
         state = "built" if result.built else "up to date"
         click.echo(f"{state}: {result.out_dir}/ ({', '.join(result.artifacts)})")
+
+
+def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-untyped-def]
+    """Read and verify one artifact; unreadable files and unknown kinds are bad input (exit 2)."""
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.extract.artifact import read_artifact
+    from labeling.extract import UnreadableArtifact
+    from labeling.verify import verify_text
+
+    try:
+        artifact = read_artifact(source)
+    except UnreadableArtifact as error:
+        raise UserError(str(error)) from None
+    if artifact.kind and kind_name and artifact.kind != kind_name:
+        raise UserError(f"{source}: the document says it is a {artifact.kind}, but --kind says {kind_name}")
+    name = artifact.kind or kind_name
+    if name is None:
+        raise UserError(f"{source}: cannot tell which document this is (it carries no labeling metadata); "
+                        f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}")
+    kind = DOCUMENT_KINDS[name]
+    if kind.format != artifact.format:
+        raise UserError(f"{source}: a {name} is a {kind.format.upper()} file, this is a {artifact.format.upper()}")
+    return verify_text(artifact.text, kind, label, str(source))
+
+
+@main.command()
+@click.argument("artifact", type=click.Path(dir_okay=False))
+@click.option("--content", required=True, type=click.Path(dir_okay=False), help="The label the artifact must match.")
+@click.option("--kind", "kind_name", type=click.Choice(["package-insert", "product-sheet", "patient-leaflet"]),
+              help="Document kind, when the artifact does not say (e.g. an agency's PDF).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None:
+    """Verify any PDF or DOCX (ours, an agency's, a hand-edited one) against the content."""
+    from labeling.report import findings_text, results_json, summary_line
+
+    (label,) = load_all([Path(content)])
+    if not Path(artifact).is_file():
+        raise UserError(f"{artifact}: no such file")
+    result = verify_one(Path(artifact), label, kind_name)
+    if fmt == "json":
+        click.echo(results_json([result]), nl=False)
+    else:
+        for line in findings_text([result]):
+            click.echo(line)
+        click.echo(summary_line([result]))
+    sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("content", nargs=-1, type=click.Path())
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(content: tuple[str, ...], out_dir: str, fmt: str) -> None:
+    """Build what is stale, verify every artifact against its content, and print a fact × document table."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from labeling.build import build_label
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.render.pdf import RenderError
+    from labeling.report import findings_text, print_matrix, results_json, summary_line
+
+    paths = content_files(content)
+    labels = load_all(paths)
+    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    all_results = []
+    for label, path in zip(labels, paths):
+        try:
+            built = build_label(label, path.read_bytes(), Path(out_dir))
+        except RenderError as error:
+            raise UserError(str(error)) from None
+        results = [verify_one(built.out_dir / kind.filename, label, kind.name) for kind in DOCUMENT_KINDS.values()]
+        all_results.extend(results)
+        if fmt == "text":
+            state = "built" if built.built else "up to date"
+            console.print(f"[bold]{escape(label.product.name)}[/] ({escape(str(path))}, version "
+                          f"{escape(label.label.version)}, {state} in {escape(str(built.out_dir))}/)")
+            print_matrix(results, console)
+            for line in findings_text(results):
+                click.echo(line)
+    if fmt == "json":
+        click.echo(results_json(all_results), nl=False)
+    else:
+        click.echo(summary_line(all_results))
+    sys.exit(EXIT_OK if all(r.ok for r in all_results) else EXIT_FINDINGS)
 
 
 if __name__ == "__main__":  # pragma: no cover

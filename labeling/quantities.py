@@ -505,3 +505,69 @@ def format_compact(q: Quantity) -> str:
     if q.per:
         body += f"/{q.per}"
     return f"{q.comparator or ''}{body}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading quantities back out of document text (lenient: any phrasing a document may use)
+
+_UNIT_WORDS = (
+    r"mL|ml|milliliters?|millilitres?|mg|milligrams?|mcg|micrograms?|µg|μg|kg|g|L|litres?|liters?|cc|"
+    r"°C|°F|degrees Celsius|degrees Fahrenheit|%|percent|units|IU|"
+    r"minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|vials?|ampoules?|times"
+)
+_PER_WORDS = r"day|week|month|year|hour|vial|ampoule|mL|L"
+_SCAN = re.compile(
+    rf"""
+    (?<![\w.,])
+    (?P<cmp>≥|>=|≤|<=|>|<|more\ than\ |less\ than\ |at\ least\ )?\s*
+    (?P<low>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)
+    (?:\s*(?P<unit1>{_UNIT_WORDS})(?![A-Za-z]))?
+    (?:\s*(?:-|to)\s*(?P<high>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?))?
+    (?:\s*|-)(?P<unit>{_UNIT_WORDS})(?![A-Za-z])
+    (?:\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bin\ each\b|\bin\ every\b)\s*(?P<per>{_PER_WORDS})(?![A-Za-z])
+       |\s+(?P<perword>daily|weekly|monthly|annually|yearly|hourly)\b)?
+    (?P<trail>\s+or\ (?:more|less|above|below))?
+    """,
+    re.VERBOSE,
+)
+_PER_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year",
+                "hourly": "hour"}
+_TRAILING = {"or more": "≥", "or above": "≥", "or less": "≤", "or below": "≤"}
+_LEADING = {"more than": ">", "less than": "<", "at least": "≥"}  # "up to 24 hours" is the limit itself
+
+
+@dataclass(frozen=True)
+class FoundQuantity:
+    quantity: Quantity
+    start: int
+    end: int
+    text: str
+
+
+def find_quantities(text: str) -> list[FoundQuantity]:
+    """Every number-with-unit in ``text``, parsed leniently (``20 to 50 mL a day`` = ``20–50 mL/day``)."""
+    found = []
+    for match in _SCAN.finditer(text):
+        unit = canonical_unit(match["unit"], strict=False)
+        if unit is None:
+            continue
+        if match["unit1"]:
+            first = canonical_unit(match["unit1"], strict=False)
+            if first != unit and not match["high"]:
+                continue
+        per = None
+        if match["per"]:
+            per = canonical_unit(match["per"], strict=False)
+        elif match["perword"]:
+            per = _PER_ADVERBS[match["perword"]]
+        comparator = None
+        if match["cmp"]:
+            token = match["cmp"].strip()
+            comparator = _COMPARATORS.get(token) or _LEADING.get(token)
+        if match["trail"]:
+            comparator = _TRAILING[match["trail"].strip()]
+        low = parse_number(match["low"])
+        high = parse_number(match["high"]) if match["high"] else None
+        quantity = Quantity(low, high, unit, per, comparator, match.group(0).strip())
+        found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
+    return found

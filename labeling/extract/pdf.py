@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-
-class UnreadableArtifact(Exception):
-    """The file is not a readable PDF/DOCX: exit 2."""
+from labeling.extract import UnreadableArtifact
 
 
 def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
@@ -39,9 +37,31 @@ def extract_pdf_text(source: bytes | str | Path) -> str:
     return "\n".join(extract_pdf_pages(source))
 
 
+# Keys the renderer writes into the PDF's document information (see templates/_pdf-meta.html.j2).
+LABELING_KEYS = {"labelingkind": "kind", "labelingproduct": "product", "labelingversion": "version"}
+
+
 def pdf_metadata(source: bytes | str | Path) -> dict[str, str]:
+    """Standard document information plus this tool's own keys (kind, product, version) when present."""
     document = open_pdf(source)
     try:
-        return {key: value for key, value in document.get_metadata_dict(skip_empty=True).items()}
+        metadata = dict(document.get_metadata_dict(skip_empty=True))
+        for key, name in LABELING_KEYS.items():
+            value = _meta_text(document, key)
+            if value:
+                metadata[name] = value
+        return metadata
     finally:
         document.close()
+
+
+def _meta_text(document: pdfium.PdfDocument, key: str) -> str:
+    import ctypes
+
+    tag = key.encode("ascii")
+    size = pdfium.raw.FPDF_GetMetaText(document.raw, tag, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium.raw.FPDF_GetMetaText(document.raw, tag, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le")

@@ -41,7 +41,7 @@ def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, Fou
     """Find each present section's heading, in document order, and cut the text between them.
 
     Parts (the insert's Highlights / Contents / FPI) are found first, so a heading repeated in the Contents is
-    never taken for the section itself. A heading that cannot be found leaves its section out of the result:
+    never taken for the section itself; within a part, a contents list is skipped by matching from the end. A heading that cannot be found leaves its section out of the result:
     the verifier reports it.
     """
     flat = normalize(text)
@@ -50,15 +50,17 @@ def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, Fou
     for part in kind.parts:
         start, end = part_bounds.get(part.key, (0, len(flat)))
         sections = [s for s in part.sections if s.is_present(label)]
+        # Assign headings from the last backwards: a table of contents repeats every heading before the
+        # sections themselves, so the last occurrence that keeps the order is the section.
         hits: list[tuple[int, int, str, int]] = []  # (start, end of heading, key, level)
-        cursor = start
-        for section in sections:
+        limit = end
+        for section in reversed(sections):
             heading = normalize(kind.heading(section.key, label))
-            index = flat.find(heading, cursor, end)
+            index = flat.rfind(heading, start, limit)
             if index < 0:
                 continue
-            hits.append((index, index + len(heading), section.key, section.level))
-            cursor = index + len(heading)
+            hits.insert(0, (index, index + len(heading), section.key, section.level))
+            limit = index
         for position, (begin, after, key, level) in enumerate(hits):
             stop = end
             for other in hits[position + 1:]:
@@ -71,15 +73,15 @@ def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, Fou
 
 def _part_bounds(flat: str, kind: DocumentKind) -> dict[str, tuple[int, int]]:
     positions: list[tuple[int, str, int]] = []
-    cursor = 0
-    for part in kind.parts:
+    limit = len(flat)
+    for part in reversed(kind.parts):
         if not part.heading:
             continue
         heading = normalize(part.heading)
-        index = flat.find(heading, cursor)
+        index = flat.rfind(heading, 0, limit)
         if index >= 0:
-            positions.append((index, part.key, index + len(heading)))
-            cursor = index + len(heading)
+            positions.insert(0, (index, part.key, index + len(heading)))
+            limit = index
     bounds = {}
     for position, (index, key, after) in enumerate(positions):
         stop = positions[position + 1][0] if position + 1 < len(positions) else len(flat)

@@ -77,10 +77,10 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
+@lru_cache(maxsize=4)
+def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=FileSystemLoader(str(templates_dir)),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -143,6 +143,6 @@ def context(label: Label, kind: DocumentKind) -> dict[str, Any]:
     }
 
 
-def render_markup(label: Label, kind: DocumentKind) -> str:
+def render_markup(label: Label, kind: DocumentKind, templates_dir: Path = TEMPLATES_DIR) -> str:
     """The document kind's template rendered for this label (HTML for PDFs, the sheet XML for DOCX)."""
-    return environment().get_template(kind.template).render(**context(label, kind))
+    return environment(templates_dir).get_template(kind.template).render(**context(label, kind))

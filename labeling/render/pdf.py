@@ -91,7 +91,7 @@ def pdf_from_html(html: str, label: Label, kind: DocumentKind) -> bytes:
     # A stable file identifier: the same label and kind always give the same /ID, and so the same bytes.
     identifier = hashlib.sha256(f"{label.product.id}/{kind.name}/{label.label.version}".encode()).hexdigest()[:32]
     try:
-        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True)
     except ForbiddenResource as error:
         raise RenderError(str(error)) from None
 

@@ -1,0 +1,284 @@
+"""DOCX → text: every paragraph and table row of the document, its headers and footers, in reading order.
+
+Works on any DOCX (ours, an agency's, a hand-edited one), straight from the package XML, so nothing is lost to a
+library's idea of a document: tables (one line per row, cells separated by `` | ``), content controls, text
+boxes, hyperlinks, simple and complex fields (their displayed result, never the field code), tracked changes
+(insertions kept, deletions dropped), footnotes and endnotes.
+
+Order of the lines: headers, body, footnotes, endnotes, footers. One line per non-empty paragraph or row; a
+line break inside a paragraph becomes a space, a tab stays a tab.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from labeling.extract import UnreadableArtifact
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOCUMENT = "/officeDocument"
+CORE_PROPERTIES = "/metadata/core-properties"
+CUSTOM_PROPERTIES = "/custom-properties"
+CELL_SEPARATOR = " | "
+MAX_PART_BYTES = 64 * 1024 * 1024  # a larger XML part is not a label document (or is a zip bomb)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+# Containers whose children are blocks (paragraphs, tables, …) or runs: walk into them.
+_BLOCK_CONTAINERS = {_w("sdtContent"), _w("customXml"), _w("ins"), _w("moveTo"), _w("smartTag")}
+_INLINE_CONTAINERS = {_w("r"), _w("hyperlink"), _w("fldSimple"), _w("sdtContent"), _w("customXml"), _w("ins"),
+                      _w("moveTo"), _w("smartTag"), _w("sdt"), _w("dir"), _w("bdo")}
+_SKIP = {_w("pPr"), _w("rPr"), _w("del"), _w("moveFrom"), _w("delText"), _w("instrText"), _w("sdtPr"),
+         _w("sdtEndPr"), _w("sectPr"), _w("tblPr"), _w("tblGrid"), _w("trPr"), _w("tcPr")}
+
+
+def extract_docx_text(source: bytes | str | Path) -> str:
+    """All text of a DOCX, one line per paragraph or table row (see the module docstring for the order)."""
+    return "\n".join(extract_docx_lines(source))
+
+
+def extract_docx_lines(source: bytes | str | Path) -> list[str]:
+    name, archive = _open(source)
+    with archive:
+        package = _Package(archive, name)
+        main = package.main_document()
+        document = package.xml(main)
+        body = document.find(_w("body"))
+        if body is None:
+            raise UnreadableArtifact(f"{name}: {main} has no document body; is this a Word document?")
+        rels = package.relationships(main)
+        headers, footers = _header_footer_parts(body, rels)
+        lines: list[str] = []
+        for part in headers:
+            lines.extend(_blocks(package.xml(part)))
+        lines.extend(_blocks(body))
+        for kind in ("footnotes", "endnotes"):
+            part = next((t for t, type_ in rels.values() if type_.endswith("/" + kind)), None)
+            if part is not None and part in package.names:
+                notes = package.xml(part)
+                for note in notes:
+                    if note.get(_w("type")) in (None, "normal"):
+                        lines.extend(_blocks(note))
+        for part in footers:
+            lines.extend(_blocks(package.xml(part)))
+    return lines
+
+
+# docProps/core.xml element → metadata key (the names pdf_metadata uses for the same PDF fields).
+_CORE_KEYS = {
+    "{http://purl.org/dc/elements/1.1/}title": "Title",
+    "{http://purl.org/dc/elements/1.1/}subject": "Subject",
+    "{http://purl.org/dc/elements/1.1/}creator": "Author",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords": "Keywords",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}category": "Category",
+    "{http://purl.org/dc/elements/1.1/}language": "Language",
+    "{http://purl.org/dc/terms/}created": "CreationDate",
+    "{http://purl.org/dc/terms/}modified": "ModDate",
+}
+# Custom properties this tool writes (labeling/render/docx.py) → the keys pdf_metadata gives for PDFs.
+LABELING_KEYS = {"labeling-kind": "kind", "labeling-product": "product", "labeling-version": "version"}
+
+
+def docx_metadata(source: bytes | str | Path) -> dict[str, str]:
+    """Document properties (title, author, dates, …) and this tool's own keys (kind, product, version)."""
+    name, archive = _open(source)
+    metadata: dict[str, str] = {}
+    with archive:
+        package = _Package(archive, name)
+        rels = package.relationships("_rels/.rels") if "_rels/.rels" in package.names else {}
+        for target, type_ in rels.values():
+            if target not in package.names:
+                continue
+            if type_.endswith(CORE_PROPERTIES):
+                for element in package.xml(target):
+                    key = _CORE_KEYS.get(element.tag)
+                    if key and (element.text or "").strip():
+                        metadata[key] = element.text.strip()
+            elif type_.endswith(CUSTOM_PROPERTIES):
+                for prop in package.xml(target):
+                    key = LABELING_KEYS.get(prop.get("name", ""))
+                    value = "".join(prop.itertext()).strip()
+                    if key and value:
+                        metadata[key] = value
+    return metadata
+
+
+def _open(source: bytes | str | Path) -> tuple[str, zipfile.ZipFile]:
+    name = "DOCX" if isinstance(source, bytes) else str(source)
+    try:
+        return name, zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else Path(source))
+    except FileNotFoundError:
+        raise UnreadableArtifact(f"{name}: no such file") from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableArtifact(f"{name}: not a readable DOCX (not a zip package: {error})") from None
+
+
+class _Package:
+    def __init__(self, archive: zipfile.ZipFile, name: str):
+        self.archive = archive
+        self.name = name
+        self.names = set(archive.namelist())
+
+    def read(self, part: str) -> bytes:
+        try:
+            info = self.archive.getinfo(part)
+        except KeyError:
+            raise UnreadableArtifact(f"{self.name}: the package has no part {part!r}; is this a Word document?") \
+                from None
+        if info.file_size > MAX_PART_BYTES:
+            raise UnreadableArtifact(f"{self.name}: part {part} is {info.file_size:,} bytes; refusing to read it")
+        return self.archive.read(info)
+
+    def xml(self, part: str) -> ET.Element:
+        try:
+            return ET.fromstring(self.read(part))
+        except ET.ParseError as error:
+            raise UnreadableArtifact(f"{self.name}: {part} is not well-formed XML ({error})") from None
+
+    def main_document(self) -> str:
+        if "_rels/.rels" in self.names:
+            for relation in self.xml("_rels/.rels").iter(f"{{{PKG_RELS}}}Relationship"):
+                if relation.get("Type", "").endswith(OFFICE_DOCUMENT) and relation.get("TargetMode") != "External":
+                    return relation.get("Target", "").lstrip("/")
+        if "word/document.xml" in self.names:
+            return "word/document.xml"
+        raise UnreadableArtifact(f"{self.name}: not a Word document (no main document part)")
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId → (part name, relationship type) for the relationships of ``part`` ("_rels/.rels": the package's)."""
+        if part == "_rels/.rels":
+            folder, rels_part = "", part
+        else:
+            folder, file = posixpath.split(part)
+            rels_part = posixpath.join(folder, "_rels", file + ".rels")
+        if rels_part not in self.names:
+            return {}
+        result = {}
+        for relation in self.xml(rels_part).iter(f"{{{PKG_RELS}}}Relationship"):
+            if relation.get("TargetMode") == "External":
+                continue
+            target = relation.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            result[relation.get("Id", "")] = (resolved, relation.get("Type", ""))
+        return result
+
+
+def _header_footer_parts(body: ET.Element, rels: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Header and footer parts in the order the sections reference them, each once."""
+    headers: list[str] = []
+    footers: list[str] = []
+    for section in body.iter(_w("sectPr")):
+        for reference in section:
+            target = rels.get(reference.get(f"{{{R}}}id", ""), (None, ""))[0]
+            if target is None:
+                continue
+            if reference.tag == _w("headerReference") and target not in headers:
+                headers.append(target)
+            elif reference.tag == _w("footerReference") and target not in footers:
+                footers.append(target)
+    return headers, footers
+
+
+# --------------------------------------------------------------------------------------------------------
+# Blocks and runs
+
+
+def _blocks(container: ET.Element) -> Iterator[str]:
+    """Lines of the paragraphs and tables in ``container`` (body, cell, header, text box, content control)."""
+    for child in container:
+        tag = child.tag
+        if tag == _w("p"):
+            text, nested = _paragraph(child)
+            if text.strip():
+                yield text.strip()
+            yield from nested
+        elif tag == _w("tbl"):
+            yield from _table(child)
+        elif tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        elif tag in _BLOCK_CONTAINERS:
+            yield from _blocks(child)
+        elif tag == f"{{{MC}}}AlternateContent":
+            choice = _alternate(child)
+            if choice is not None:
+                yield from _blocks(choice)
+
+
+def _table(table: ET.Element) -> Iterator[str]:
+    for row in _rows(table):
+        cells = [" ".join(_blocks(cell)) for cell in _cells(row)]
+        if any(cell.strip() for cell in cells):
+            yield CELL_SEPARATOR.join(cells)
+
+
+def _rows(table: ET.Element) -> Iterator[ET.Element]:
+    for child in table:
+        if child.tag == _w("tr"):
+            yield child
+        elif child.tag in (_w("sdt"), _w("customXml")):  # rows wrapped in a content control
+            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+            if content is not None:
+                yield from _rows(content)
+
+
+def _cells(row: ET.Element) -> Iterator[ET.Element]:
+    for child in row:
+        if child.tag == _w("tc"):
+            yield child
+        elif child.tag in (_w("sdt"), _w("customXml")):
+            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+            if content is not None:
+                yield from _cells(content)
+
+
+def _paragraph(paragraph: ET.Element) -> tuple[str, list[str]]:
+    """The paragraph's text, and the lines of any text boxes anchored in it."""
+    parts: list[str] = []
+    nested: list[str] = []
+    _runs(paragraph, parts, nested)
+    return "".join(parts), nested
+
+
+def _runs(element: ET.Element, parts: list[str], nested: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag in _SKIP:
+            continue
+        if tag == _w("t"):
+            parts.append(child.text or "")
+        elif tag == _w("tab") or tag == _w("ptab"):
+            parts.append("\t")
+        elif tag in (_w("br"), _w("cr")):
+            if child.get(_w("type")) not in ("page", "column"):
+                parts.append(" ")
+        elif tag == _w("noBreakHyphen"):
+            parts.append("-")
+        elif tag == _w("softHyphen"):
+            continue
+        elif tag == _w("txbxContent"):
+            nested.extend(_blocks(child))
+        elif tag == f"{{{MC}}}AlternateContent":
+            choice = _alternate(child)
+            if choice is not None:
+                _runs(choice, parts, nested)
+        elif tag in _INLINE_CONTAINERS or len(child):
+            _runs(child, parts, nested)  # runs, links, fields, drawings (text boxes inside them)
+
+
+def _alternate(element: ET.Element) -> ET.Element | None:
+    """The first choice of an mc:AlternateContent (the fallback repeats the same content)."""
+    choice = element.find(f"{{{MC}}}Choice")
+    return choice if choice is not None else element.find(f"{{{MC}}}Fallback")

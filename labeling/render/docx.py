@@ -1,0 +1,603 @@
+"""The product sheet writer: the kind's Jinja template → sheet XML → a DOCX styled by ``templates/reference.docx``.
+
+All wording lives in the template (``templates/product-sheet.xml.j2``), rendered with the shared environment of
+``labeling.render.html`` (autoescape on, so content text is always literal). The template writes a small XML
+vocabulary; this module only maps it onto Word paragraphs, runs and tables, each with a named style of the
+reference document, so marketing restyles the sheet in Word without touching code (pandoc's reference doc).
+
+The sheet XML::
+
+    <sheet>
+      <properties title=… subject=… keywords=… category=… comments=…/>   document properties (optional)
+      <footer>inline…</footer>                                          every page's footer (optional)
+      <kicker>, <title>, <subtitle>, <h1>, <h2>, <p>                    paragraphs of inline content
+      <ul><li>inline…</li></ul>                                         bullet list
+      <table widths="3 2 …" header="row|column|none">                   widths: relative column weights
+        <tr><th>…</th><td>…</td></tr>                                   header row / row label / cell
+      </table>
+    </sheet>
+
+    inline: text, <b>, <i>, <span style="…">, <br/>, <tab/>, <field name="PAGE|NUMPAGES"/>
+
+Any block element, cell or ``<span>`` may name another style with ``style="…"``; whitespace in text collapses
+as in HTML. Output bytes are deterministic: document properties come from the label and the zip is rewritten
+with fixed timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import docx
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Twips
+from docx.text.paragraph import Paragraph
+
+from labeling.documents import DocumentKind
+from labeling.model import Label
+from labeling.render.html import TEMPLATES_DIR, render_markup
+
+REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+
+# Every Word style the product sheet relies on, with its type. A reference document must define them all.
+REQUIRED_STYLES: Mapping[str, str] = {
+    "Normal": "paragraph",
+    "Kicker": "paragraph",
+    "Title": "paragraph",
+    "Subtitle": "paragraph",
+    "Heading 1": "paragraph",
+    "Heading 2": "paragraph",
+    "Body Text": "paragraph",
+    "List Bullet": "paragraph",
+    "Table Text": "paragraph",
+    "Table Heading": "paragraph",
+    "Table Label": "paragraph",
+    "Claim": "paragraph",
+    "Claim Support": "paragraph",
+    "Callout": "paragraph",
+    "Note": "paragraph",
+    "Footer": "paragraph",
+    "Strong": "character",
+    "Emphasis": "character",
+    "Sheet Table": "table",
+}
+
+# The style each element of the sheet XML gets unless it names another one.
+BLOCK_STYLES = {
+    "kicker": "Kicker",
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "h1": "Heading 1",
+    "h2": "Heading 2",
+    "p": "Body Text",
+    "li": "List Bullet",
+    "footer": "Footer",
+}
+TABLE_STYLE = "Sheet Table"
+HEADER_CELL_STYLE, LABEL_CELL_STYLE, CELL_STYLE = "Table Heading", "Table Label", "Table Text"
+BOLD_STYLE, ITALIC_STYLE = "Strong", "Emphasis"
+FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
+PROPERTIES = ("title", "subject", "keywords", "category", "comments")
+LAST_MODIFIED_BY = "labeling"
+
+_STYLE_TYPES = {
+    "paragraph": WD_STYLE_TYPE.PARAGRAPH,
+    "character": WD_STYLE_TYPE.CHARACTER,
+    "table": WD_STYLE_TYPE.TABLE,
+}
+_INLINE = frozenset({"b", "i", "span", "br", "tab", "field"})
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class SheetError(ValueError):
+    """The sheet XML or the reference document cannot be turned into a product sheet."""
+
+
+class MissingStylesError(SheetError):
+    """The reference document lacks styles the product sheet relies on."""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def render_docx(label: Label, kind: DocumentKind, *, reference: str | Path | None = None,
+                templates_dir: Path = TEMPLATES_DIR) -> bytes:
+    """The document kind rendered for ``label`` as DOCX bytes (identical bytes for identical input).
+
+    ``reference`` defaults to ``reference.docx`` beside the templates."""
+    if reference is None:
+        reference = Path(templates_dir) / REFERENCE_DOCX.name
+    markup = render_markup(label, kind) if templates_dir == TEMPLATES_DIR else render_markup(label, kind, templates_dir)
+    return sheet_to_docx(markup, label, kind, reference=reference)
+
+
+def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
+    """Sheet XML (as the kind's template writes it) → DOCX bytes, styled by the reference document."""
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError as error:
+        line = markup.splitlines()[error.position[0] - 1].strip() if error.position[0] else ""
+        raise SheetError(f"{kind.template}: the template produced malformed sheet XML ({error}): {line[:160]!r}") \
+            from None
+    if root.tag != "sheet":
+        raise SheetError(f"{kind.template}: the sheet XML must start with <sheet>, not <{root.tag}>")
+    _no_loose_text(root, kind.template)
+    document = open_reference(reference)
+    _clear_body(document)
+    writer = _Writer(document, kind.template)
+    properties: dict[str, str] = {}
+    for element in root:
+        if element.tag == "properties":
+            properties = _properties(element, kind.template)
+        elif element.tag == "footer":
+            writer.footer(element)
+        else:
+            writer.block(element, document)
+    _set_properties(document, label, properties)
+    _set_custom_properties(document, {"labeling-kind": kind.name, "labeling-product": label.product.id,
+                                      "labeling-version": label.label.version})
+    _set_language(document, label.label.language)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def _no_loose_text(container: ET.Element, template: str) -> None:
+    """Text directly inside <sheet>, <ul>, <table> or <tr> would be lost: a template mistake, reported."""
+    pieces = [container.text or ""] + [child.tail or "" for child in container]
+    stray = next((p.strip() for p in pieces if p.strip()), None)
+    if stray is not None:
+        raise SheetError(f"{template}: text {stray[:60]!r} directly inside <{container.tag}>; put it in a "
+                         "paragraph (<p>), list item or cell")
+    for child in container:
+        if child.tag in ("ul", "table", "tr"):
+            _no_loose_text(child, template)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The reference document
+
+
+def open_reference(reference: str | Path | None = None) -> Document:
+    """The reference document, checked to define every style in ``REQUIRED_STYLES`` with the right type."""
+    path = Path(reference) if reference is not None else REFERENCE_DOCX
+    try:
+        document = docx.Document(str(path))
+    except FileNotFoundError:
+        raise SheetError(f"{path}: reference document not found (regenerate it: "
+                         f"python tools/make_reference_docx.py)") from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise SheetError(f"{path}: not a Word document usable as reference: {error}") from None
+    problems = style_problems(document)
+    if problems:
+        raise MissingStylesError(
+            f"{path}: the reference document lacks styles the product sheet relies on: {'; '.join(problems)}. "
+            "Add them in Word (Styles pane → New Style, same name and type) or regenerate the file with "
+            "tools/make_reference_docx.py"
+        )
+    return document
+
+
+def style_problems(document: Document) -> list[str]:
+    """Each required style the document does not define, or defines with another type."""
+    problems = []
+    for name, type_name in REQUIRED_STYLES.items():
+        if name not in document.styles:
+            problems.append(f"{name!r} ({type_name} style) is missing")
+        elif document.styles[name].type != _STYLE_TYPES[type_name]:
+            problems.append(f"{name!r} must be a {type_name} style")
+    return problems
+
+
+def _clear_body(document: Document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Sheet XML → Word
+
+
+class _Writer:
+    def __init__(self, document: Document, template: str):
+        self.document = document
+        self.template = template
+        section = document.sections[-1]
+        self.text_width = int(section.page_width - section.left_margin - section.right_margin)
+
+    # -- styles -------------------------------------------------------------------------------------------
+    def style(self, name: str, type_name: str) -> Any:
+        styles = self.document.styles
+        if name not in styles:
+            raise MissingStylesError(f"{self.template}: the sheet uses the {type_name} style {name!r}, which the "
+                                     f"reference document does not define")
+        style = styles[name]
+        if style.type != _STYLE_TYPES[type_name]:
+            raise SheetError(f"{self.template}: style {name!r} is not a {type_name} style")
+        return style
+
+    # -- blocks -------------------------------------------------------------------------------------------
+    def block(self, element: ET.Element, container: Any, first: Paragraph | None = None) -> Paragraph | None:
+        """Write one block element into ``container`` (the document or a table cell); ``first`` is an empty
+        paragraph to reuse (a new table cell has one). Returns ``first`` when it was not used."""
+        tag = element.tag
+        if tag in BLOCK_STYLES and tag != "footer":
+            paragraph = self.paragraph(container, first, element.get("style", BLOCK_STYLES[tag]))
+            self.inline(paragraph, element)
+            return None
+        if tag == "ul":
+            for item in element:
+                if item.tag != "li":
+                    raise SheetError(f"{self.template}: <ul> may only contain <li>, not <{item.tag}>")
+                paragraph = self.paragraph(container, first, item.get("style", element.get("style", "List Bullet")))
+                first = None
+                self.inline(paragraph, item)
+            return first
+        if tag == "table":
+            if first is not None:  # a table cannot reuse a paragraph; keep the cell's paragraph for after it
+                first.style = self.style(CELL_STYLE, "paragraph")
+            self.table(element, container)
+            return None
+        known = ", ".join(sorted([*BLOCK_STYLES, "ul", "table", "properties"]))
+        raise SheetError(f"{self.template}: unknown element <{tag}> in the sheet XML (known: {known})")
+
+    def paragraph(self, container: Any, first: Paragraph | None, style_name: str) -> Paragraph:
+        style = self.style(style_name, "paragraph")
+        if first is not None:
+            first.style = style
+            return first
+        return container.add_paragraph(style=style)
+
+    def table(self, element: ET.Element, container: Any) -> None:
+        rows = [row for row in element]
+        for row in rows:
+            if row.tag != "tr":
+                raise SheetError(f"{self.template}: <table> may only contain <tr>, not <{row.tag}>")
+        columns = max((len(row) for row in rows), default=0)
+        if not columns:
+            raise SheetError(f"{self.template}: empty <table>")
+        weights = self.weights(element.get("widths"), columns)
+        header = element.get("header") or ("row" if rows and all(c.tag == "th" for c in rows[0]) else "none")
+        if header not in ("row", "column", "none"):
+            raise SheetError(f"{self.template}: <table header=…> is 'row', 'column' or 'none', not {header!r}")
+
+        width = self.text_width if container is self.document else int(container.width or self.text_width)
+        table = container.add_table(rows=len(rows), cols=columns)
+        style = self.style(element.get("style", TABLE_STYLE), "table")
+        table.style = style
+        table.autofit = False
+        _table_look(table, first_row=header == "row", first_column=header == "column")
+        widths = _split(Emu(width).twips, weights)
+        for index, column in enumerate(table.columns):
+            column.width = widths[index]
+        tbl_pr = table._tbl.tblPr
+        tbl_w = tbl_pr.find(qn("w:tblW"))
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
+        _align_edges(tbl_pr, style)
+
+        for row_index, (row, xml_row) in enumerate(zip(table.rows, rows)):
+            is_header = header == "row" and row_index == 0
+            if is_header:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for cell_index, cell_element in enumerate(xml_row):
+                if cell_element.tag not in ("th", "td"):
+                    raise SheetError(f"{self.template}: <tr> may only contain <th> and <td>, not <{cell_element.tag}>")
+                cell = row.cells[cell_index]
+                cell.width = widths[cell_index]
+                if cell_element.tag == "th":
+                    default = HEADER_CELL_STYLE if is_header else LABEL_CELL_STYLE
+                else:
+                    default = CELL_STYLE
+                self.cell(cell, cell_element, cell_element.get("style", default))
+            for cell_index in range(len(xml_row), columns):
+                row.cells[cell_index].width = widths[cell_index]
+                row.cells[cell_index].paragraphs[0].style = self.style(CELL_STYLE, "paragraph")
+
+    def cell(self, cell: Any, element: ET.Element, style_name: str) -> None:
+        first: Paragraph | None = cell.paragraphs[0]
+        if any(child.tag not in _INLINE for child in element):
+            if (element.text or "").strip():
+                raise SheetError(f"{self.template}: a <{element.tag}> holding blocks cannot also hold loose text")
+            for child in element:
+                if child.tag in BLOCK_STYLES and "style" not in child.attrib and child.tag == "p":
+                    child.set("style", style_name)
+                first = self.block(child, cell, first)
+                if (child.tail or "").strip():
+                    raise SheetError(f"{self.template}: loose text after <{child.tag}> in a table cell")
+            if first is not None:
+                first.style = self.style(style_name, "paragraph")
+        else:
+            assert first is not None
+            first.style = self.style(style_name, "paragraph")
+            self.inline(first, element)
+
+    def weights(self, widths: str | None, columns: int) -> list[int]:
+        if widths is None:
+            return [1] * columns
+        try:
+            weights = [int(w) for w in widths.split()]
+        except ValueError:
+            weights = []
+        if len(weights) != columns or any(w <= 0 for w in weights):
+            raise SheetError(f"{self.template}: <table widths={widths!r}> must give {columns} positive whole "
+                             "numbers, one relative width per column")
+        return weights
+
+    # -- the footer ---------------------------------------------------------------------------------------
+    def footer(self, element: ET.Element) -> None:
+        style_name = element.get("style", BLOCK_STYLES["footer"])
+        for section in self.document.sections:
+            footers = [section.footer]
+            if section.different_first_page_header_footer:
+                footers.append(section.first_page_footer)
+            if self.document.settings.odd_and_even_pages_header_footer:
+                footers.append(section.even_page_footer)
+            for footer in footers:
+                footer.is_linked_to_previous = False
+                for child in list(footer._element):
+                    footer._element.remove(child)
+                paragraph = footer.add_paragraph(style=self.style(style_name, "paragraph"))
+                self.inline(paragraph, element)
+
+    # -- inline content -----------------------------------------------------------------------------------
+    def inline(self, paragraph: Paragraph, element: ET.Element) -> None:
+        tokens: list[tuple[str, str, tuple[str | None, bool, bool]]] = []
+        self._tokens(element, (None, False, False), tokens)
+        for kind, value, (span, bold, italic) in _collapse(tokens):
+            if kind == "text":
+                run = paragraph.add_run(value)
+                if span is not None:
+                    run.style = self.style(span, "character")
+                    if bold:
+                        run.bold = True
+                    if italic:
+                        run.italic = True
+                elif bold:
+                    run.style = self.style(BOLD_STYLE, "character")
+                    if italic:
+                        run.italic = True
+                elif italic:
+                    run.style = self.style(ITALIC_STYLE, "character")
+            elif kind == "br":
+                paragraph.add_run().add_break()
+            elif kind == "tab":
+                paragraph.add_run().add_tab()
+            elif kind == "field":
+                _add_field(paragraph, value)
+
+    def _tokens(self, element: ET.Element, fmt: tuple[str | None, bool, bool],
+                tokens: list[tuple[str, str, tuple[str | None, bool, bool]]]) -> None:
+        if element.text:
+            tokens.append(("text", element.text, fmt))
+        for child in element:
+            span, bold, italic = fmt
+            if child.tag == "b":
+                self._tokens(child, (span, True, italic), tokens)
+            elif child.tag == "i":
+                self._tokens(child, (span, bold, True), tokens)
+            elif child.tag == "span":
+                self._tokens(child, (child.get("style") or span, bold, italic), tokens)
+            elif child.tag in ("br", "tab"):
+                tokens.append((child.tag, "", fmt))
+            elif child.tag == "field":
+                name = (child.get("name") or "").upper()
+                if name not in FIELDS:
+                    raise SheetError(f"{self.template}: <field name={name!r}> is not one of {', '.join(sorted(FIELDS))}")
+                tokens.append(("field", name, fmt))
+            else:
+                raise SheetError(f"{self.template}: <{child.tag}> cannot appear inside <{element.tag}> "
+                                 f"(inline elements: {', '.join(sorted(_INLINE))})")
+            if child.tail:
+                tokens.append(("text", child.tail, fmt))
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # XML whitespace only: a non-breaking space in content is kept
+
+
+def _collapse(tokens: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """HTML-like whitespace: runs of spaces and newlines become one space; none at a line's start or end."""
+    out: list[tuple[str, str, Any]] = []
+    at_line_start = True
+    for kind, value, fmt in tokens:
+        if kind != "text":
+            if kind == "br" and out and out[-1][0] == "text":
+                out[-1] = ("text", out[-1][1].rstrip(" "), out[-1][2])
+            out.append((kind, value, fmt))
+            at_line_start = kind == "br"
+            continue
+        text = _SPACES.sub(" ", value)
+        if at_line_start or (out and out[-1][0] == "text" and out[-1][1].endswith(" ")):
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        if out and out[-1][0] == "text" and out[-1][2] == fmt:
+            out[-1] = ("text", out[-1][1] + text, fmt)
+        else:
+            out.append(("text", text, fmt))
+        at_line_start = False
+    if out and out[-1][0] == "text":
+        out[-1] = ("text", out[-1][1].rstrip(" "), out[-1][2])
+    return [token for token in out if token[0] != "text" or token[1]]
+
+
+def _add_field(paragraph: Paragraph, name: str) -> None:
+    """A field Word and LibreOffice compute when laying out the page (PAGE, NUMPAGES)."""
+    def run_with(child: Any) -> None:
+        run = OxmlElement("w:r")
+        run.append(child)
+        paragraph._p.append(run)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {name} \\* MERGEFORMAT "
+    run_with(instruction)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _split(total: int, weights: list[int]) -> list[Twips]:
+    """``total`` twips shared by weight, in whole twips that add up to ``total`` exactly."""
+    bounds = [total * sum(weights[:i]) // sum(weights) for i in range(len(weights) + 1)]
+    return [Twips(b - a) for a, b in zip(bounds, bounds[1:])]
+
+
+def _align_edges(tbl_pr: Any, style: Any) -> None:
+    """Indent the table by its left cell margin, so its edges (not only its text) line up with the text column,
+    unless the table style sets an indent of its own."""
+    style_pr = style.element.find(qn("w:tblPr"))
+    if style_pr is not None and style_pr.find(qn("w:tblInd")) is not None:
+        indent = style_pr.find(qn("w:tblInd"))
+        if indent.get(qn("w:w")) not in (None, "0"):
+            return
+    margin = None if style_pr is None else style_pr.find(f"{qn('w:tblCellMar')}/{qn('w:left')}")
+    if margin is None:
+        margin = None if style_pr is None else style_pr.find(f"{qn('w:tblCellMar')}/{qn('w:start')}")
+    left = margin.get(qn("w:w")) if margin is not None and margin.get(qn("w:type"), "dxa") == "dxa" else "108"
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), left or "108")
+    indent.set(qn("w:type"), "dxa")
+    # schema order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize, tblStyleColBandSize, tblW, jc,
+    # tblCellSpacing, tblInd, …
+    anchor = tbl_pr.find(qn("w:tblW"))
+    for tag in ("w:jc", "w:tblCellSpacing"):
+        later = tbl_pr.find(qn(tag))
+        if later is not None:
+            anchor = later
+    anchor.addnext(indent)
+
+
+def _table_look(table: Any, *, first_row: bool, first_column: bool) -> None:
+    """Which conditional formats of the table style apply: header row and/or label column."""
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tbl_pr.append(look)
+    flags = {"firstRow": first_row, "lastRow": False, "firstColumn": first_column, "lastColumn": False,
+             "noHBand": True, "noVBand": True}
+    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100, "noHBand": 0x200,
+            "noVBand": 0x400}
+    for name, on in flags.items():
+        look.set(qn(f"w:{name}"), "1" if on else "0")
+    look.set(qn("w:val"), f"{sum(bits[n] for n, on in flags.items() if on):04X}")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Document properties and bytes
+
+
+def _properties(element: ET.Element, template: str) -> dict[str, str]:
+    unknown = set(element.attrib) - set(PROPERTIES)
+    if unknown:
+        raise SheetError(f"{template}: <properties> takes {', '.join(PROPERTIES)}; not {', '.join(sorted(unknown))}")
+    return {name: _SPACES.sub(" ", value).strip() for name, value in element.attrib.items()}
+
+
+def _set_properties(document: Document, label: Label, properties: dict[str, str]) -> None:
+    """Everything in docProps/core.xml comes from the label: nothing from the clock or the machine."""
+    core = document.core_properties
+    core.title = properties.get("title", label.product.name)
+    core.subject = properties.get("subject", "")
+    core.keywords = properties.get("keywords", "")
+    core.category = properties.get("category", "")
+    core.comments = properties.get("comments", "")
+    core.author = label.product.manufacturer
+    core.last_modified_by = LAST_MODIFIED_BY
+    core.language = label.label.language
+    core.version = label.label.version
+    core.identifier = label.product.id
+    core.revision = 1
+    revised = dt.datetime.combine(label.label.revision_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    core.created = core.modified = revised
+    printed = core._element.find(qn("cp:lastPrinted"))
+    if printed is not None:
+        core._element.remove(printed)
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def _set_custom_properties(document: Document, values: dict[str, str]) -> None:
+    """The tool's own keys in docProps/custom.xml (like the PDFs' labeling-* metadata), so ``labeling verify``
+    knows which document kind, product and label version a DOCX holds. Other custom properties are kept."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    package = document.part.package
+    existing = next((rel.target_part for rel in package.rels.values()
+                     if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external), None)
+    if existing is not None:
+        root = etree.fromstring(existing.blob)
+    else:
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for prop in list(root):
+        if prop.get("name") in values:
+            root.remove(prop)
+    pid = max([int(p.get("pid", "1")) for p in root] + [1])
+    for name, value in values.items():
+        pid += 1
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if existing is not None:
+        existing._blob = blob
+    else:
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _set_language(document: Document, language: str) -> None:
+    """The proofing language of the text (docDefaults), when the label's differs from the reference's."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = None if defaults is None else defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is None:
+        return
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    current = lang.get(qn("w:val")) or ""
+    if "-" in language or current.split("-")[0].lower() != language.lower():
+        lang.set(qn("w:val"), language)
+
+
+def normalise_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """The same archive with fixed timestamps and attributes: equal content gives equal bytes."""
+    replace = dict(replace or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            target.writestr(entry, replace.pop(info.filename, None) or source.read(info.filename))
+    if replace:
+        raise KeyError(f"no such member to replace: {', '.join(sorted(replace))}")
+    return out.getvalue()

@@ -1,0 +1,78 @@
+"""Printing verification results: one-line findings, the fact × document matrix, and stable JSON.
+
+Checks only produce findings; this module only prints them (ruff's split). The JSON schema is documented in
+docs/verify-json.md and versioned by ``JSON_SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from labeling.verify import Verification
+
+JSON_SCHEMA_VERSION = 1
+
+
+def findings_text(results: list[Verification]) -> list[str]:
+    return [str(finding) for result in results for finding in result.findings]
+
+
+def summary_line(results: list[Verification]) -> str:
+    findings = sum(len(r.findings) for r in results)
+    facts = sum(len(r.checks) for r in results)
+    documents = len(results)
+    noun = "document" if documents == 1 else "documents"
+    if not findings:
+        return f"All checks passed: {facts} facts found in {documents} {noun}."
+    return f"Found {findings} finding{'s' if findings != 1 else ''} in {documents} {noun}."
+
+
+def results_json(results: list[Verification], extra: dict[str, Any] | None = None) -> str:
+    payload = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "ok": all(r.ok for r in results),
+        "documents": [r.to_dict() for r in results],
+        **(extra or {}),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the fact × document matrix: ✓, or ✗ with what was found instead."""
+    header = ["fact", "expected"] + [r.kind for r in results]
+    facts: dict[str, str] = {}
+    for result in results:
+        for fact, check in result.checks.items():
+            facts.setdefault(fact, check.description)
+    rows = []
+    for fact, description in facts.items():
+        row = [fact, description]
+        for result in results:
+            check = result.checks.get(fact)
+            if check is None:
+                row.append("")
+            elif check.ok:
+                row.append("✓")
+            else:
+                row.append(f"✗ {check.found or ''}".rstrip())
+        rows.append(row)
+    return header, rows
+
+
+def print_matrix(results: list[Verification], console: Any) -> None:
+    """The matrix as a table: coloured on a terminal, plain in CI logs."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    header, rows = matrix_rows(results)
+    table = Table(show_header=True, header_style="bold", show_edge=False, pad_edge=False)
+    table.add_column(header[0], no_wrap=True)
+    table.add_column(header[1], overflow="fold", max_width=48)
+    for name in header[2:]:
+        table.add_column(name, justify="center")
+    for row in rows:
+        cells = [escape(row[0]), escape(row[1])]
+        cells += [f"[green]{c}[/]" if c == "✓" else f"[red]{escape(c)}[/]" if c else c for c in row[2:]]
+        table.add_row(*cells)
+    console.print(table)

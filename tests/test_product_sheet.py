@@ -1,0 +1,542 @@
+"""The product sheet (marketing DOCX): read back as a reader would hold it, and checked against the label.
+
+Everything is asserted on the text extracted from the rendered DOCX (``extract_docx_text``), and every expected
+string is formatted from the model's typed facts, never typed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from labeling.documents import PRODUCT_SHEET
+from labeling.extract import UnreadableArtifact
+from labeling.extract.docx import docx_metadata, extract_docx_lines, extract_docx_text
+from labeling.extract.sections import normalize, split_sections
+from labeling.quantities import format_professional
+from labeling.render.docx import (
+    REFERENCE_DOCX,
+    REQUIRED_STYLES,
+    MissingStylesError,
+    normalise_zip,
+    open_reference,
+    SheetError,
+    render_docx,
+    sheet_to_docx,
+    style_problems,
+)
+from labeling.render.html import TEMPLATES_DIR, long_month
+
+TEMPLATE = TEMPLATES_DIR / PRODUCT_SHEET.template
+
+
+@pytest.fixture(scope="module")
+def sheet(label) -> bytes:
+    return render_docx(label, PRODUCT_SHEET)
+
+
+@pytest.fixture(scope="module")
+def text(sheet) -> str:
+    return extract_docx_text(sheet)
+
+
+@pytest.fixture(scope="module")
+def sections(text, label):
+    return split_sections(text, PRODUCT_SHEET, label)
+
+
+def pro(quantity) -> str:
+    """A quantity as the sheet prints it, normalised like the verifier normalises extracted text."""
+    return normalize(format_professional(quantity))
+
+
+def section(sections, key: str) -> str:
+    assert key in sections, f"section {key!r} not found; found {sorted(sections)}"
+    return sections[key].text
+
+
+def with_label(label, **update):
+    """A modified copy of the label (the model is frozen)."""
+    return label.model_copy(update=update)
+
+
+# --- structure --------------------------------------------------------------------------------------------
+
+
+def test_section_headings_present_in_order(text, label):
+    lines = text.splitlines()
+    headings = [PRODUCT_SHEET.heading(s.key, label) for s in PRODUCT_SHEET.present_sections(label)]
+    assert len(headings) == 6
+    positions = []
+    for heading in headings:
+        assert heading in lines, f"heading {heading!r} is not a line of the sheet"
+        positions.append(lines.index(heading))
+    assert positions == sorted(positions)
+
+
+def test_verifier_finds_every_section(sections, label):
+    assert sorted(sections) == sorted(s.key for s in PRODUCT_SHEET.present_sections(label))
+
+
+def test_headings_use_the_heading_style(sheet, label):
+    document = docx.Document(io.BytesIO(sheet))
+    styled = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert styled == [PRODUCT_SHEET.heading(s.key, label) for s in PRODUCT_SHEET.present_sections(label)]
+
+
+def test_title_and_identity(text, sections, label):
+    lines = text.splitlines()
+    product = label.product
+    assert product.name in lines  # the title
+    identity = section(sections, "identity")
+    for value in (product.name, product.active_ingredient, product.manufacturer):
+        assert normalize(value) in identity
+    assert pro(product.strength) in identity
+    assert pro(product.pack) in identity
+    for route in label.labelled_routes:
+        assert route.name in identity.lower() and route.abbreviation in identity
+
+
+# --- the facts each section must carry ----------------------------------------------------------------------
+
+
+def test_approved_indications(sections, label):
+    indications = section(sections, "indications")
+    assert label.approved_indications
+    for indication in label.approved_indications:
+        assert normalize(indication.name) in indications
+
+
+def test_every_approved_regimen_in_professional_form(sections, label):
+    dosing = section(sections, "dosing")
+    assert label.approved_regimens
+    for regimen in label.approved_regimens:
+        assert pro(regimen.dose) in dosing, regimen.id
+        if regimen.duration:
+            assert pro(regimen.duration) in dosing, regimen.id
+        if regimen.repeat:
+            assert pro(regimen.repeat) in dosing, regimen.id
+        assert label.route(regimen.route).name in dosing.lower(), regimen.id
+        for indication in regimen.indications:
+            assert normalize(label.fact(indication).name) in dosing
+
+
+def test_ranges_use_an_en_dash(text, label):
+    for regimen in label.approved_regimens:
+        if regimen.dose.is_range:
+            assert format_professional(regimen.dose) in text  # "20–50 mL/day", en dash and all
+            assert "–" in format_professional(regimen.dose)
+
+
+def test_cycling_populations_and_combinations(sections, label):
+    dosing = section(sections, "dosing")
+    cycling = label.dosing.cycling
+    assert cycling is not None
+    assert pro(cycling.cycle_length) in dosing and pro(cycling.rest_period) in dosing
+    for population in label.dosing.populations:
+        assert pro(population.starting_dose) in dosing
+        assert normalize(population.population) in dosing
+    for combination in label.dosing.combinations:
+        assert normalize(combination.text).rstrip(".") in dosing
+
+
+def test_every_storage_condition(sections, label):
+    storage = section(sections, "storage")
+    for condition in label.storage.conditions:
+        assert normalize(condition.applies_to) in storage
+        if condition.temperature:
+            assert pro(condition.temperature) in storage, condition.id
+        if condition.time_limit:
+            assert pro(condition.time_limit) in storage, condition.id
+        if condition.use_immediately:
+            assert "Use immediately" in storage
+        if condition.protect_from:
+            assert "Protect from light and moisture" in storage or all(p in storage for p in condition.protect_from)
+    assert any(c.do_not_freeze for c in label.storage.conditions)
+    assert "Do not freeze" in storage
+    if label.storage.freezing_reason:
+        assert normalize(label.storage.freezing_reason).rstrip(".") in storage
+
+
+def test_important_safety_information(sections, label):
+    safety = section(sections, "safety")
+    assert label.contraindications
+    for contraindication in label.contraindications:
+        assert normalize(contraindication.text) in safety, contraindication.id
+    for warning in label.warnings:
+        assert normalize(warning.title) in safety
+        if warning.threshold:
+            assert pro(warning.threshold) in safety
+    for reaction in label.adverse_reactions.reactions:
+        assert reaction.term.lower() in safety.lower()
+    for item in label.monitoring:
+        assert normalize(item.text) in safety
+    assert normalize(label.label.adverse_reaction_contact).rstrip(".") in safety
+
+
+def test_safety_comes_before_the_claims(sections):
+    assert sections["safety"].start < sections["claims"].start
+
+
+def test_approved_claims_with_their_support(sections, label):
+    claims = section(sections, "claims")
+    approved = [c for c in label.claims if c.status == "approved"]
+    assert approved
+    for claim in approved:
+        assert normalize(claim.text) in claims
+        for fact_id in claim.supported_by:
+            fact = label.fact(fact_id)
+            assert normalize(fact.name).lower() in claims.lower(), fact_id
+    assert "Prescribing Information" in claims  # the fair-balance note
+
+
+# --- what promotion must never show ---------------------------------------------------------------------------
+
+
+def test_no_off_label_or_investigational_content(text, label):
+    flat = normalize(text)
+    not_approved = [i for i in label.indications if i.status != "approved"]
+    assert not_approved, "the sample label should exercise this test"
+    for indication in not_approved:
+        assert normalize(indication.name) not in flat, indication.id
+        assert normalize(indication.summary) not in flat, indication.id
+    approved_ids = {r.id for r in label.approved_regimens}
+    hidden = [r for r in label.dosing.regimens if r.id not in approved_ids]
+    assert hidden, "the sample label should exercise this test"
+    for regimen in hidden:
+        assert normalize(regimen.name) not in flat, regimen.id
+        assert pro(regimen.dose) not in flat, regimen.id
+        if regimen.duration:
+            assert pro(regimen.duration) not in flat, regimen.id
+    labelled = {r.id for r in label.labelled_routes}
+    for route in label.dosing.routes:
+        if route.id not in labelled:
+            assert route.name not in flat.lower(), route.id
+        if route.note:
+            assert normalize(route.note) not in flat
+
+
+def test_no_claim_that_is_not_approved(text, label):
+    flat = normalize(text).lower()
+    others = [c for c in label.claims if c.status != "approved"]
+    assert {c.status for c in others} >= {"rejected", "pending"}
+    for claim in others:
+        assert normalize(claim.text).lower() not in flat, claim.id
+    if label.dosing.cycling and label.dosing.cycling.rationale:  # "to prevent tolerance": a rejected claim
+        assert normalize(label.dosing.cycling.rationale).lower() not in flat
+    if label.adverse_reactions.overall:  # "generally well-tolerated": minimises risk
+        assert normalize(label.adverse_reactions.overall).lower() not in flat
+
+
+def test_claim_support_never_names_an_off_label_regimen(label):
+    approved = next(c for c in label.claims if c.status == "approved")
+    hidden = next(r for r in label.dosing.regimens if r not in label.approved_regimens)
+    claim = approved.model_copy(update={"supported_by": [*approved.supported_by, hidden.id]})
+    claims = [claim if c.id == approved.id else c for c in label.claims]
+    flat = normalize(extract_docx_text(render_docx(with_label(label, claims=claims), PRODUCT_SHEET)))
+    assert normalize(claim.text) in flat
+    assert normalize(hidden.name) not in flat and pro(hidden.dose) not in flat
+
+
+def test_claim_support_names_each_kind_of_fact_safely(label):
+    """Support may point at any fact; gaps are never printed and warnings never show their raw template."""
+    approved = next(c for c in label.claims if c.status == "approved")
+    storage = next(c for c in label.storage.conditions if c.time_limit is not None)
+    warning = next(w for w in label.warnings if w.threshold is not None)
+    population = label.dosing.populations[0]
+    gap = label.gaps[0]
+    claim = approved.model_copy(update={"supported_by": [storage.id, warning.id, population.id, gap.id, "cycling"]})
+    claims = [claim if c.id == approved.id else c for c in label.claims]
+    sections = split_sections(extract_docx_text(render_docx(with_label(label, claims=claims), PRODUCT_SHEET)),
+                              PRODUCT_SHEET, label)
+    text = section(sections, "claims")
+    assert pro(storage.time_limit) in text and normalize(storage.applies_to) in text
+    assert normalize(warning.title) in text and "{threshold}" not in text
+    assert pro(population.starting_dose) in text
+    assert pro(label.dosing.cycling.cycle_length) in text
+    assert normalize(gap.text) not in text
+
+
+def test_investigational_indication_of_a_shared_regimen_hides_the_regimen(label):
+    """A regimen is shown only when every indication it serves is approved."""
+    regimen = label.approved_regimens[0]
+    investigational = next(i for i in label.indications if i.status == "investigational")
+    changed = regimen.model_copy(update={"indications": [*regimen.indications, investigational.id]})
+    regimens = [changed if r.id == regimen.id else r for r in label.dosing.regimens]
+    dosing = label.dosing.model_copy(update={"regimens": regimens})
+    flat = normalize(extract_docx_text(render_docx(with_label(label, dosing=dosing), PRODUCT_SHEET)))
+    assert normalize(investigational.name) not in flat
+    assert pro(regimen.dose) not in section(split_sections(flat, PRODUCT_SHEET, label), "dosing")
+
+
+# --- footer, properties, bytes ---------------------------------------------------------------------------------
+
+
+def test_footer_carries_version_and_revision_date(sheet, text, label):
+    version = f"Version {label.label.version}"
+    revised = long_month(label.label.revision_date)
+    document = docx.Document(io.BytesIO(sheet))
+    for section_ in document.sections:
+        footer = "\n".join(p.text for p in section_.footer.paragraphs)
+        assert label.product.name in footer and version in footer and revised in footer
+    assert version in text.splitlines()[-1] and revised in text.splitlines()[-1]
+    footer_xml = zipfile.ZipFile(io.BytesIO(sheet)).read("word/footer1.xml").decode()
+    assert "PAGE" in footer_xml  # a page-number field
+
+
+def test_document_properties_come_from_the_label(sheet, label):
+    properties = docx.Document(io.BytesIO(sheet)).core_properties
+    midnight = dt.datetime.combine(label.label.revision_date, dt.time(0, 0))
+    assert properties.created.replace(tzinfo=None) == midnight
+    assert properties.modified.replace(tzinfo=None) == midnight
+    assert properties.author == label.product.manufacturer
+    assert label.product.name in properties.title
+    assert properties.language == label.label.language
+    assert properties.version == label.label.version
+    assert properties.last_printed is None
+
+
+def test_metadata_names_kind_product_and_version(sheet, label):
+    metadata = docx_metadata(sheet)
+    assert metadata["kind"] == PRODUCT_SHEET.name
+    assert metadata["product"] == label.product.id
+    assert metadata["version"] == label.label.version
+    assert metadata["Author"] == label.product.manufacturer
+    assert metadata["CreationDate"] == f"{label.label.revision_date.isoformat()}T00:00:00Z"
+
+
+def test_byte_identical_renders(label, sheet):
+    assert render_docx(label, PRODUCT_SHEET) == sheet
+    with zipfile.ZipFile(io.BytesIO(sheet)) as archive:
+        infos = archive.infolist()
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+        assert infos[0].filename == "[Content_Types].xml"
+        assert not any("thumbnail" in i.filename for i in infos)
+
+
+def test_normalise_zip_is_idempotent(sheet):
+    assert normalise_zip(sheet) == sheet
+
+
+# --- the reference document -----------------------------------------------------------------------------------
+
+
+def test_reference_defines_every_required_style():
+    document = docx.Document(str(REFERENCE_DOCX))
+    assert style_problems(document) == []
+    for name, type_name in REQUIRED_STYLES.items():
+        assert document.styles[name].type.name.lower() == type_name, name
+
+
+def test_sheet_uses_only_named_styles(sheet):
+    document = docx.Document(io.BytesIO(sheet))
+    used = {p.style.name for p in document.paragraphs}
+    for table in document.tables:
+        used.add(table.style.name)
+        for row in table.rows:
+            for cell in row.cells:
+                used.update(p.style.name for p in cell.paragraphs)
+    assert used <= set(REQUIRED_STYLES), used - set(REQUIRED_STYLES)
+
+
+def test_missing_style_gives_a_clear_error(tmp_path, label):
+    document = docx.Document(str(REFERENCE_DOCX))
+    style = document.styles["Claim Support"]
+    style.element.getparent().remove(style.element)
+    broken = tmp_path / "reference.docx"
+    document.save(str(broken))
+    with pytest.raises(MissingStylesError) as error:
+        render_docx(label, PRODUCT_SHEET, reference=broken)
+    message = str(error.value)
+    assert "'Claim Support' (paragraph style) is missing" in message
+    assert str(broken) in message and "make_reference_docx.py" in message
+    with pytest.raises(MissingStylesError):
+        open_reference(broken)
+
+
+def test_reference_regenerates_identically(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "tools" / "make_reference_docx.py"
+    out = tmp_path / "reference.docx"
+    subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == REFERENCE_DOCX.read_bytes()
+
+
+# --- content is text, never markup --------------------------------------------------------------------------
+
+
+def test_markup_in_content_comes_out_literally(label):
+    hostile = "<b>x</b> {{ 7*7 }} {% if true %}y{% endif %} & \"q\" </sheet>"
+    first, *rest = label.contraindications
+    changed = with_label(
+        label,
+        contraindications=[first.model_copy(update={"text": hostile}), *rest],
+        product=label.product.model_copy(update={"manufacturer": "<i>ACME</i> & Co"}),
+    )
+    data = render_docx(changed, PRODUCT_SHEET)
+    text = extract_docx_text(data)
+    assert hostile in text.splitlines()
+    assert "<i>ACME</i> & Co" in text
+    assert docx.Document(io.BytesIO(data)).core_properties.author == "<i>ACME</i> & Co"
+
+
+def test_markup_in_yaml_content_comes_out_literally(tmp_path, label):
+    from labeling.load import parse_label
+
+    source = Path(label.source_file).read_text(encoding="utf-8")
+    edited = source.replace("text: Severe renal impairment", "text: Severe renal <b>impairment</b> {{ 7*7 }}", 1)
+    assert edited != source
+    path = tmp_path / "edited.yaml"
+    path.write_text(edited, encoding="utf-8")
+    changed = parse_label(path.read_bytes(), str(path))
+    text = extract_docx_text(render_docx(changed, PRODUCT_SHEET))
+    assert "Severe renal <b>impairment</b> {{ 7*7 }}" in text
+
+
+# --- the sheet XML vocabulary -----------------------------------------------------------------------------------
+
+
+def test_vocabulary_maps_onto_named_styles(label):
+    markup = (
+        "<sheet><title>T</title><h1>Head</h1>"
+        "<p>  one\n   <b>two</b>  <i>three</i> <span style='Emphasis'>four</span><br/>five </p>"
+        "<ul><li>item</li></ul>"
+        "<table widths='1 3'><tr><th>A</th><th>B</th></tr><tr><th>row</th><td>cell</td></tr></table>"
+        "<p style='Note'>note</p></sheet>"
+    )
+    document = docx.Document(io.BytesIO(sheet_to_docx(markup, label, PRODUCT_SHEET)))
+    paragraphs = document.paragraphs
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Title", "T"), ("Heading 1", "Head"), ("Body Text", "one two three four\nfive"),
+        ("List Bullet", "item"), ("Note", "note"),
+    ]
+    runs = {run.text: run.style.name for run in paragraphs[2].runs if run.text}
+    assert runs["two"] == "Strong" and runs["three"] == "Emphasis" and runs["four"] == "Emphasis"
+    table = document.tables[0]
+    assert table.style.name == "Sheet Table"
+    assert [[c.paragraphs[0].style.name for c in row.cells] for row in table.rows] == [
+        ["Table Heading", "Table Heading"], ["Table Label", "Table Text"]]
+    widths = [cell.width for cell in table.rows[0].cells]
+    assert widths[1] == 3 * widths[0] or abs(widths[1] - 3 * widths[0]) < 12700 * 3
+
+
+@pytest.mark.parametrize("markup, message", [
+    ("<sheet><blink>x</blink></sheet>", "unknown element <blink>"),
+    ("<sheet>loose<p>x</p></sheet>", "directly inside <sheet>"),
+    ("<sheet><p style='Nope'>x</p></sheet>", "'Nope'"),
+    ("<sheet><p><u>x</u></p></sheet>", "<u> cannot appear inside <p>"),
+    ("<sheet><table widths='1 2 3'><tr><td>a</td><td>b</td></tr></table></sheet>", "2 positive whole numbers"),
+    ("<sheet><p>unclosed</sheet>", "malformed sheet XML"),
+    ("<sheet><p><field name='DATE'/></p></sheet>", "'DATE'"),
+])
+def test_sheet_xml_errors_are_clear(label, markup, message):
+    with pytest.raises(SheetError, match=re.escape(message)):
+        sheet_to_docx(markup, label, PRODUCT_SHEET)
+
+
+# --- the template ---------------------------------------------------------------------------------------------
+
+
+def visible_text(template: str) -> str:
+    """What the template itself writes: Jinja comments, expressions, statements and XML tags removed."""
+    for pattern in (r"\{#.*?#\}", r"\{\{.*?\}\}", r"\{%.*?%\}", r"<[^>]*>"):
+        template = re.sub(pattern, " ", template, flags=re.DOTALL)
+    return template
+
+
+def test_template_has_no_number_of_its_own():
+    visible = visible_text(TEMPLATE.read_text(encoding="utf-8"))
+    assert "Cerebrolysin" not in visible  # no product wording either
+    digits = re.findall(r"\S*[0-9]\S*", visible)
+    assert digits == [], f"numbers typed into {TEMPLATE.name}: {digits}"
+
+
+def test_template_never_types_a_section_heading(label):
+    visible = visible_text(TEMPLATE.read_text(encoding="utf-8"))
+    for section_ in PRODUCT_SHEET.sections():
+        assert section_.heading.replace("{name}", "") not in visible, section_.key
+
+
+# --- the extractor --------------------------------------------------------------------------------------------
+
+
+def test_extractor_reads_tables_headers_and_footers(tmp_path):
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "HEADER TEXT"
+    document.add_paragraph("First paragraph")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Dose", "Duration"
+    table.cell(1, 0).text, table.cell(1, 1).text = "20–50 mL/day", "7–21 days"
+    document.add_paragraph("After the table")
+    document.sections[0].footer.paragraphs[0].text = "FOOTER TEXT"
+    path = tmp_path / "sample.docx"
+    document.save(str(path))
+    expected = ["HEADER TEXT", "First paragraph", "Dose | Duration", "20–50 mL/day | 7–21 days", "After the table",
+                "FOOTER TEXT"]
+    assert extract_docx_lines(path) == expected
+    assert extract_docx_text(str(path)) == "\n".join(expected)
+    assert extract_docx_text(path.read_bytes()) == "\n".join(expected)
+
+
+def test_extractor_skips_deleted_text_and_field_codes(sheet):
+    text = extract_docx_text(sheet)
+    assert "MERGEFORMAT" not in text and "NUMPAGES" not in text
+
+
+@pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04garbage"])
+def test_extractor_rejects_what_is_not_a_docx(data):
+    with pytest.raises(UnreadableArtifact):
+        extract_docx_text(data)
+
+
+def test_extractor_rejects_a_zip_without_a_document():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableArtifact, match="not a Word document"):
+        extract_docx_text(buffer.getvalue())
+
+
+def test_extractor_missing_file(tmp_path):
+    with pytest.raises(UnreadableArtifact, match="no such file"):
+        extract_docx_text(tmp_path / "absent.docx")
+
+
+# --- LibreOffice ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_sheet(tmp_path, sheet, label):
+    source = tmp_path / PRODUCT_SHEET.filename
+    source.write_bytes(sheet)
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=240,
+    )
+    pdf = tmp_path / "product-sheet.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.exists(), result.stdout + result.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(data)
+    try:
+        assert 1 <= len(document) <= 2  # a one- or two-page sheet
+        pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+    laid_out = normalize(" ".join(pages))
+    assert f"Page 1 of {len(pages)}" in laid_out  # the page fields were computed
+    for regimen in label.approved_regimens:
+        assert pro(regimen.dose) in laid_out

@@ -1,0 +1,232 @@
+"""Single changes to real artifacts (or to copies of the templates) must each be caught, naming the right fact.
+
+Each mutation edits the HTML a PDF is laid out from, exactly as a hand-edited artwork would differ, then lays
+it out with WeasyPrint and verifies the resulting PDF bytes. Clean artifacts, and the same texts re-laid-out
+with other fonts, widths, columns and hyphenation, or read with other extractors, give no finding at all.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from collections.abc import Callable
+
+import pytest
+
+from labeling.documents import PACKAGE_INSERT, PATIENT_LEAFLET
+from labeling.extract.artifact import read_artifact, strip_page_furniture
+from labeling.render.html import TEMPLATES_DIR, render_markup
+from labeling.verify import verify_text
+
+
+def nth(text: str, old: str, new: str, n: int = 1) -> str:
+    """Replace the n-th occurrence (1-based) of ``old``; the mutation must apply."""
+    index = -1
+    for _ in range(n):
+        index = text.find(old, index + 1)
+        assert index >= 0, f"mutation target {old!r} (occurrence {n}) not in the document"
+    return text[:index] + new + text[index + len(old):]
+
+
+def drop(pattern: str, n: int = 1) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        matches = list(re.finditer(pattern, text, flags=re.S))
+        assert len(matches) >= n, f"mutation pattern {pattern!r} not found {n} times"
+        m = matches[n - 1]
+        return text[: m.start()] + text[m.end():]
+    return apply
+
+
+def swap(old: str, new: str, n: int = 1) -> Callable[[str], str]:
+    return lambda text: nth(text, old, new, n)
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    kind: object
+    edit: Callable[[str], str]
+    fact: str
+    code: str | None = None
+
+
+PI, PL = PACKAGE_INSERT, PATIENT_LEAFLET
+MUTATIONS = [
+    Mutation("dose bound changed in the insert's Highlights", PI, swap("20–50 mL/day", "20–40 mL/day"),
+             "dosing.regimens[stroke-tbi].dose", "changed"),
+    Mutation("dose unit mL → mg in the FPI table", PI, swap("10–30 mL/day", "10–30 mg/day", 2),
+             "dosing.regimens[dementia].dose", "changed"),
+    Mutation("per day → per week in the leaflet", PL, swap("20 to 50 mL a day", "20 to 50 mL a week"),
+             "dosing.regimens[stroke-tbi].dose", "changed"),
+    Mutation("duration changed", PI, swap("7–21 days", "7–14 days", 2), "dosing.regimens[stroke-tbi].duration"),
+    Mutation("regimen row dropped from the FPI table", PI, drop(r"<tr>\s*<td>Alzheimer.*?</tr>"),
+             "dosing.regimens[dementia].dose", "missing"),
+    Mutation("IV → IM in the leaflet", PL, swap("into a vein (intravenous)", "into a muscle (intramuscular)"),
+             "dosing.regimens[stroke-tbi].route", "route"),
+    Mutation("IV → IM in the Highlights", PI, swap("by intravenous injection for 4 weeks",
+                                                   "by intramuscular injection for 4 weeks"),
+             "dosing.regimens[dementia].route", "route"),
+    Mutation("IV → IM in the FPI table", PI, swap("Intravenous (IV)", "Intramuscular (IM)"),
+             "dosing.regimens[stroke-tbi].route", "route"),
+    Mutation("storage bound changed in the leaflet", PL, swap("15 °C to 25 °C", "15 °C to 30 °C"),
+             "storage.conditions[unopened].temperature", "changed"),
+    Mutation("°C → °F", PI, swap("15–25 °C", "15–25 °F"), "storage.conditions[unopened].temperature", "changed"),
+    Mutation("24 hours → 48 hours", PL, swap("24 hours", "48 hours"), "storage.conditions[reconstituted].time_limit",
+             "changed"),
+    Mutation("refrigerated range changed", PL, swap("2 °C to 8 °C", "2 °C to 6 °C"),
+             "storage.conditions[reconstituted].temperature", "changed"),
+    Mutation("'Do not freeze' dropped", PI, swap(" Do not freeze.", "", 1), "storage.conditions[unopened].do_not_freeze",
+             "missing"),
+    Mutation("light protection dropped", PI, swap("Protect from light and moisture.", "Protect from moisture."),
+             "storage.conditions[unopened].protect_from", "missing"),
+    Mutation("'use immediately' dropped", PI, swap(" Use immediately.", ""),
+             "storage.conditions[reconstituted].use_immediately", "missing"),
+    Mutation("contraindication removed from the FPI", PI, drop(r"<li>Severe renal impairment</li>", 1),
+             "contraindications[severe-renal-impairment]", "missing"),
+    Mutation("contraindication removed from the Highlights", PI, drop(r"<li>Active malignancy \(4\)</li>"),
+             "contraindications[active-malignancy]", "missing"),
+    Mutation("contraindication removed from the leaflet", PL, drop(r"<li>you have severe liver problems</li>"),
+             "contraindications[severe-hepatic-impairment]", "missing"),
+    Mutation("contraindication added to the leaflet", PL,
+             swap("<li>you have an active cancer</li>", "<li>you have an active cancer</li><li>you have active bleeding</li>"),
+             "contraindications", "extra"),
+    Mutation("contraindication added to the FPI", PI,
+             swap("<li>Active malignancy</li>", "<li>Active malignancy</li><li>Active bleeding</li>"),
+             "contraindications", "extra"),
+    Mutation("contraindication heading renamed", PI, swap("4 CONTRAINDICATIONS</h2>", "4 CONTRA-INDICATIONS</h2>"),
+             "contraindications", "section-missing"),
+    Mutation("storage heading renamed in the leaflet", PL, swap("5. How to store Cerebrolysin</h2>",
+                                                                "5. Storing Cerebrolysin</h2>"),
+             "storage", "section-missing"),
+    Mutation("cycle break changed", PI, swap("1–2 months", "1–3 months"), "dosing.cycling.rest_period", "changed"),
+    Mutation("repeat frequency changed", PI, swap("2–4 times/year", "2–6 times/year", 2), "dosing.regimens[dementia].repeat"),
+    Mutation("elderly starting dose changed in the leaflet", PL, swap("lower dose: 5 mL a day", "lower dose: 10 mL a day"),
+             "dosing.populations[elderly].starting_dose", "changed"),
+    Mutation("range collapsed to one value", PI, swap("10–30 mL/day", "30 mL/day"), "dosing.regimens[dementia].dose",
+             "changed"),
+    Mutation("off-label regimen slipped into the leaflet", PL,
+             swap("<ul class=\"doses\">", "<ul class=\"doses\"><li>For memory and focus: 5 to 10 mL a day, into a muscle.</li>"),
+             "dosing.regimens[nootropic]", "off-label"),
+    Mutation("stray maximum added to the dosing section", PI,
+             swap("The recommended dosage for each indication is:", "Do not exceed 60 mL/day. The recommended dosage for each indication is:"),
+             "quantities", "stray"),
+]
+
+
+@pytest.fixture(scope="module")
+def clean_html(label):
+    return {kind.name: render_markup(label, kind) for kind in (PI, PL)}
+
+
+def verify_pdf(pdf: bytes, kind, label):
+    artifact = read_artifact(pdf, kind.filename)
+    return verify_text(artifact.text, kind, label, artifact.name)
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
+def test_mutation_is_caught_with_the_right_fact(mutation, clean_html, label):
+    from labeling.render.pdf import pdf_from_html
+
+    html = mutation.edit(clean_html[mutation.kind.name])
+    assert html != clean_html[mutation.kind.name]
+    result = verify_pdf(pdf_from_html(html, label, mutation.kind), mutation.kind, label)
+    matching = [f for f in result.findings if f.fact == mutation.fact and (mutation.code is None or f.code == mutation.code)]
+    assert matching, f"not caught as {mutation.fact}/{mutation.code}; findings: {[str(f) for f in result.findings]}"
+    assert not result.ok
+
+
+def test_mutation_suite_size():
+    assert len(MUTATIONS) >= 25
+
+
+def test_hard_coded_number_in_a_template_is_caught(tmp_path, label):
+    """A template that prints a number of its own instead of the fact: the stale dose is found on the page."""
+    from labeling.render.pdf import pdf_from_html
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    source = templates / "package-insert.html.j2"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("start at {{ population.starting_dose | pro }}", "start at 10 mL/day", 1)
+    source.write_text(text, encoding="utf-8")
+    html = render_markup(label, PI, templates)
+    result = verify_pdf(pdf_from_html(html, label, PI), PI, label)
+    facts = {(f.fact, f.code) for f in result.findings}
+    assert ("dosing.populations[elderly].starting_dose", "changed") in facts, facts
+
+
+@pytest.mark.parametrize("kind", [PI, PL], ids=lambda k: k.name)
+def test_clean_artifacts_pass(kind, clean_html, label):
+    from labeling.render.pdf import pdf_from_html
+
+    result = verify_pdf(pdf_from_html(clean_html[kind.name], label, kind), kind, label)
+    assert result.findings == []
+    assert all(check.ok for check in result.checks.values())
+
+
+RELAYOUTS = {
+    "big type, narrow A6 pages, hyphenated": """
+        @page { size: A6; margin: 10mm; @bottom-center { content: "p. " counter(page); font-size: 7pt; } }
+        html { font-family: serif; font-size: 12pt; hyphens: auto; line-height: 1.6; }
+        .hl-columns, .contents-columns { columns: 1; }
+    """,
+    "three columns, small sans type": """
+        @page { size: A4 landscape; margin: 12mm; }
+        html { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; }
+        body { columns: 3; column-gap: 8mm; }
+        .fpi { break-before: auto; }
+    """,
+    "wide single column, justified": """
+        @page { size: 11in 8.5in; margin: 0.4in; }
+        html { font-size: 10pt; text-align: justify; hyphens: auto; }
+        p, li { text-align: justify; }
+        .hl-columns { columns: 3; }
+    """,
+}
+
+
+@pytest.mark.parametrize("kind", [PI, PL], ids=lambda k: k.name)
+@pytest.mark.parametrize("css", list(RELAYOUTS), ids=list(RELAYOUTS))
+def test_relaid_out_artifacts_pass(kind, css, clean_html, label):
+    """Same text, other fonts, page sizes, line widths, columns and hyphenation: zero false positives."""
+    from weasyprint import CSS, HTML
+
+    html = clean_html[kind.name].replace("</head>", "<style>" + (TEMPLATES_DIR / kind.stylesheet).read_text()
+                                         .replace('url("fonts/', f'url("{TEMPLATES_DIR.as_uri()}/fonts/')
+                                         + "</style></head>")
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=RELAYOUTS[css])])
+    result = verify_pdf(pdf, kind, label)
+    assert result.findings == [], [str(f) for f in result.findings]
+
+
+@pytest.mark.parametrize("kind", [PI, PL], ids=lambda k: k.name)
+def test_other_extractor_pypdf(kind, clean_html, label):
+    """The verifier works on text from another extractor too (pypdf instead of PDFium)."""
+    import io
+
+    import pypdf
+
+    from labeling.render.pdf import pdf_from_html
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_from_html(clean_html[kind.name], label, kind)))
+    pages = strip_page_furniture([page.extract_text() for page in reader.pages])
+    result = verify_text("\n".join(pages), kind, label, kind.filename)
+    assert result.findings == [], [str(f) for f in result.findings]
+
+
+@pytest.mark.parametrize("kind", [PI, PL], ids=lambda k: k.name)
+def test_other_extractor_pdftotext(kind, clean_html, label, tmp_path):
+    """And on poppler's pdftotext, where it is installed."""
+    import subprocess
+
+    from labeling.render.pdf import pdf_from_html
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf_from_html(clean_html[kind.name], label, kind))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = strip_page_furniture(text.split("\f"))
+    result = verify_text("\n".join(pages), kind, label, kind.filename)
+    assert result.findings == [], [str(f) for f in result.findings]
