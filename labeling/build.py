@@ -20,7 +20,7 @@ from pathlib import Path
 from labeling import __version__
 from labeling.documents import DOCUMENT_KINDS, DocumentKind
 from labeling.model import Label
-from labeling.render.html import TEMPLATES_DIR
+from labeling.render.html import templates_dir
 
 MANIFEST = "manifest.json"
 
@@ -40,8 +40,9 @@ def sha256(data: bytes) -> str:
 def templates_hash() -> str:
     """One hash over every file under templates/ (names and contents): any template edit rebuilds."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(TEMPLATES_DIR).as_posix().encode() + b"\0")
+    folder = templates_dir()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(sha256(path.read_bytes()).encode())
     return digest.hexdigest()
 
@@ -87,7 +88,7 @@ def preview_html(label: Label, kind: DocumentKind) -> str:
     from labeling.render.html import render_markup
 
     html = render_markup(label, kind)
-    link = f'<base href="{TEMPLATES_DIR.as_uri()}/">'
+    link = f'<base href="{templates_dir().as_uri()}/">'
     if kind.stylesheet:
         link += f'<link rel="stylesheet" href="{kind.stylesheet}">'
     return html.replace("<head>", "<head>\n" + link, 1)

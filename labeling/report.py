@@ -44,7 +44,7 @@ def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]
     facts: dict[str, str] = {}
     for result in results:
         for fact, check in result.checks.items():
-            facts.setdefault(fact, check.description)
+            facts.setdefault(fact, check.expected)
     rows = []
     for fact, description in facts.items():
         row = [fact, description]

@@ -65,7 +65,7 @@ class FactCheck:
     """One row of the fact × document matrix, for one document."""
 
     fact: str
-    description: str
+    expected: str
     ok: bool = True
     found: str | None = None
 
@@ -87,7 +87,7 @@ class Verification:
             "kind": self.kind,
             "ok": self.ok,
             "findings": [asdict(f) for f in self.findings],
-            "facts": {k: {"ok": c.ok, "description": c.description, "found": c.found} for k, c in self.checks.items()},
+            "facts": {k: {"ok": c.ok, "expected": c.expected, "found": c.found} for k, c in self.checks.items()},
         }
 
 
@@ -98,7 +98,7 @@ class Verification:
 @dataclass(frozen=True)
 class Expected:
     fact: str
-    description: str
+    value: str  # what the document must show, in professional notation
     group: str
 
 
@@ -210,7 +210,7 @@ def verify_text(text: str, kind: DocumentKind, label: Label, document: str) -> V
     for group in (DOSING, STORAGE, CONTRAINDICATIONS):
         rows = expected_facts(label, group)
         for row in rows:
-            result.checks[row.fact] = FactCheck(row.fact, row.description)
+            result.checks[row.fact] = FactCheck(row.fact, row.value)
         for section in kind.sections():
             if group not in section.facts or not section.is_present(label):
                 continue

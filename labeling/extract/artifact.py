@@ -43,15 +43,18 @@ def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifa
     else:
         data = source
         name = name or "artifact"
-    if data.startswith(b"%PDF"):
-        from labeling.extract.pdf import extract_pdf_pages, pdf_metadata
+    try:
+        if data.startswith(b"%PDF"):
+            from labeling.extract.pdf import extract_pdf_pages, pdf_metadata
 
-        pages = extract_pdf_pages(data)
-        return Artifact(name, "pdf", "\n".join(strip_page_furniture(pages)), pdf_metadata(data))
-    if data.startswith(b"PK") and _is_docx(data):
-        from labeling.extract.docx import docx_metadata, extract_docx_text
+            pages = extract_pdf_pages(data)
+            return Artifact(name, "pdf", "\n".join(strip_page_furniture(pages)), pdf_metadata(data))
+        if data.startswith(b"PK") and _is_docx(data):
+            from labeling.extract.docx import docx_metadata, extract_docx_text
 
-        return Artifact(name, "docx", extract_docx_text(data), docx_metadata(data))
+            return Artifact(name, "docx", extract_docx_text(data), docx_metadata(data))
+    except UnreadableArtifact as error:
+        raise UnreadableArtifact(f"{name}: {error}") from None
     raise UnreadableArtifact(f"{name}: not a PDF or DOCX file")
 
 

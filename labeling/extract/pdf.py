@@ -13,8 +13,8 @@ def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
     except pdfium.PdfiumError as error:
-        raise UnreadableArtifact(f"{source if not isinstance(source, bytes) else 'PDF'}: not a readable PDF "
-                                 f"({error})") from None
+        where = "" if isinstance(source, bytes) else f"{source}: "
+        raise UnreadableArtifact(f"{where}not a readable PDF ({error})") from None
 
 
 def extract_pdf_pages(source: bytes | str | Path) -> list[str]:

@@ -56,7 +56,8 @@ def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, Fou
         limit = end
         for section in reversed(sections):
             heading = normalize(kind.heading(section.key, label))
-            index = flat.rfind(heading, start, limit)
+            # As declared, or in capitals (a style with all-caps, as Word and CSS headings often have).
+            index = max(flat.rfind(heading, start, limit), flat.rfind(heading.upper(), start, limit))
             if index < 0:
                 continue
             hits.insert(0, (index, index + len(heading), section.key, section.level))

@@ -45,9 +45,11 @@ from docx.text.paragraph import Paragraph
 
 from labeling.documents import DocumentKind
 from labeling.model import Label
-from labeling.render.html import TEMPLATES_DIR, render_markup
+from labeling.render.html import TEMPLATES_DIR, render_markup, templates_dir
 
-REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+# Beside the templates: marketing restyles the sheet in Word through it. The bundled one is REFERENCE_DOCX.
+REFERENCE_NAME = "reference.docx"
+REFERENCE_DOCX = TEMPLATES_DIR / REFERENCE_NAME
 
 # Every Word style the product sheet relies on, with its type. A reference document must define them all.
 REQUIRED_STYLES: Mapping[str, str] = {
@@ -111,15 +113,13 @@ class MissingStylesError(SheetError):
 # Entry point
 
 
-def render_docx(label: Label, kind: DocumentKind, *, reference: str | Path | None = None,
-                templates_dir: Path = TEMPLATES_DIR) -> bytes:
+def render_docx(label: Label, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
     """The document kind rendered for ``label`` as DOCX bytes (identical bytes for identical input).
 
     ``reference`` defaults to ``reference.docx`` beside the templates."""
     if reference is None:
-        reference = Path(templates_dir) / REFERENCE_DOCX.name
-    markup = render_markup(label, kind) if templates_dir == TEMPLATES_DIR else render_markup(label, kind, templates_dir)
-    return sheet_to_docx(markup, label, kind, reference=reference)
+        reference = templates_dir() / REFERENCE_NAME
+    return sheet_to_docx(render_markup(label, kind), label, kind, reference=reference)
 
 
 def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
@@ -171,7 +171,7 @@ def _no_loose_text(container: ET.Element, template: str) -> None:
 
 def open_reference(reference: str | Path | None = None) -> Document:
     """The reference document, checked to define every style in ``REQUIRED_STYLES`` with the right type."""
-    path = Path(reference) if reference is not None else REFERENCE_DOCX
+    path = Path(reference) if reference is not None else templates_dir() / REFERENCE_NAME
     try:
         document = docx.Document(str(path))
     except FileNotFoundError:

@@ -8,6 +8,7 @@ always literal and a template typo fails the build instead of printing a blank.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,12 @@ from labeling.model import THRESHOLD_SLOT, Label, WarningItem
 from labeling.quantities import Quantity, format_patient, format_professional
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES_ENV = "LABELING_TEMPLATES"  # a team's own templates folder instead of the bundled one
+
+
+def templates_dir() -> Path:
+    """The templates folder in use: $LABELING_TEMPLATES when set, else the bundled templates/."""
+    return Path(os.environ.get(TEMPLATES_ENV) or TEMPLATES_DIR).resolve()
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -78,9 +85,9 @@ def lower_first(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+def environment(folder: Path) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -143,6 +150,6 @@ def context(label: Label, kind: DocumentKind) -> dict[str, Any]:
     }
 
 
-def render_markup(label: Label, kind: DocumentKind, templates_dir: Path = TEMPLATES_DIR) -> str:
+def render_markup(label: Label, kind: DocumentKind, folder: Path | None = None) -> str:
     """The document kind's template rendered for this label (HTML for PDFs, the sheet XML for DOCX)."""
-    return environment(templates_dir).get_template(kind.template).render(**context(label, kind))
+    return environment(folder or templates_dir()).get_template(kind.template).render(**context(label, kind))

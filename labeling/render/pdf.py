@@ -17,7 +17,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from labeling.documents import DocumentKind
 from labeling.model import Label
-from labeling.render.html import TEMPLATES_DIR, render_markup
+from labeling.render.html import render_markup, templates_dir
 
 PT_PER_INCH = 72
 LETTER_HEIGHT_PT = 11 * PT_PER_INCH
@@ -38,7 +38,7 @@ class SandboxFetcher(URLFetcher):
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
-        self.root = TEMPLATES_DIR.resolve()
+        self.root = templates_dir()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -62,10 +62,13 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-@lru_cache(maxsize=8)
 def stylesheet(name: str) -> CSS:
+    return _stylesheet(templates_dir() / name)
+
+
+@lru_cache(maxsize=8)
+def _stylesheet(path: Path) -> CSS:
     """Parsed once per process: fonts declared with @font-face are loaded into the shared font config."""
-    path = TEMPLATES_DIR / name
     return CSS(string=path.read_text(encoding="utf-8"), base_url=path.as_uri(), url_fetcher=SandboxFetcher(),
                font_config=font_config())
 
@@ -73,7 +76,7 @@ def stylesheet(name: str) -> CSS:
 def layout(html: str, kind: DocumentKind):  # type: ignore[no-untyped-def]
     """Lay out the HTML; returns WeasyPrint's Document (pages with boxes we can measure)."""
     sheets = [stylesheet(kind.stylesheet)] if kind.stylesheet else []
-    source = HTML(string=html, base_url=(TEMPLATES_DIR / kind.template).as_uri(), url_fetcher=SandboxFetcher())
+    source = HTML(string=html, base_url=(templates_dir() / kind.template).as_uri(), url_fetcher=SandboxFetcher())
     try:
         return source.render(stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1")
     except ForbiddenResource as error:
