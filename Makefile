@@ -14,8 +14,10 @@ SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libha
 setup: system-deps $(VENV)/.installed
 
 system-deps:
-	@missing=""; for lib in $(SYSTEM_LIBS); do \
-	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$lib"; \
+	@libs=$$(PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p 2>/dev/null); missing=""; \
+	if [ -z "$$libs" ]; then echo "cannot list system libraries (ldconfig not found)"; exit 1; fi; \
+	for lib in $(SYSTEM_LIBS); do \
+	  echo "$$libs" | grep -q "$$lib" || missing="$$missing $$lib"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "missing system libraries:$$missing"; \
@@ -30,7 +32,16 @@ system-deps:
 	fi
 
 $(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -m venv $(VENV) || { echo "python venv failed; run: apt-get install -y python3-venv"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: python3-venv"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null \
+	      && $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "python3 cannot create a virtual environment; run as root, then try again:"; \
+	    echo "  sudo apt-get install -y python3-venv"; exit 1; \
+	  fi; }
 	@$(BIN)/pip install -q --upgrade pip >/dev/null
 	@$(BIN)/pip install -q -e '.[test]'
 	@touch $@

@@ -36,15 +36,26 @@ def content_files(paths: tuple[str, ...]) -> list[Path]:
 
 
 def load_all(paths: list[Path]):  # type: ignore[no-untyped-def]
-    """Load every file; report every problem of every file, then stop with exit 2 if there were any."""
-    from labeling.load import ContentError, load_label
+    """Load every file; report every problem of every file, then stop with exit 2 if there were any.
+
+    Product ids must differ between files: each names its own output folder."""
+    from labeling.load import ContentError, Problem, load_label
 
     labels, problems = [], []
+    owners: dict[str, str] = {}
     for path in paths:
         try:
-            labels.append(load_label(path))
+            label = load_label(path)
         except ContentError as error:
             problems.extend(error.problems)
+            continue
+        labels.append(label)
+        if label.product.id in owners:
+            line, column = label.position(("product", "id"))
+            problems.append(Problem(str(path), line, column, "product.id",
+                                    f"{label.product.id!r} is also the product id of {owners[label.product.id]}; "
+                                    "each product needs its own id (it names the output folder)"))
+        owners.setdefault(label.product.id, str(path))
     if problems:
         files = len({p.file for p in problems})
         lines = [str(p) for p in problems]
@@ -93,7 +104,10 @@ def schema(out: str | None) -> None:
 
     text = schema_text()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"{out}: cannot write ({error.strerror})") from None
     else:
         click.echo(text, nl=False)
 
@@ -121,13 +135,6 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool) -> No
 
     paths = content_files(content)
     labels = load_all(paths)
-    seen: dict[str, str] = {}
-    for label in labels:
-        if label.product.id in seen:
-            raise UserError(f"{label.source_file}:{label.position(('product', 'id'))[0]}:1: product.id: "
-                            f"{label.product.id!r} is also the id of {seen[label.product.id]}; each product needs "
-                            "its own id (it names the output folder)")
-        seen[label.product.id] = label.source_file
     for label, path in zip(labels, paths):
         try:
             result = build_label(label, path.read_bytes(), Path(out_dir), force=force, html=html)

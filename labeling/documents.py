@@ -119,7 +119,7 @@ def _never(label: Label) -> bool:
 
 
 def _has_references(label: Label) -> bool:
-    return bool(label.references)
+    return bool(label.cited_references)
 
 
 def _has_mechanisms(label: Label) -> bool:
@@ -156,7 +156,7 @@ _FPI_SECTIONS = (
     Section("indications", "INDICATIONS AND USAGE", "1", loinc="34067-9"),
     Section("dosage", "DOSAGE AND ADMINISTRATION", "2", facts=(DOSING,), loinc="34068-7"),
     Section("dosage-recommended", "Recommended Dosage", "2.1", level=2),
-    Section("dosage-cycles", "Treatment Cycles", "2.2", level=2, present=lambda label: label.dosing.cycling is not None),
+    Section("dosage-cycles", "Treatment Cycles", "2.2", level=2, present=lambda label: label.cycling is not None),
     Section("dosage-populations", "Dosage in Elderly or Frail Patients", "2.3", level=2,
             present=lambda label: bool(label.dosing.populations)),
     Section("dosage-combinations", "Use with Other Treatments", "2.4", level=2, present=_has_combinations),
@@ -251,7 +251,7 @@ PRODUCT_SHEET = DocumentKind(
                 Section("dosing", "Dosage and administration", facts=(DOSING,)),
                 Section("storage", "Storage", facts=(STORAGE,)),
                 Section("safety", "Important safety information", facts=(CONTRAINDICATIONS,)),
-                Section("claims", "Why prescribers choose {name}"),
+                Section("claims", "Key points from the approved label"),
             ),
         ),
     ),

@@ -138,6 +138,9 @@ class Regimen(Fact):
 
 
 class Cycling(Fact):
+    regimens: list[Id] = Field(default_factory=list,
+                               description="Regimens the cycling applies to (empty: every regimen).")
+    scope_reason: Text | None = Field(default=None, description="Why the cycling applies to these regimens.")
     cycle_length: Duration
     rest_period: Duration
     qualifier: Text | None = Field(default=None, description="e.g. 'typically'")
@@ -184,6 +187,7 @@ class StorageCondition(Fact):
 class Storage(Strict):
     conditions: list[StorageCondition] = Field(min_length=1)
     freezing_reason: Text | None = None
+    patient_freezing_reason: Text | None = None
 
 
 # --- safety ----------------------------------------------------------------------------------------------
@@ -231,6 +235,7 @@ class AdverseReactions(Strict):
 class Interaction(Fact):
     agents: list[Text] = Field(min_length=1)
     text: Text
+    patient_text: Text | None = None
 
 
 class SpecificPopulation(Fact):
@@ -268,6 +273,9 @@ class Mechanism(Fact):
 
 class Reference(Fact):
     citation: Text
+    status: Literal["cited", "named-only"] = Field(
+        default="cited", description="'named-only': the source names it without a citable publication; such a "
+        "reference is kept but never printed as a reference.")
     note: Text | None = None
 
 
@@ -346,6 +354,24 @@ class Label(Strict):
         return [r for r in self.dosing.regimens if set(r.indications) <= approved]
 
     @property
+    def is_draft(self) -> bool:
+        """A label with open gaps is a draft: its documents say so on every page."""
+        return bool(self.gaps)
+
+    @property
+    def cycling(self) -> Cycling | None:
+        """The cycling schedule, if it applies to a regimen the documents show."""
+        cycling = self.dosing.cycling
+        if cycling is None:
+            return None
+        shown = {r.id for r in self.approved_regimens}
+        return cycling if not cycling.regimens or set(cycling.regimens) & shown else None
+
+    @property
+    def cited_references(self) -> list[Reference]:
+        return [r for r in self.references if r.status == "cited"]
+
+    @property
     def labelled_routes(self) -> list[Route]:
         """Routes used by an approved regimen: a route no approved regimen uses is not labelled."""
         used = {r.route for r in self.approved_regimens}
@@ -412,6 +438,9 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
         for i, ref in enumerate(regimen.indications):
             expect(base + ("indications", i), ref, (Indication,), "indication")
         expect(base + ("route",), regimen.route, (Route,), "route in dosing.routes")
+    if label.dosing.cycling:
+        for i, ref in enumerate(label.dosing.cycling.regimens):
+            expect(("dosing", "cycling", "regimens", i), ref, (Regimen,), "regimen")
     for c_index, combination in enumerate(label.dosing.combinations):
         for i, ref in enumerate(combination.indications):
             expect(("dosing", "combinations", c_index, "indications", i), ref, (Indication,), "indication")

@@ -450,6 +450,7 @@ _PER_PROFESSIONAL = {"day": "/day", "week": "/week", "month": "/month", "year": 
                      "vial": "/vial", "ampoule": "/ampoule", "mL": "/mL", "L": "/L"}
 _PER_PATIENT = {"day": " a day", "week": " a week", "month": " a month", "year": " a year", "hour": " an hour",
                 "vial": " in each vial", "ampoule": " in each ampoule", "mL": " in each mL", "L": " in each litre"}
+_COMPARATOR_WORDS = {"≥": ("", " or more"), ">": ("more than ", ""), "≤": ("", " or less"), "<": ("less than ", "")}
 _COMPARATOR_PATIENT = {"≥": ("", " or more"), ">": ("more than ", ""), "≤": ("", " or less"),
                        "<": ("less than ", "")}
 
@@ -464,7 +465,7 @@ def _space(unit: str) -> str:
 
 
 def format_professional(q: Quantity) -> str:
-    """``20–50 mL/day``, ``15–25 °C``, ``7–21 days``, ``≥80 mL/day``: ranges one way everywhere (en dash)."""
+    """``20–50 mL/day``, ``15–25 °C``, ``7–21 days``, ``80 mL/day or more``: ranges one way everywhere."""
     if q.is_range:
         assert q.high is not None
         body = f"{format_number(q.low)}–{format_number(q.high)}{_space(q.unit)}{unit_word(q.unit, q.high)}"
@@ -473,7 +474,8 @@ def format_professional(q: Quantity) -> str:
     if q.per:
         body += _PER_PROFESSIONAL.get(q.per, f"/{q.per}")
     if q.comparator:
-        body = f"{q.comparator}{body}"
+        before, after = _COMPARATOR_WORDS[q.comparator]  # ISMP: no > or < symbols
+        body = f"{before}{body}{after}"
     return body
 
 

@@ -20,11 +20,13 @@ def findings_text(results: list[Verification]) -> list[str]:
 
 def summary_line(results: list[Verification]) -> str:
     findings = sum(len(r.findings) for r in results)
-    facts = sum(len(r.checks) for r in results)
     documents = len(results)
     noun = "document" if documents == 1 else "documents"
     if not findings:
-        return f"All checks passed: {facts} facts found in {documents} {noun}."
+        counts = {len(r.checks) for r in results}
+        if documents > 1 and len(counts) == 1:
+            return f"All checks passed: {counts.pop()} facts found in each of {documents} documents."
+        return f"All checks passed: {sum(len(r.checks) for r in results)} facts found in {documents} {noun}."
     return f"Found {findings} finding{'s' if findings != 1 else ''} in {documents} {noun}."
 
 

@@ -118,9 +118,9 @@ def expected_facts(label: Label, group: str) -> list[Expected]:
                 add(f"{base}.duration", regimen.duration)
             if regimen.repeat:
                 add(f"{base}.repeat", regimen.repeat)
-        if label.dosing.cycling:
-            add("dosing.cycling.cycle_length", label.dosing.cycling.cycle_length)
-            add("dosing.cycling.rest_period", label.dosing.cycling.rest_period)
+        if label.cycling:
+            add("dosing.cycling.cycle_length", label.cycling.cycle_length)
+            add("dosing.cycling.rest_period", label.cycling.rest_period)
         for population in label.dosing.populations:
             add(f"dosing.populations[{population.id}].starting_dose", population.starting_dose)
     elif group == STORAGE:
@@ -151,9 +151,9 @@ def _dosing_quantities(label: Label) -> dict[str, Quantity]:
             values[f"{base}.duration"] = regimen.duration
         if regimen.repeat:
             values[f"{base}.repeat"] = regimen.repeat
-    if label.dosing.cycling:
-        values["dosing.cycling.cycle_length"] = label.dosing.cycling.cycle_length
-        values["dosing.cycling.rest_period"] = label.dosing.cycling.rest_period
+    if label.cycling:
+        values["dosing.cycling.cycle_length"] = label.cycling.cycle_length
+        values["dosing.cycling.rest_period"] = label.cycling.rest_period
     for population in label.dosing.populations:
         values[f"dosing.populations[{population.id}].starting_dose"] = population.starting_dose
     return values
@@ -171,8 +171,15 @@ def _storage_quantities(condition: StorageCondition) -> dict[str, Quantity]:
 
 def shown_quantities(label: Label) -> set[Quantity]:
     """Every quantity a document of this label may show: all typed facts except those of non-approved uses."""
+    return set(_quantities(label, _hidden_facts(label)))
+
+
+def _hidden_facts(label: Label) -> set[int]:
+    """Facts that never reach a document: regimens of non-approved uses and cycling that only they follow."""
     hidden = {id(r) for r in label.dosing.regimens if r not in label.approved_regimens}
-    return set(_quantities(label, hidden))
+    if label.dosing.cycling is not None and label.cycling is None:
+        hidden.add(id(label.dosing.cycling))
+    return hidden
 
 
 def off_label_quantities(label: Label) -> dict[Quantity, str]:
@@ -182,6 +189,9 @@ def off_label_quantities(label: Label) -> dict[Quantity, str]:
         if regimen not in approved:
             for q in _quantities(regimen, set()):
                 found.setdefault(q, f"dosing.regimens[{regimen.id}]")
+    if label.dosing.cycling is not None and label.cycling is None:
+        for q in _quantities(label.dosing.cycling, set()):
+            found.setdefault(q, "dosing.cycling")
     return found
 
 

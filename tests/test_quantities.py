@@ -103,7 +103,7 @@ def test_number_notation_is_ismp_safe(value, text):
         ("7-21 days", "7–21 days", "7 to 21 days"),
         ("1 day", "1 day", "1 day"),
         ("24 hours", "24 hours", "24 hours"),
-        ("≥80 mL/day", "≥80 mL/day", "80 mL a day or more"),
+        ("≥80 mL/day", "80 mL/day or more", "80 mL a day or more"),
         ("60 mg/vial", "60 mg/vial", "60 mg in each vial"),
         ("2-4 times/year", "2–4 times/year", "2 to 4 times a year"),
         ("25%", "25%", "25%"),

@@ -16,12 +16,16 @@ import pytest
 
 from labeling.documents import PACKAGE_INSERT, PATIENT_LEAFLET
 from labeling.extract.artifact import read_artifact, strip_page_furniture
-from labeling.render.html import TEMPLATES_DIR, render_markup
+from labeling.render.html import TEMPLATES_DIR, _unbreakable, render_markup
 from labeling.verify import verify_text
 
 
 def nth(text: str, old: str, new: str, n: int = 1) -> str:
-    """Replace the n-th occurrence (1-based) of ``old``; the mutation must apply."""
+    """Replace the n-th occurrence (1-based) of ``old``; the mutation must apply.
+
+    Documents keep numbers and units together with non-breaking spaces; targets are written with plain ones."""
+    if old not in text:
+        old, new = _unbreakable(old), _unbreakable(new)
     index = -1
     for _ in range(n):
         index = text.find(old, index + 1)
@@ -99,7 +103,8 @@ MUTATIONS = [
     Mutation("storage heading renamed in the leaflet", PL, swap("5. How to store Cerebrolysin</h2>",
                                                                 "5. Storing Cerebrolysin</h2>"),
              "storage", "section-missing"),
-    Mutation("cycle break changed", PI, swap("1–2 months", "1–3 months"), "dosing.cycling.rest_period", "changed"),
+    Mutation("course duration changed in the leaflet", PL, swap("for 4 weeks", "for 6 weeks"),
+             "dosing.regimens[dementia].duration", "changed"),
     Mutation("repeat frequency changed", PI, swap("2–4 times/year", "2–6 times/year", 2), "dosing.regimens[dementia].repeat"),
     Mutation("elderly starting dose changed in the leaflet", PL, swap("lower dose: 5 mL a day", "lower dose: 10 mL a day"),
              "dosing.populations[elderly].starting_dose", "changed"),
@@ -148,6 +153,7 @@ def test_hard_coded_number_in_a_template_is_caught(tmp_path, label):
     shutil.copytree(TEMPLATES_DIR, templates)
     source = templates / "package-insert.html.j2"
     text = source.read_text(encoding="utf-8")
+    assert "start at {{ population.starting_dose | pro }}" in text
     text = text.replace("start at {{ population.starting_dose | pro }}", "start at 10 mL/day", 1)
     source.write_text(text, encoding="utf-8")
     html = render_markup(label, PI, templates)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,18 +33,30 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
+def _unbreakable(text: str) -> str:
+    """No line break between a number and its unit, nor inside a range ("20 to 50 / mL a day")."""
+    text = re.sub(r"(?<=\d) to (?=\d)", "\u00a0to\u00a0", text)
+    return re.sub(r"(?<=\d) (?=\S)", "\u00a0", text)
+
+
 def pro(quantity: Quantity | None) -> str:
     """``20–50 mL/day``: the professional form."""
     if quantity is None:
         raise ValueError("a template formatted a quantity that the content does not give")
-    return format_professional(quantity)
+    return _unbreakable(format_professional(quantity))
 
 
 def patient(quantity: Quantity | None) -> str:
     """``20 to 50 mL a day``: the patient form."""
     if quantity is None:
         raise ValueError("a template formatted a quantity that the content does not give")
-    return format_patient(quantity)
+    return _unbreakable(format_patient(quantity))
+
+
+def css_string(text: str) -> Markup:
+    """Text as a CSS string literal for a <style> block: quoted, with anything that could end it escaped."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&\n\r' or ord(c) < 32 else c for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def month_year(date: dt.date) -> str:
@@ -96,7 +109,7 @@ def environment(folder: Path) -> Environment:
     )
     env.filters.update(pro=pro, patient=patient, month_year=month_year, long_month=long_month,
                        warning_text=warning_text, words=words, lower_first=lower_first,
-                       capitalize_first=capitalize_first)
+                       capitalize_first=capitalize_first, css_string=css_string)
     return env
 
 
