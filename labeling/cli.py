@@ -6,6 +6,7 @@ never pay for WeasyPrint. Exit codes: 0 success, 1 findings, 2 bad input, 3 inte
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -188,12 +189,80 @@ def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
+def lint_labels(labels, out_dir: Path):  # type: ignore[no-untyped-def]
+    """Lint every label with the project's [tool.labeling.lint]; layout rules read built artifacts if any."""
+    from labeling.lint import ConfigError, load_config, run_lint
+
+    try:
+        config, _ = load_config()
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    diagnostics = []
+    for label in labels:
+        artifacts = out_dir / label.product.id
+        diagnostics.extend(run_lint(label, config, artifacts if artifacts.is_dir() else None))
+    return diagnostics
+
+
+@main.command()
+@click.argument("content", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Where built documents are, for the layout rules (skipped when not built).")
+def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
+    """Regulatory and medication-safety rules on the content (`labeling rule CODE` explains one)."""
+    from labeling.lint import ERROR, summary
+    from labeling.lint.output import as_json, as_sarif, as_text
+
+    paths = content_files(content)
+    labels = load_all(paths)
+    diagnostics = lint_labels(labels, Path(out_dir))
+    if fmt == "json":
+        click.echo(as_json(diagnostics), nl=False)
+    elif fmt == "sarif":
+        click.echo(as_sarif(diagnostics), nl=False)
+    else:
+        for line in as_text(diagnostics):
+            click.echo(line)
+        click.echo(summary(diagnostics, len(paths)))
+    sys.exit(EXIT_FINDINGS if any(d.severity == ERROR for d in diagnostics) else EXIT_OK)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+@click.option("--markdown", is_flag=True, help="Every rule's documentation as Markdown (docs/rules.md).")
+def rule(code: str | None, show_all: bool, markdown: bool) -> None:
+    """Explain a lint rule (`labeling rule LBL101`), or list them all."""
+    from labeling.lint import all_rules
+
+    if markdown:
+        from labeling.lint.output import rules_markdown
+
+        click.echo(rules_markdown(), nl=False)
+        return
+    rules = all_rules()
+    if code is None or show_all:
+        for rule_code, rule_class in rules.items():
+            summary_text = (rule_class.__doc__ or "").strip().splitlines()[0].removeprefix("What it does: ")
+            click.echo(f"{rule_code}  {rule_class.name:<38} {rule_class.severity:<8} {summary_text}")
+        return
+    wanted = code.upper()
+    if wanted not in rules:
+        import difflib
+
+        close = difflib.get_close_matches(wanted, list(rules), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise UserError(f"no rule {code!r}{hint} (`labeling rule` lists them)")
+    click.echo(rules[wanted].doc(), nl=False)
+
+
 @main.command()
 @click.argument("content", nargs=-1, type=click.Path())
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(content: tuple[str, ...], out_dir: str, fmt: str) -> None:
-    """Build what is stale, verify every artifact against its content, and print a fact × document table."""
+    """Build what is stale, verify every artifact against its content, lint, and print a fact × document table."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -220,11 +289,21 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str) -> None:
             print_matrix(results, console)
             for line in findings_text(results):
                 click.echo(line)
+    from labeling.lint import ERROR
+    from labeling.lint import summary as lint_summary
+
+    diagnostics = lint_labels(labels, Path(out_dir))
+    lint_errors = [d for d in diagnostics if d.severity == ERROR]
     if fmt == "json":
-        click.echo(results_json(all_results), nl=False)
+        from labeling.lint.output import as_json
+
+        click.echo(results_json(all_results, {"lint": json.loads(as_json(diagnostics))}), nl=False)
     else:
+        for diagnostic in diagnostics:
+            click.echo(str(diagnostic))
         click.echo(summary_line(all_results))
-    sys.exit(EXIT_OK if all(r.ok for r in all_results) else EXIT_FINDINGS)
+        click.echo(f"Lint: {lint_summary(diagnostics, len(paths))}")
+    sys.exit(EXIT_OK if all(r.ok for r in all_results) and not lint_errors else EXIT_FINDINGS)
 
 
 if __name__ == "__main__":  # pragma: no cover

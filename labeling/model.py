@@ -68,8 +68,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Suppression(Strict):
+    """A recorded decision that a lint rule does not apply to this fact, and why."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^LBL\d{3}$")] = Field(description="e.g. 'LBL201'")
+    reason: Text = Field(description="Why the rule does not apply: required, and reviewed like the fact itself.")
+
+
 class Fact(Strict):
     id: Id
+    lint_ignore: list[Suppression] = Field(default_factory=list,
+                                           description="Lint rules this fact is exempt from, each with a reason.")
 
 
 # --- identity and metadata -------------------------------------------------------------------------------

@@ -442,10 +442,13 @@ class _TextOfMarkup(HTMLParser):
     SKIP = {"head", "style", "script", "title"}
     VOID = {"meta", "link", "br", "img", "hr", "input", "base", "col", "wbr"}
 
-    def __init__(self) -> None:
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "section", "header", "nav"}
+
+    def __init__(self, sentences: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.sentences = sentences  # end each block as a sentence (for reading-grade measures)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.VOID:
@@ -458,6 +461,10 @@ class _TextOfMarkup(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
             self.skipping -= 1
+        elif self.sentences and tag in self.BLOCKS:
+            text = "".join(self.parts).rstrip()
+            if text and text[-1] not in ".!?:;":
+                self.parts.append(".")
         self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -468,8 +475,8 @@ class _TextOfMarkup(HTMLParser):
             self.parts.append(data)
 
 
-def markup_text(markup: str) -> str:
-    parser = _TextOfMarkup()
+def markup_text(markup: str, sentences: bool = False) -> str:
+    parser = _TextOfMarkup(sentences)
     parser.feed(markup)
     return normalize("".join(parser.parts))
 

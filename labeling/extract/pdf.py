@@ -65,3 +65,30 @@ def _meta_text(document: pdfium.PdfDocument, key: str) -> str:
     buffer = ctypes.create_string_buffer(size)
     pdfium.raw.FPDF_GetMetaText(document.raw, tag, buffer, size)
     return buffer.raw[: size - 2].decode("utf-16-le")
+
+
+def smallest_type(source: bytes | str | Path) -> float | None:
+    """The smallest type on any page, in points, as printed: the font size scaled by the character's full
+    matrix (WeasyPrint, for one, draws in CSS pixels under a 0.75 page transform)."""
+    import ctypes
+    import math
+
+    document = open_pdf(source)
+    smallest = None
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            matrix = pdfium.raw.FS_MATRIX()
+            for char in range(textpage.count_chars()):
+                if not textpage.get_text_range(char, 1).strip():
+                    continue
+                size = pdfium.raw.FPDFText_GetFontSize(textpage.raw, char)
+                if pdfium.raw.FPDFText_GetMatrix(textpage.raw, char, ctypes.byref(matrix)):
+                    size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+                smallest = size if smallest is None else min(smallest, size)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return smallest

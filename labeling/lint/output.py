@@ -1,0 +1,96 @@
+"""Printing lint diagnostics: concise text, JSON, and SARIF 2.1.0 for CI code-scanning annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from labeling import __version__
+from labeling.lint import ERROR, Diagnostic, all_rules
+
+JSON_SCHEMA_VERSION = 1
+
+
+def as_text(diagnostics: list[Diagnostic]) -> list[str]:
+    return [str(d) for d in diagnostics]
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    payload = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "errors": sum(d.severity == ERROR for d in diagnostics),
+        "warnings": sum(d.severity != ERROR for d in diagnostics),
+        "diagnostics": [
+            {"file": d.file, "line": d.line, "column": d.column, "code": d.code, "name": _name(d.code),
+             "severity": d.severity, "message": d.message, "fact": d.fact}
+            for d in diagnostics
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _name(code: str) -> str:
+    rule = all_rules().get(code)
+    return rule.name if rule else "unused-suppression"
+
+
+def as_sarif(diagnostics: list[Diagnostic]) -> str:
+    rules = all_rules()
+    used = sorted({d.code for d in diagnostics})
+    descriptors: list[dict[str, Any]] = []
+    for code in sorted(rules):
+        rule = rules[code]
+        summary = (rule.__doc__ or "").strip().splitlines()[0].removeprefix("What it does: ")
+        descriptors.append({
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": summary},
+            "fullDescription": {"text": " ".join((rule.__doc__ or "").split())},
+            "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
+            "helpUri": f"https://github.com/labeling/labeling/blob/main/docs/rules.md#{code.lower()}",
+        })
+    if "LBL999" in used:
+        descriptors.append({"id": "LBL999", "name": "unused-suppression",
+                            "shortDescription": {"text": "A lint_ignore entry that suppresses nothing."},
+                            "defaultConfiguration": {"level": "warning"}})
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error" if d.severity == ERROR else "warning",
+            "message": {"text": d.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.file},
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                },
+                "logicalLocations": [{"fullyQualifiedName": d.fact}] if d.fact else [],
+            }],
+        }
+        for d in diagnostics
+    ]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "labeling", "version": __version__,
+                                "informationUri": "https://github.com/labeling/labeling", "rules": descriptors}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def rules_markdown() -> str:
+    """docs/rules.md, generated from the rules' own documentation (a test keeps the file current)."""
+    import inspect
+
+    parts = ["# Lint rules",
+             "Generated from the rule classes (`labeling rule CODE` prints the same text). Families: LBL0xx "
+             "notation, LBL1xx coherence, LBL2xx traceability, LBL3xx completeness, LBL4xx readability and layout; "
+             "LBL999 reports a `lint_ignore` entry that suppresses nothing."]
+    for code, rule in all_rules().items():
+        parts += [f"## {code}", f"`{rule.name}` — {rule.severity} by default"]
+        parts += [" ".join(p.split()) for p in inspect.cleandoc(rule.__doc__ or "").split("\n\n") if p.strip()]
+    return "\n\n".join(parts) + "\n"

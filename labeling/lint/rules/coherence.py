@@ -1,0 +1,201 @@
+"""LBL1xx: coherence — facts that each parse but do not fit together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from labeling.lint import WARNING, Hit, LintContext, Rule, register
+from labeling.model import Label
+from labeling.quantities import Quantity, QuantityError, format_professional
+
+DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365), "hour": Decimal(1) / 24,
+            "minute": Decimal(1) / 1440}
+
+
+def days(q: Quantity, value: Decimal) -> Decimal:
+    return value * DAYS_PER[q.unit]
+
+
+def gap_recorded(label: Label, about: str) -> bool:
+    """The content records this as a known gap in the source (a decision, not an oversight)."""
+    return any(g.about == about or g.about.startswith(about + "[") for g in label.gaps)
+
+
+@register
+class DoseInVolumeWithoutConcentration(Rule):
+    """What it does: finds doses in mL (or L) when the product gives its strength by mass and no concentration.
+
+    Why is this bad? "20 mL" of a product labelled "60 mg/vial" cannot be converted to mg or to a number of
+    vials: ISMP asks that a dose in volume always come with its concentration. An error by default; a warning
+    when the content records the gap (`gaps` entry about `product.concentration`), so it stays visible.
+
+    Example: add `concentration: 215.2 mg/mL` under `product`.
+    """
+
+    code, name = "LBL101", "dose-volume-without-concentration"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        product = label.product
+        if product.concentration is not None or product.strength.dimension != "mass":
+            return
+        severity = WARNING if gap_recorded(label, "product.concentration") else None
+        for index, regimen in enumerate(label.dosing.regimens):
+            if regimen.dose.dimension == "volume" and regimen in label.approved_regimens:
+                yield Hit(("dosing", "regimens", index, "dose"),
+                          f"dose {format_professional(regimen.dose)} is a volume but the strength is "
+                          f"{format_professional(product.strength)} and no concentration is given"
+                          + (" (recorded gap)" if severity else ""), severity)
+        for index, population in enumerate(label.dosing.populations):
+            if population.starting_dose.dimension == "volume":
+                yield Hit(("dosing", "populations", index, "starting_dose"),
+                          f"starting dose {format_professional(population.starting_dose)} is a volume with no "
+                          "concentration" + (" (recorded gap)" if severity else ""), severity)
+
+
+@register
+class RefrigeratedRange(Rule):
+    """What it does: checks that storage called refrigerated lies within 2–8 °C.
+
+    Why is this bad? "Refrigerated" means 2–8 °C (USP); a refrigerated range outside it contradicts itself and
+    the reader follows one or the other.
+
+    Example: `temperature: 2-8 °C` with `temperature_name: refrigerated`.
+    """
+
+    code, name = "LBL102", "refrigerated-range"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for index, condition in enumerate(ctx.label.storage.conditions):
+            name = (condition.temperature_name or "").lower()
+            if condition.temperature is None or not any(w in name for w in ("refrigerat", "fridge")):
+                continue
+            t = condition.temperature
+            if t.low < 2 or t.maximum > 8:
+                yield Hit(("storage", "conditions", index, "temperature"),
+                          f"{name!r} storage must lie within 2–8 °C, not {format_professional(t)}")
+
+
+@register
+class FreezeContradiction(Rule):
+    """What it does: finds "do not freeze" on a storage range that reaches 0 °C or below.
+
+    Why is this bad? The range permits what the instruction forbids.
+
+    Example: `temperature: -20-8 °C` with `do_not_freeze: true`.
+    """
+
+    code, name = "LBL103", "freeze-contradiction"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for index, condition in enumerate(ctx.label.storage.conditions):
+            if condition.do_not_freeze and condition.temperature is not None and condition.temperature.low <= 0:
+                yield Hit(("storage", "conditions", index, "temperature"),
+                          f"'do not freeze' but the range {format_professional(condition.temperature)} reaches "
+                          "0 °C or below")
+
+
+@register
+class ThresholdWithinDosing(Rule):
+    """What it does: checks that a high-dose warning threshold lies above every approved regimen's maximum dose.
+
+    Why is this bad? If a labelled regimen reaches the threshold, the label recommends the dose it warns about.
+
+    Example: regimens up to 50 mL/day with a warning at 80 mL/day or more.
+    """
+
+    code, name = "LBL104", "threshold-within-dosing"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        for w_index, warning in enumerate(label.warnings):
+            threshold = warning.threshold
+            if threshold is None:
+                continue
+            for regimen in label.approved_regimens:
+                dose = regimen.dose
+                if (dose.unit, dose.per) != (threshold.unit, threshold.per):
+                    continue
+                if dose.maximum >= threshold.low:
+                    yield Hit(("warnings", w_index, "threshold"),
+                              f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
+                              f"({format_professional(dose)})")
+
+
+@register
+class CourseExceedsCycle(Rule):
+    """What it does: checks that a regimen's course fits in the treatment cycle that applies to it.
+
+    Why is this bad? "7–21 days" inside "20-day cycles" cannot both be followed: the reader must guess.
+
+    Example: a 4-week course with 20-day cycles.
+    """
+
+    code, name = "LBL105", "course-exceeds-cycle"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        cycling = label.dosing.cycling
+        if cycling is None:
+            return
+        for regimen in label.dosing.regimens:
+            if cycling.regimens and regimen.id not in cycling.regimens or regimen.duration is None:
+                continue
+            course = days(regimen.duration, regimen.duration.maximum)
+            cycle = days(cycling.cycle_length, cycling.cycle_length.maximum)
+            if course > cycle:
+                longest = Quantity(regimen.duration.maximum, None, regimen.duration.unit)
+                yield Hit(("dosing", "cycling", "cycle_length"),
+                          f"regimen {regimen.id} lasts up to {format_professional(longest)}, longer than its cycle "
+                          f"of {format_professional(cycling.cycle_length)}")
+
+
+@register
+class CoursesExceedYear(Rule):
+    """What it does: checks that repeated courses fit in the period they are repeated over.
+
+    Why is this bad? "4 weeks, repeated 14 times a year" cannot be followed; one of the numbers is wrong.
+
+    Example: `duration: 4 weeks`, `repeat: 2-4 times/year` (16 weeks a year at most).
+    """
+
+    code, name = "LBL106", "courses-exceed-period"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for index, regimen in enumerate(ctx.label.dosing.regimens):
+            if regimen.repeat is None or regimen.duration is None or regimen.repeat.per not in DAYS_PER:
+                continue
+            try:
+                needed = days(regimen.duration, regimen.duration.low) * regimen.repeat.maximum
+            except (KeyError, QuantityError):
+                continue
+            available = DAYS_PER[regimen.repeat.per]
+            if needed > available:
+                yield Hit(("dosing", "regimens", index, "repeat"),
+                          f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
+                          f" need {needed:.0f} days, more than a {regimen.repeat.per}")
+
+
+@register
+class StartingDoseAboveRegimen(Rule):
+    """What it does: checks that a lower starting dose (elderly, frail) is below the regimens' lowest dose.
+
+    Why is this bad? A "lower initial dose" that is not lower than the usual dose contradicts itself.
+
+    Example: usual 10–30 mL/day, elderly start at 5 mL/day.
+    """
+
+    code, name = "LBL107", "starting-dose-not-lower"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        for index, population in enumerate(label.dosing.populations):
+            start = population.starting_dose
+            comparable = [r.dose for r in label.approved_regimens if (r.dose.unit, r.dose.per) == (start.unit, start.per)]
+            if comparable and start.maximum > min(d.low for d in comparable):
+                yield Hit(("dosing", "populations", index, "starting_dose"),
+                          f"starting dose {format_professional(start)} is not below the lowest regimen dose "
+                          f"{format_professional(min(comparable, key=lambda d: d.low))}")

@@ -1,0 +1,143 @@
+"""LBL3xx: completeness — what the PLR format and the label's own facts require to be there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from labeling.lint import WARNING, Hit, LintContext, Rule, register
+from labeling.lint.rules.coherence import gap_recorded
+
+RMC_ELIGIBLE = {"boxed-warning", "indications", "dosage", "contraindications", "warnings"}
+CONTACT = re.compile(r"\+?\d[\d\s().-]{6,}\d|https?://|www\.|\S+@\S+\.\w+")
+
+
+@register
+class ReportingContactIncomplete(Rule):
+    """What it does: checks that the adverse-reaction contact gives a telephone number or web address.
+
+    Why is this bad? PLR Highlights require "To report SUSPECTED ADVERSE REACTIONS, contact [manufacturer] at
+    [phone]"; a company name alone gives the reader no way to report. A warning when the gap is recorded.
+    """
+
+    code, name = "LBL301", "reporting-contact-incomplete"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        contact = ctx.label.label.adverse_reaction_contact
+        if not CONTACT.search(contact):
+            recorded = gap_recorded(ctx.label, "label.adverse_reaction_contact")
+            yield Hit(("label", "adverse_reaction_contact"),
+                      f"reporting contact {contact!r} has no telephone number or web address"
+                      + (" (recorded gap)" if recorded else ""), WARNING if recorded else None)
+
+
+@register
+class MissingPlrPopulations(Rule):
+    """What it does: checks that Use in Specific Populations covers 8.1 Pregnancy, 8.2 Lactation and 8.4
+    Pediatric Use.
+
+    Why is this bad? PLR requires these subsections in every prescribing information, even to say that no data
+    exist. A warning when the gap is recorded.
+    """
+
+    code, name = "LBL302", "missing-plr-populations"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        present = {p.population for p in ctx.label.specific_populations}
+        missing = [name for name in ("pregnancy", "lactation", "pediatric") if name not in present]
+        if missing:
+            recorded = gap_recorded(ctx.label, "specific_populations")
+            yield Hit(("specific_populations",), f"no {', '.join(missing)} statement (PLR 8.1, 8.2, 8.4)"
+                      + (" (recorded gap)" if recorded else ""), WARNING if recorded else None)
+
+
+@register
+class NoContraindications(Rule):
+    """What it does: flags an empty contraindications list.
+
+    Why is this bad? It may be right — the documents then say "None" — but an empty list is also what a
+    deleted block looks like. Confirm it.
+    """
+
+    code, name = "LBL303", "no-contraindications"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        if not ctx.label.contraindications:
+            yield Hit(("contraindications",), "no contraindications: the documents will say 'None'; confirm")
+
+
+@register
+class RecentMajorChangeSection(Rule):
+    """What it does: checks that Recent Major Changes name only Boxed Warning, 1, 2, 4 or 5.
+
+    Why is this bad? PLR allows Recent Major Changes only for those sections; others are not major changes.
+    """
+
+    code, name = "LBL304", "rmc-section-not-eligible"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for index, change in enumerate(ctx.label.label.recent_major_changes):
+            if change.section not in RMC_ELIGIBLE:
+                yield Hit(("label", "recent_major_changes", index, "section"),
+                          f"section {change.section!r} is not eligible for Recent Major Changes (only "
+                          f"{', '.join(sorted(RMC_ELIGIBLE))})")
+
+
+@register
+class RecentMajorChangeDate(Rule):
+    """What it does: checks that each Recent Major Change is dated no later than the revision date and within
+    the 12 months before it.
+
+    Why is this bad? An entry after the revision date cannot be; one older than a year must be removed (PLR).
+    """
+
+    code, name = "LBL305", "rmc-date"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        revised = ctx.label.label.revision_date
+        for index, change in enumerate(ctx.label.label.recent_major_changes):
+            path = ("label", "recent_major_changes", index, "date")
+            if change.date > revised:
+                yield Hit(path, f"dated {change.date.isoformat()}, after the revision date {revised.isoformat()}")
+            elif change.date < revised - dt.timedelta(days=366):
+                yield Hit(path, f"dated {change.date.isoformat()}, more than 12 months before the revision date "
+                                f"{revised.isoformat()}: remove it from Recent Major Changes")
+
+
+@register
+class OpenGap(Rule):
+    """What it does: lists every gap the content records.
+
+    Why is this bad? A recorded gap is honest, but the documents stay drafts until it is closed; the warning
+    keeps each one in view on every run.
+    """
+
+    code, name = "LBL306", "open-gap"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for index, gap in enumerate(ctx.label.gaps):
+            yield Hit(("gaps", index), f"open gap {gap.id} ({gap.about}): {gap.text}")
+
+
+@register
+class ApprovedIndicationWithoutRegimen(Rule):
+    """What it does: finds approved indications that no approved regimen serves, and labels with no approved
+    indication at all.
+
+    Why is this bad? PLR Dosage and Administration must give the dose for every indication; an indication
+    without one cannot be labelled.
+    """
+
+    code, name = "LBL307", "indication-without-dosing"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        if not label.approved_indications:
+            yield Hit(("indications",), "no approved indication: the documents would have nothing to label")
+        served = {i for r in label.approved_regimens for i in r.indications}
+        for index, indication in enumerate(label.indications):
+            if indication.status == "approved" and indication.id not in served:
+                yield Hit(("indications", index), f"approved indication {indication.id} has no approved regimen")

@@ -1,0 +1,207 @@
+"""LBL0xx: medication-safety notation (ISMP error-prone abbreviations and dose designations, USP).
+
+Applied to every free-text field that can reach a document and to the text an editor wrote for each typed
+quantity, so a dose written "5.0 mL" is caught even though it renders as "5 mL".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from labeling.lint import WARNING, Hit, LintContext, Rule, register
+from labeling.lint.text import document_texts, typed_quantities
+from labeling.quantities import find_quantities
+
+UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
+
+
+def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
+    yield from document_texts(ctx.label)
+    if include_raw:
+        for path, quantity in typed_quantities(ctx.label):
+            if quantity.raw:
+                yield path, quantity.raw
+
+
+class _PatternRule(Rule):
+    """Shared mechanics: a regular expression over the texts; each match is a hit."""
+
+    pattern: re.Pattern[str]
+    include_raw = True
+
+    def message(self, match: re.Match[str]) -> str:
+        return self.name
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for path, text in _texts(ctx, self.include_raw):
+            for match in self.pattern.finditer(text):
+                yield Hit(path, self.message(match))
+
+
+@register
+class TrailingZero(_PatternRule):
+    """What it does: finds whole numbers written with a trailing zero before a unit ("5.0 mL").
+
+    Why is this bad? The decimal point is missed on worn or faxed copies and "5.0 mL" is read as "50 mL": a
+    ten-fold overdose (ISMP error-prone dose designations).
+
+    Example: `starting_dose: 5.0 mL/day` → write `5 mL/day`.
+    """
+
+    code, name = "LBL001", "trailing-zero"
+    pattern = re.compile(rf"(?<![\d.])(\d+)\.0+(?!\d)(\s*)({UNIT})(?![A-Za-z])")
+
+    def message(self, match: re.Match[str]) -> str:
+        return (f"trailing zero in {match.group(0).strip()!r}: write {match.group(1)}{match.group(2)}{match.group(3)} "
+                "(read as ten times the dose)")
+
+
+@register
+class LeadingZero(_PatternRule):
+    """What it does: finds decimal numbers without a leading zero (".5 mg").
+
+    Why is this bad? ".5 mg" is read as "5 mg" when the point is missed: a ten-fold overdose.
+
+    Example: `.5 mg` → `0.5 mg`.
+    """
+
+    code, name = "LBL002", "missing-leading-zero"
+    pattern = re.compile(r"(?<![\w.])\.(\d+)")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"missing leading zero in {match.group(0)!r}: write 0.{match.group(1)}"
+
+
+@register
+class NumberUnitSpace(_PatternRule):
+    """What it does: finds a number run into its unit ("10mg").
+
+    Why is this bad? Without a space the unit's first letter is misread as a digit ("10mg" as "100 g"); USP and
+    ISMP ask for a space between number and unit.
+
+    Example: `60mg/vial` → `60 mg/vial`.
+    """
+
+    code, name = "LBL003", "number-unit-space"
+    severity = WARNING
+    pattern = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(mg|mcg|mL|ml|g|kg|L|units)(?![A-Za-z])")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"no space between number and unit in {match.group(0)!r}: write {match.group(1)} {match.group(2)}"
+
+
+ERROR_PRONE = {
+    "U": "units", "IU": "units", "cc": "mL", "µg": "mcg", "μg": "mcg", "QD": "daily", "qd": "daily",
+    "QOD": "every other day", "qod": "every other day", "qhs": "nightly at bedtime", "QHS": "nightly at bedtime",
+    "TIW": "3 times weekly", "SC": "subcutaneous", "SQ": "subcutaneous", "sub q": "subcutaneous",
+    "D/C": "discharge or discontinue", "HS": "half-strength or bedtime", "hs": "half-strength or bedtime",
+    "AD": "right ear", "AS": "left ear", "AU": "each ear", "OD": "right eye", "OS": "left eye", "OU": "each eye",
+}
+
+
+@register
+class ErrorProneAbbreviation(_PatternRule):
+    """What it does: finds abbreviations on ISMP's list of error-prone abbreviations.
+
+    Why is this bad? "U" is read as 0 or 4, "IU" as IV or 10, "cc" as "u", "µg" as "mg", "QD" as "QID", "SC" as
+    "SL", "AD/AS/AU" and "OD/OS/OU" are confused with each other; each has caused harm.
+
+    Example: `10 IU` → `10 units`; `SC` → `subcutaneous`.
+    """
+
+    code, name = "LBL004", "error-prone-abbreviation"
+    pattern = re.compile(r"(?<=\d)\s*U\b|\b(?:IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|SC|SQ|sub q|HS|hs|AD|AS|AU|OD|OS|OU)\b"
+                         r"|µg|μg|\bD/C\b")
+
+    def message(self, match: re.Match[str]) -> str:
+        token = match.group(0).strip()
+        return f"error-prone abbreviation {token!r}: write {ERROR_PRONE.get(token, 'the full term')!r}"
+
+
+@register
+class ThousandsSeparator(_PatternRule):
+    """What it does: finds numbers of 1,000 or more without thousands separators before a unit.
+
+    Why is this bad? "100000 units" is misread by a factor of ten; commas make the magnitude visible.
+
+    Example: `100000 units` → `100,000 units`.
+    """
+
+    code, name = "LBL005", "thousands-separator"
+    severity = WARNING
+    pattern = re.compile(rf"(?<![\d,.])([1-9]\d{{3,}})(?![\d,])\s*(?={UNIT}(?![A-Za-z]))")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"{match.group(1)!r} needs thousands separators: write {int(match.group(1)):,}"
+
+
+@register
+class PluralUnit(_PatternRule):
+    """What it does: finds plural unit symbols ("mLs", "mgs").
+
+    Why is this bad? Unit symbols have no plural; "mLs" is an error-prone form (ISMP) and "mgs" can be misread.
+
+    Example: `20 mLs` → `20 mL`.
+    """
+
+    code, name = "LBL006", "plural-unit"
+    pattern = re.compile(r"(?<=\d)\s*(mLs|mls|mgs|mcgs|kgs|Ls)\b")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"plural unit {match.group(1)!r}: write {match.group(1)[:-1]!r}"
+
+
+@register
+class PeriodAfterUnit(_PatternRule):
+    """What it does: finds a period after a unit symbol in the middle of a sentence ("5 mg. daily").
+
+    Why is this bad? The period is read as the digit 1 ("5 mg. daily" as "5 mg 1 daily"); ISMP.
+
+    Example: `5 mg. per day` → `5 mg per day`.
+    """
+
+    code, name = "LBL007", "period-after-unit"
+    severity = WARNING
+    pattern = re.compile(r"(?<=\d)\s*(mg|mL|mcg|g|kg)\.(?=\s+[a-z0-9])")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"period after unit in {match.group(0).strip()!r}"
+
+
+@register
+class SymbolBetweenDoses(_PatternRule):
+    """What it does: finds @, &, + or / between two doses ("10 mg/20 mg", "5 mg + 10 mg").
+
+    Why is this bad? "/" is read as the digit 1, "@" as 2, "&" as 2, "+" as 4 (ISMP).
+
+    Example: `10 mg/20 mg` → `10 mg and 20 mg` or `10 mg per 20 mg`.
+    """
+
+    code, name = "LBL008", "symbol-between-doses"
+    severity = WARNING
+    pattern = re.compile(rf"\d\s*{UNIT}\s*[@&+/]\s*\d|\d\s*@\s*\d")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"symbol between doses in {match.group(0)!r}: write 'and', 'per' or 'at'"
+
+
+@register
+class NumberInProse(Rule):
+    """What it does: finds a number with a unit written in free text instead of a typed fact.
+
+    Why is this bad? A dose or temperature in prose bypasses the typed facts: it is not formatted by the one
+    set of filters, not compared across documents and not verified on the artifacts, so it can silently go
+    stale. Write it as a typed field (a warning places its threshold with `{threshold}`).
+
+    Example: `text: Do not exceed 60 mL/day.` → a typed fact the templates place.
+    """
+
+    code, name = "LBL009", "number-in-prose"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for path, text in document_texts(ctx.label):
+            for found in find_quantities(text):
+                yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified")

@@ -1,0 +1,232 @@
+"""Lint rules: each rule has a failing and a passing case, run with only that rule enabled."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from labeling.cli import main
+from labeling.lint import ERROR, WARNING, LintConfig, all_rules, run_lint
+from labeling.load import parse_label
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
+SOURCE = SAMPLE.read_text(encoding="utf-8")
+FACE_VALUE = Path(__file__).resolve().parent / "fixtures" / "face-value.yaml"
+
+
+def edited(*pairs: tuple[str, str]) -> str:
+    text = SOURCE
+    for old, new in pairs:
+        assert old in text, f"edit target not in the sample: {old!r}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+def lint(text: str, code: str, artifacts: Path | None = None):
+    return [d for d in run_lint(parse_label(text, "label.yaml"), LintConfig(select=[code]), artifacts)
+            if d.code == code]
+
+
+def without_gaps(text: str) -> str:
+    start = text.index("\ngaps:\n")
+    end = text.index("\npatient:\n")
+    return text[:start] + "\n" + text[end:]
+
+
+# code, the mistake (edits of the sample), words of the message, severity, the fix (edits) or None if the sample passes
+CASES = [
+    ("LBL001", [("starting_dose: 5 mL/day", "starting_dose: 5.0 mL/day")], "trailing zero in '5.0 mL'", ERROR, None),
+    ("LBL002", [("text: Active malignancy", "text: Active malignancy at doses above .5 mg")], "missing leading zero", ERROR, None),
+    ("LBL003", [("strength: 60 mg/vial", "strength: 60mg/vial")], "no space between number and unit", WARNING, None),
+    ("LBL004", [("text: Severe renal impairment", "text: Severe renal impairment (give 10 IU SC)")], "error-prone abbreviation 'IU'", ERROR, None),
+    ("LBL005", [("text: Active malignancy", "text: Active malignancy; doses above 100000 units")], "'100000' needs thousands separators", WARNING, None),
+    ("LBL006", [("text: Active malignancy", "text: Active malignancy after 20 mLs")], "plural unit 'mLs'", ERROR, None),
+    ("LBL007", [("text: Active malignancy", "text: Active malignancy; 5 mg. daily")], "period after unit", WARNING, None),
+    ("LBL008", [("text: Active malignancy", "text: Active malignancy at 10 mg/20 mg")], "symbol between doses", WARNING, None),
+    ("LBL009", [("text: Active malignancy", "text: Active malignancy; do not exceed 60 mL/day")], "'60 mL/day' is written in prose", WARNING, None),
+    ("LBL101", [("gaps:\n  - id: concentration\n    about: product.concentration", "gaps:\n  - id: concentration\n    about: something-else")],
+     "dose 20–50 mL/day is a volume", ERROR, [("  strength: 60 mg/vial\n", "  strength: 60 mg/vial\n  concentration: 215.2 mg/mL\n")]),
+    ("LBL102", [("temperature: 2-8 °C", "temperature: 2-12 °C")], "'refrigerated' storage must lie within 2–8 °C", ERROR, None),
+    ("LBL103", [("temperature: 2-8 °C", "temperature: -20-8 °C")], "reaches 0 °C or below", ERROR, None),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥40 mL/day")], "reached by regimen stroke-tbi", ERROR, None),
+    ("LBL105", [("    regimens: [nootropic]\n", "    regimens: []\n")], "regimen stroke-tbi lasts up to 21 days", WARNING, None),
+    ("LBL106", [("repeat: 2-4 times/year", "repeat: 2-14 times/year")], "need 392 days, more than a year", ERROR, None),
+    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 15 mL/day")], "not below the lowest regimen dose 10–30 mL/day", WARNING, None),
+    ("LBL201", [("      lint_ignore:\n        - rule: LBL201\n", "      lint_ignore:\n        - rule: LBL001\n")],
+     "regimen nootropic serves cognitive-enhancement, which is not approved", ERROR, None),
+    ("LBL202", [("    status: off-label\n", "    status: approved\n")], "indication cognitive-enhancement is approved but its text says", ERROR, None),
+    ("LBL203", [("    status: rejected\n    reason: >-\n      Unsupported: the label has no purity", "    status: approved\n    reason: >-\n      Unsupported: the label has no purity")],
+     "approved claim high-purity ('High purity (≥98%)') names no supporting label fact", ERROR, None),
+    ("LBL204", [("    text: Weekly dosing for convenience\n    status: rejected", "    text: Weekly dosing for convenience\n    status: pending")],
+     "claim weekly-dosing says 'Weekly' but every labelled regimen is dosed per day", ERROR, None),
+    ("LBL205", [("    text: Flexible dosing options", "    text: The only flexible dosing options")], "claim flexible-dosing says 'only'", ERROR, None),
+    ("LBL206", [], "claim gmp-certified is pending review", WARNING,
+     [("    status: pending\n    reason: Not a label fact", "    status: rejected\n    reason: Not a label fact"),
+      ("    status: pending\n    reason: >-\n      The mechanisms", "    status: rejected\n    reason: >-\n      The mechanisms")]),
+    ("LBL207", [("    status: investigational\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Explored",
+                 "    status: investigational\n    summary: Explored")], "indication multiple-sclerosis is investigational but gives no status_reason", ERROR, None),
+    ("LBL301", [("  - id: reporting-contact\n    about: label.adverse_reaction_contact", "  - id: reporting-contact\n    about: nothing")],
+     "has no telephone number or web address", ERROR, [("adverse_reaction_contact: Sinopharmatech Co., Ltd.", "adverse_reaction_contact: Sinopharmatech Co., Ltd. at +86 10 5555 0100")]),
+    ("LBL302", [("    about: specific_populations\n", "    about: nothing\n")], "no pregnancy, lactation, pediatric statement", ERROR,
+     [("specific_populations:\n", "specific_populations:\n  - id: pregnancy\n    population: pregnancy\n    text: No data.\n  - id: lactation\n    population: lactation\n    text: No data.\n  - id: pediatric\n    population: pediatric\n    text: No data.\n")]),
+    ("LBL304", [("  recent_major_changes: []", "  recent_major_changes:\n    - section: description\n      date: 2026-10-01")], "not eligible for Recent Major Changes", ERROR, None),
+    ("LBL305", [("  recent_major_changes: []", "  recent_major_changes:\n    - section: dosage\n      date: 2026-12-01")], "after the revision date", ERROR, None),
+    ("LBL307", [("    summary: Accelerates neuronal repair", "    summary: Accelerates neuronal repair"), ("indications: [stroke, tbi]", "indications: [stroke]")],
+     "approved indication tbi has no approved regimen", ERROR, None),
+]
+
+
+@pytest.mark.parametrize(("code", "mistake", "words", "severity", "fix"), CASES, ids=[c[0] for c in CASES])
+def test_rule_catches_the_mistake(code, mistake, words, severity, fix):
+    text = edited(*mistake) if mistake else SOURCE
+    hits = lint(text, code)
+    assert hits, f"{code} did not fire"
+    assert any(words in d.message and d.severity == severity for d in hits), [str(d) for d in hits]
+
+
+@pytest.mark.parametrize(("code", "mistake", "words", "severity", "fix"), CASES, ids=[c[0] for c in CASES])
+def test_rule_passes_the_correct_label(code, mistake, words, severity, fix):
+    text = edited(*fix) if fix else SOURCE
+    assert lint(text, code) == []
+
+
+def test_no_contraindications_is_a_warning_and_documents_say_none():
+    start = SOURCE.index("\ncontraindications:\n")
+    end = SOURCE.index("\nwarnings:\n")
+    text = SOURCE[:start] + "\ncontraindications: []\n" + SOURCE[end:]
+    (hit,) = lint(text, "LBL303")
+    assert hit.severity == WARNING
+    assert lint(SOURCE, "LBL303") == []
+
+
+def test_open_gaps_are_listed_and_vanish_when_closed():
+    assert len(lint(SOURCE, "LBL306")) == SOURCE.count("\n  - id: ", SOURCE.index("\ngaps:\n"), SOURCE.index("\npatient:\n"))
+    assert lint(without_gaps(SOURCE), "LBL306") == []
+
+
+def test_reading_grade_catches_a_hard_leaflet():
+    hard = edited(("  what_it_is: >-\n", "  what_it_is: >-\n    Notwithstanding the aforementioned pharmacotherapeutic considerations, "
+                   "neurotrophic peptidergic preparations demonstrate multifactorial neuroprotective characteristics, "
+                   "necessitating individualised administration protocols under specialist supervision "))
+    hits = lint(hard, "LBL401")
+    assert any("1. What Cerebrolysin is and what it is used for" in d.message for d in hits), [str(d) for d in hits]
+    assert lint(SOURCE, "LBL401") == []
+
+
+def test_minimum_type_size_is_measured_on_the_built_pdf(tmp_path):
+    from labeling.documents import PACKAGE_INSERT
+    from labeling.render.html import render_markup
+    from labeling.render.pdf import pdf_from_html
+
+    label = parse_label(SOURCE, "label.yaml")
+    (tmp_path / "package-insert.pdf").write_bytes(pdf_from_html(render_markup(label, PACKAGE_INSERT), label, PACKAGE_INSERT))
+    assert lint(SOURCE, "LBL402", tmp_path) == []
+    tiny = render_markup(label, PACKAGE_INSERT).replace("</head>", "<style>.fpi p { font-size: 6pt !important; }</style></head>")
+    (tmp_path / "package-insert.pdf").write_bytes(pdf_from_html(tiny, label, PACKAGE_INSERT))
+    (hit,) = lint(SOURCE, "LBL402", tmp_path)
+    assert "smallest type is 6.0 pt, below 8 pt" in hit.message
+
+
+def test_every_rule_has_a_case_and_documentation():
+    tested = {c[0] for c in CASES} | {"LBL303", "LBL306", "LBL401", "LBL402"}
+    assert set(all_rules()) == tested
+    for code, rule in all_rules().items():
+        doc = rule.__doc__ or ""
+        assert "What it does" in doc and "Why is this bad?" in doc, code
+
+
+def test_suppression_needs_a_reason_and_a_stale_one_is_reported():
+    no_reason = edited(("        - rule: LBL201\n          reason: >-\n            Kept as the record of the source's off-label use; it serves no approved indication and never reaches\n            a document.\n",
+                        "        - rule: LBL201\n"))
+    with pytest.raises(Exception, match="missing required field 'reason'"):
+        parse_label(no_reason, "label.yaml")
+    stale = edited(("    regimens: [nootropic]\n", "    regimens: [nootropic]\n    lint_ignore:\n      - rule: LBL105\n        reason: checked by hand\n"))
+    hits = [d for d in run_lint(parse_label(stale, "label.yaml")) if d.code == "LBL999"]
+    assert [h.message for h in hits] == ["suppression of LBL105 suppresses nothing; remove it"]
+
+
+def test_face_value_dossier_fails_with_the_expected_errors():
+    """The dossier taken at face value: every claim approved, cognitive enhancement approved, no gaps recorded."""
+    diagnostics = run_lint(parse_label(FACE_VALUE.read_bytes(), str(FACE_VALUE)))
+    errors = [d for d in diagnostics if d.severity == ERROR]
+    text = "\n".join(str(d) for d in errors)
+    assert any(d.code == "LBL204" and "weekly-dosing" in d.message and "per day" in d.message for d in errors), text
+    assert any(d.code == "LBL202" and "nootropic" in d.message for d in errors), text
+    assert any(d.code in ("LBL203", "LBL205") and "high-purity" in d.message for d in errors), text
+    assert any(d.code in ("LBL203", "LBL205") and "disease-modifying" in d.message for d in errors), text
+    assert any(d.code == "LBL101" and "mL/day" in d.message and "60 mg/vial" in d.message for d in errors), text
+    for diagnostic in errors:
+        assert diagnostic.file == str(FACE_VALUE) and diagnostic.line > 1
+
+
+def test_shipped_label_has_warnings_but_no_errors():
+    diagnostics = run_lint(parse_label(SOURCE, str(SAMPLE)))
+    assert [d for d in diagnostics if d.severity == ERROR] == []
+    codes = {d.code for d in diagnostics}
+    assert {"LBL101", "LBL306", "LBL301"} <= codes  # the dossier's real gaps stay visible
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_lint_command_text_json_sarif_and_exit_codes(tmp_path):
+    clean = run("lint", SAMPLE, "--out", tmp_path)
+    assert clean.exit_code == 0 and "Found 0 errors and" in clean.output
+    bad = run("lint", FACE_VALUE, "--out", tmp_path)
+    assert bad.exit_code == 1
+    first = bad.output.splitlines()[0]
+    assert first.startswith(f"{FACE_VALUE}:") and " LBL" in first
+    payload = json.loads(run("lint", FACE_VALUE, "--format", "json", "--out", tmp_path).output)
+    assert payload["schema_version"] == 1 and payload["errors"] > 0
+    assert {"file", "line", "column", "code", "name", "severity", "message", "fact"} <= set(payload["diagnostics"][0])
+    sarif = json.loads(run("lint", FACE_VALUE, "--format", "sarif", "--out", tmp_path).output)
+    assert sarif["version"] == "2.1.0"
+    (sarif_run,) = sarif["runs"]
+    rule_ids = [r["id"] for r in sarif_run["tool"]["driver"]["rules"]]
+    for result in sarif_run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and result["level"] in ("error", "warning")
+    assert run("lint", ROOT / "tests" / "broken" / "typo-key.yaml").exit_code == 2
+
+
+def test_rule_command_prints_documentation():
+    result = run("rule", "LBL204")
+    assert result.exit_code == 0 and "Why is this bad?" in result.output and "claim-contradicts-label" in result.output
+    assert run("rule", "LBL2O4").exit_code == 2
+    listing = run("rule")
+    assert all(code in listing.output for code in all_rules())
+
+
+def test_configuration_in_pyproject(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.labeling.lint]\nignore = ["LBL3"]\nseverity = { LBL206 = "error" }\n')
+    monkeypatch.chdir(tmp_path)
+    result = run("lint", SAMPLE, "--format", "json")
+    codes = {d["code"]: d["severity"] for d in json.loads(result.output)["diagnostics"]}
+    assert not any(code.startswith("LBL3") for code in codes)
+    assert codes["LBL206"] == "error" and result.exit_code == 1
+    (tmp_path / "pyproject.toml").write_text('[tool.labeling.lint]\nselct = ["LBL"]\n')
+    bad = run("lint", SAMPLE)
+    assert bad.exit_code == 2 and "unknown keys ['selct']" in bad.output
+
+
+def test_lint_never_imports_weasyprint():
+    code = ("import sys; from labeling.cli import main\n"
+            "try:\n    main(['lint', %r, '--out', '/nonexistent'])\nexcept SystemExit:\n    pass\n"
+            "assert 'weasyprint' not in sys.modules, 'lint imported WeasyPrint'\n") % str(SAMPLE)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_rules_documentation_is_current():
+    from labeling.lint.output import rules_markdown
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: run `labeling rule --markdown > docs/rules.md`")
