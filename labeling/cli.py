@@ -228,6 +228,103 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     sys.exit(EXIT_FINDINGS if any(d.severity == ERROR for d in diagnostics) else EXIT_OK)
 
 
+def _git(args: list[str]) -> bytes:
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise UserError("git is not installed; --base needs git") from None
+    if proc.returncode != 0:
+        raise UserError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def _labels_at(ref: str, paths: list[Path]):  # type: ignore[no-untyped-def]
+    """The content files as they were at a git ref (read with git itself): path → Label, None where absent."""
+    from labeling.load import ContentError, parse_label
+
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    except UserError:
+        raise UserError(f"--base {ref}: not a commit in this git repository") from None
+    listed = _git(["ls-tree", "--name-only", ref, "--", *sorted({str(p.parent) + "/" for p in paths})])
+    at_ref = {Path(line) for line in listed.decode().splitlines() if line.endswith(".yaml")}
+    labels, problems = {}, []
+    for path in sorted(set(paths) | at_ref):
+        if path not in at_ref:
+            labels[path] = None
+            continue
+        try:
+            labels[path] = parse_label(_git(["show", f"{ref}:./{path.as_posix()}"]), f"{ref}:{path}")
+        except ContentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise UserError("\n".join(str(p) for p in problems))
+    return labels
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", help="Compare the working tree's content with this git ref (e.g. origin/main, HEAD~1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["major", "minor", "any"]),
+              help="Exit 1 when a change of this class (or higher) is found.")
+def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None) -> None:
+    """Fact-level changes between label versions: `diff OLD NEW` or `diff --base GITREF [CONTENT…]`."""
+    from labeling.diff import SEVERITY_ORDER, diff_products
+    from labeling.diff_output import as_json, as_markdown, as_text
+
+    if base is None:
+        if len(paths) != 2:
+            raise UserError("diff needs two content files (OLD NEW), or --base GITREF [CONTENT…]")
+        old, new = load_all([Path(paths[0])])[0], load_all([Path(paths[1])])[0]
+        diffs = [diff_products(old, new, paths[0], paths[1])]
+    else:
+        current = [Path(p) for p in paths] or sorted(Path().glob(DEFAULT_CONTENT_GLOB))
+        existing = [p for p in current if p.exists()]
+        new_labels = dict(zip(existing, load_all(existing))) if existing else {}
+        old_labels = _labels_at(base, current or [Path("content/x.yaml")])
+        diffs = []
+        for path in sorted(set(old_labels) | set(new_labels)):
+            old, new = old_labels.get(path), new_labels.get(path)
+            if old is None and new is None:
+                continue
+            diffs.append(diff_products(old, new, f"{base}:{path}" if old else None, str(path) if new else None))
+    click.echo({"text": as_text, "markdown": as_markdown, "json": as_json}[fmt](diffs), nl=False)
+    threshold = {"major": 2, "minor": 1, "any": 0}.get(fail_on or "", 99)
+    failed = any(d.severity is not None and SEVERITY_ORDER[d.severity] >= threshold for d in diffs)
+    sys.exit(EXIT_FINDINGS if failed or any(d.policy for d in diffs) else EXIT_OK)
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="FILE.docx (tracked changes) or FILE.pdf (marked-up new insert).")
+def redline(old: str, new: str, out_file: str) -> None:
+    """The package insert with the changes from OLD to NEW marked: tracked-changes DOCX or redline PDF."""
+    from labeling.build import write_atomic
+
+    suffix = Path(out_file).suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise UserError(f"{out_file}: --out must end in .docx (tracked changes) or .pdf (marked-up insert)")
+    old_label, new_label = load_all([Path(old)])[0], load_all([Path(new)])[0]
+    if suffix == ".docx":
+        from labeling.redline import redline_docx
+
+        data = redline_docx(old_label, new_label)
+    else:
+        from labeling.redline import redline_pdf
+
+        data = redline_pdf(old_label, new_label)
+    target = Path(out_file)
+    if not target.parent.is_dir():
+        raise UserError(f"{out_file}: folder {target.parent} does not exist")
+    write_atomic(target, data)
+    click.echo(f"wrote {out_file}")
+
+
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
@@ -261,7 +358,9 @@ def rule(code: str | None, show_all: bool, markdown: bool) -> None:
 @click.argument("content", nargs=-1, type=click.Path())
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(content: tuple[str, ...], out_dir: str, fmt: str) -> None:
+@click.option("--base", help="Also apply the change policy against this git ref (version, date, Recent Major "
+                             "Changes).")
+def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) -> None:
     """Build what is stale, verify every artifact against its content, lint, and print a fact × document table."""
     from rich.console import Console
     from rich.markup import escape
@@ -294,16 +393,28 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str) -> None:
 
     diagnostics = lint_labels(labels, Path(out_dir))
     lint_errors = [d for d in diagnostics if d.severity == ERROR]
+    policy = []
+    if base:
+        from labeling.diff import diff_products
+
+        old_labels = _labels_at(base, paths)
+        for label, path in zip(labels, paths):
+            policy.extend(diff_products(old_labels.get(path), label, base, str(path)).policy)
     if fmt == "json":
         from labeling.lint.output import as_json
 
-        click.echo(results_json(all_results, {"lint": json.loads(as_json(diagnostics))}), nl=False)
+        extra = {"lint": json.loads(as_json(diagnostics)), "policy": [str(p) for p in policy]}
+        click.echo(results_json(all_results, extra), nl=False)
     else:
         for diagnostic in diagnostics:
             click.echo(str(diagnostic))
         click.echo(summary_line(all_results))
         click.echo(f"Lint: {lint_summary(diagnostics, len(paths))}")
-    sys.exit(EXIT_OK if all(r.ok for r in all_results) and not lint_errors else EXIT_FINDINGS)
+        if base:
+            for finding in policy:
+                click.echo(f"policy: {finding}")
+            click.echo(f"Change policy against {base}: " + ("met." if not policy else f"{len(policy)} problem(s)."))
+    sys.exit(EXIT_OK if all(r.ok for r in all_results) and not lint_errors and not policy else EXIT_FINDINGS)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -93,6 +93,15 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+SMALL_WORDS = {"and", "or", "of", "in", "for", "the", "a", "an", "to", "with"}
+
+
+def heading_case(text: str) -> str:
+    """"DOSAGE AND ADMINISTRATION" → "Dosage and Administration" (PLR Recent Major Changes)."""
+    words = text.lower().split()
+    return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
 
@@ -109,7 +118,7 @@ def environment(folder: Path) -> Environment:
     )
     env.filters.update(pro=pro, patient=patient, month_year=month_year, long_month=long_month,
                        warning_text=warning_text, words=words, lower_first=lower_first,
-                       capitalize_first=capitalize_first, css_string=css_string)
+                       capitalize_first=capitalize_first, css_string=css_string, heading_case=heading_case)
     return env
 
 
