@@ -243,3 +243,17 @@ def test_templates_contain_no_number_of_their_own(template):
     visible = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", source, flags=re.S)
     visible = re.sub(r"<[^>]*>", " ", visible)
     assert not re.findall(r".{0,30}\d.{0,30}", visible)
+
+
+def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path):
+    """No clock, no machine state: the same content built twice, in two processes, gives the same bytes."""
+    outputs = []
+    for run in ("first", "second"):
+        out = tmp_path / run
+        proc = subprocess.run([sys.executable, "-m", "labeling.cli", "build", str(ROOT / "content" / "cerebrolysin.yaml"),
+                               "--out", str(out)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        outputs.append({p.name: p.read_bytes() for p in (out / "cerebrolysin").iterdir() if not p.name.startswith(".")})
+    assert set(outputs[0]) == {"package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf", "manifest.json"}
+    for name in outputs[0]:
+        assert outputs[0][name] == outputs[1][name], name
