@@ -142,12 +142,20 @@ def _umask() -> int:
 
 @contextmanager
 def locked(out_dir: Path) -> Iterator[None]:
-    """An exclusive lock on the output folder, so two builds never interleave their files."""
+    """An exclusive lock on the output folder, so two builds never interleave their files. Temporary files a
+    killed build left behind are removed once the lock is held (no live build can own them then)."""
     import fcntl
+    import sys
 
     with open(out_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build writing {out_dir}/", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            for stale in out_dir.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

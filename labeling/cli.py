@@ -80,6 +80,11 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_FINDINGS)
         except Exception as error:  # noqa: BLE001 - the one place that catches everything
+            from labeling.render import RenderError
+
+            if isinstance(error, RenderError):  # a template or a document the user can fix
+                click.echo(str(error), err=True)
+                ctx.exit(EXIT_BAD_INPUT)
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
@@ -132,7 +137,7 @@ def validate(content: tuple[str, ...]) -> None:
 def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool) -> None:
     """Render the package insert, product sheet and patient leaflet of every product."""
     from labeling.build import build_label
-    from labeling.render.pdf import RenderError
+    from labeling.render import RenderError
 
     paths = content_files(content)
     labels = load_all(paths)
@@ -367,7 +372,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
 
     from labeling.build import build_label
     from labeling.documents import DOCUMENT_KINDS
-    from labeling.render.pdf import RenderError
+    from labeling.render import RenderError
     from labeling.report import findings_text, print_matrix, results_json, summary_line
 
     paths = content_files(content)

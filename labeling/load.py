@@ -23,7 +23,7 @@ from labeling.model import Label, reference_problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a label is tens of kilobytes; anything this big is not a label
 MAX_DEPTH = 40  # the model is 6 levels deep; deeper nesting is a mistake or an attack
-MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_NODES = 50_000  # a label has about 1,000 values; this bounds alias expansion ("billion laughs")
 
 Path_ = tuple[Any, ...]
 
@@ -260,6 +260,10 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.problem_at(node.start_mark, f"nesting is too deep (more than {MAX_DEPTH} levels)")
             raise _Abort
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            self.problem_at(node.start_mark, f"unsupported YAML tag {node.tag!r}: a label holds plain mappings, "
+                                             "lists and values only", _dotted(path))
+            raise _Abort
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -269,10 +273,14 @@ class _Builder:
                 result.append(self._value(item, path + (index,), depth + 1))
             return result
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as error:
             self.problem_at(node.start_mark, f"cannot read value {node.value!r}: {error}", _dotted(path))
             return None
+        if isinstance(value, (bytes, bytearray)):
+            self.problem_at(node.start_mark, "binary data (!!binary) is not label content; write text", _dotted(path))
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -299,6 +307,9 @@ class _Builder:
 
 class _Abort(Exception):
     pass
+
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _dotted(path: Path_) -> str:

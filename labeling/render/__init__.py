@@ -14,6 +14,12 @@ from labeling.model import Label
 Renderer = Callable[[Label, DocumentKind], bytes]
 
 
+class RenderError(Exception):
+    """A document that cannot be rendered as asked (too long, forbidden resource, broken template): exit 2.
+
+    Defined here, away from the renderers, so the command line can catch it without importing WeasyPrint."""
+
+
 def renderer(format: str) -> Renderer:
     if format == "pdf":
         from labeling.render.pdf import render_pdf

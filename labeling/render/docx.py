@@ -45,6 +45,7 @@ from docx.text.paragraph import Paragraph
 
 from labeling.documents import DocumentKind
 from labeling.model import Label
+from labeling.render import RenderError
 from labeling.render.html import TEMPLATES_DIR, render_markup, templates_dir
 
 # Beside the templates: marketing restyles the sheet in Word through it. The bundled one is REFERENCE_DOCX.
@@ -101,7 +102,7 @@ _INLINE = frozenset({"b", "i", "span", "br", "tab", "field"})
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-class SheetError(ValueError):
+class SheetError(RenderError, ValueError):
     """The sheet XML or the reference document cannot be turned into a product sheet."""
 
 

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from labeling.documents import FDA_MEDWATCH, POPULATION_SECTIONS, DocumentKind
+from labeling.render import RenderError
 from labeling.model import THRESHOLD_SLOT, Label, WarningItem
 from labeling.quantities import Quantity, format_patient, format_professional
 
@@ -172,6 +173,30 @@ def context(label: Label, kind: DocumentKind) -> dict[str, Any]:
     }
 
 
+class TemplateError(RenderError):
+    """A template that cannot be rendered (syntax error, undefined variable): named with its file and line."""
+
+
 def render_markup(label: Label, kind: DocumentKind, folder: Path | None = None) -> str:
     """The document kind's template rendered for this label (HTML for PDFs, the sheet XML for DOCX)."""
-    return environment(folder or templates_dir()).get_template(kind.template).render(**context(label, kind))
+    import jinja2
+
+    folder = folder or templates_dir()
+    try:
+        return environment(folder).get_template(kind.template).render(**context(label, kind))
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{folder / (error.name or kind.template)}:{error.lineno}: {error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"{folder}: template {error.name!r} not found") from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(f"{_template_line(error, folder, kind.template)}: {error.message}") from None
+
+
+def _template_line(error: BaseException, folder: Path, template: str) -> str:
+    """Where in a template an error happened: Jinja puts the template's own lines into the traceback."""
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(folder)):
+            return f"{frame.filename}:{frame.lineno}"
+    return str(folder / template)

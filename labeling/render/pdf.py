@@ -17,6 +17,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from labeling.documents import DocumentKind
 from labeling.model import Label
+from labeling.render import RenderError
 from labeling.render.html import render_markup, templates_dir
 
 PT_PER_INCH = 72
@@ -25,8 +26,8 @@ LETTER_HEIGHT_PT = 11 * PT_PER_INCH
 HIGHLIGHTS_MAX_PT = LETTER_HEIGHT_PT / 2
 
 
-class RenderError(Exception):
-    """A document that cannot be rendered as the content asks (too long, forbidden resource): exit 2."""
+class ForbiddenResourceError(RenderError):
+    """A template or stylesheet asked for something outside templates/."""
 
 
 class ForbiddenResource(FatalURLFetchingError):
@@ -48,7 +49,8 @@ class SandboxFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
                 return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _mime(path)})
-        raise ForbiddenResource(f"the document asked for {url!r}; only files inside templates/ may be used")
+        raise ForbiddenResource(f"the document asked for {url!r}; only data: URLs and files inside {self.root} "
+                                "may be used")
 
 
 def _mime(path: Path) -> str:
@@ -75,12 +77,12 @@ def _stylesheet(path: Path) -> CSS:
 
 def layout(html: str, kind: DocumentKind):  # type: ignore[no-untyped-def]
     """Lay out the HTML; returns WeasyPrint's Document (pages with boxes we can measure)."""
-    sheets = [stylesheet(kind.stylesheet)] if kind.stylesheet else []
     source = HTML(string=html, base_url=(templates_dir() / kind.template).as_uri(), url_fetcher=SandboxFetcher())
     try:
+        sheets = [stylesheet(kind.stylesheet)] if kind.stylesheet else []
         return source.render(stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1")
     except ForbiddenResource as error:
-        raise RenderError(str(error)) from None
+        raise ForbiddenResourceError(str(error)) from None
 
 
 def render_pdf(label: Label, kind: DocumentKind) -> bytes:
@@ -97,7 +99,7 @@ def pdf_from_html(html: str, label: Label, kind: DocumentKind, *, checks: bool =
     try:
         return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True)
     except ForbiddenResource as error:
-        raise RenderError(str(error)) from None
+        raise ForbiddenResourceError(str(error)) from None
 
 
 # --- layout rules measured on the laid-out document ---------------------------------------------------------

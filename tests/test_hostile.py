@@ -1,0 +1,251 @@
+"""Hostile and broken input: every case gives its expected exit code and message, and touches no output.
+
+The corpus is built here rather than stored (a 10 MB string and an alias bomb are better made than kept): each
+case is the sample label with one hostile change, or hostile bytes. A previous good build sits in the output
+folder; after every failing build it must be byte-for-byte what it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from labeling.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
+SOURCE = SAMPLE.read_text(encoding="utf-8")
+
+
+def replace(old: str, new: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        assert old in SOURCE, old
+        return SOURCE.replace(old, new, 1).encode("utf-8")
+    return make
+
+
+def raw(data: bytes | str) -> Callable[[], bytes]:
+    return lambda: data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+BOMB = "\n".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9)}]" for p, a in zip("abcdefgh", "bcdefghi"))
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + BOMB + "\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[], bytes]
+    exit_code: int
+    words: str  # in the output; for exit 0, text that must appear literally in the documents
+
+
+CASES = [
+    # --- YAML attacks and malformed files: exit 2 ---------------------------------------------------------------
+    Case("alias bomb (billion laughs)", raw(BOMB), 2, "alias expansion"),
+    Case("alias bomb inside a label", replace("\ngaps:\n", "\nbomb:\n  " + BOMB.replace("\n", "\n  ") + "\ngaps:\n"), 2,
+         "alias expansion"),
+    Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
+    Case("deeply nested mappings", raw("".join(f"{'  ' * i}k{i}:\n" for i in range(60)) + "  " * 60 + "v: 1\n"), 2,
+         "nesting is too deep"),
+    Case("deeply nested flow mappings", raw("a: " + "{b: " * 2000 + "1" + "}" * 2000 + "\n"), 2, "nesting is too deep"),
+    Case("10 MB string", replace("  name: Cerebrolysin\n", "  name: " + "A" * 10_000_000 + "\n"), 2,
+         "a label file may be at most 2,097,152 bytes"),
+    Case("10 MB of spaces", raw(SOURCE + " " * 10_000_000), 2, "at most 2,097,152 bytes"),
+    Case("python object tag", raw('product: !!python/object/apply:os.system ["echo pwned"]\n'), 2,
+         "unsupported YAML tag"),
+    Case("python name tag on a scalar", replace("  name: Cerebrolysin\n", "  name: !!python/name:os.system\n"), 2,
+         "cannot read value"),
+    Case("custom include tag", replace("  name: Cerebrolysin\n", "  name: !include /etc/passwd\n"), 2, "cannot read value"),
+    Case("set tag", replace("\ngaps:\n", "\nextra: !!set {a, b}\ngaps:\n"), 2, "unsupported YAML tag"),
+    Case("binary tag", replace("  name: Cerebrolysin\n", "  name: !!binary aGVsbG8=\n"), 2, "binary data (!!binary) is not label content"),
+    Case("duplicate top-level key", replace("\nwarnings:\n", "\ncontraindications: []\nwarnings:\n"), 2,
+         "duplicate key 'contraindications'"),
+    Case("duplicate nested key", replace("      dose: 20-50 mL/day\n", "      dose: 20-50 mL/day\n      dose: 2-5 mL/day\n"),
+         2, "duplicate key 'dose'"),
+    Case("merge key", replace("\ngaps:\n", "\nbase: &base {a: 1}\nother:\n  <<: *base\ngaps:\n"), 2,
+         "merge keys ('<<') are not supported"),
+    Case("non-scalar key", replace("\ngaps:\n", "\n? [a, b]\n: x\ngaps:\n"), 2, "a key must be a plain name"),
+    Case("top-level list", raw("- product\n- label\n"), 2, "the file is a list, not a mapping"),
+    Case("top-level scalar", raw("just some words\n"), 2, "not a mapping"),
+    Case("latin-1 bytes", lambda: SOURCE.replace("°C", "°C").encode("latin-1", "replace"), 2, "is not UTF-8"),
+    Case("UTF-16", lambda: SOURCE.encode("utf-16"), 2, "the file is UTF-16"),
+    Case("UTF-32", lambda: SOURCE.encode("utf-32"), 2, "UTF"),
+    Case("random binary", lambda: bytes((i * 131 + 7) % 256 for i in range(4096)), 2, "is not UTF-8"),
+    Case("NUL byte", replace("  name: Cerebrolysin\n", "  name: Cere\x00brolysin\n"), 2, "not valid YAML"),
+    Case("control character", replace("  name: Cerebrolysin\n", "  name: Cere\x07brolysin\n"), 2, "not valid YAML"),
+    Case("empty file", raw(b""), 2, "the file is empty"),
+    Case("only a byte-order mark", raw(b"\xef\xbb\xbf"), 2, "the file is empty"),
+    Case("tab indentation", replace("      dose: 20-50 mL/day\n", "\tdose: 20-50 mL/day\n"), 2, "tab character"),
+    Case("unterminated quote", replace("  name: Cerebrolysin\n", '  name: "Cerebrolysin\n'), 2, "not valid YAML"),
+    Case("unclosed flow list", replace("      protect_from: [light, moisture]\n", "      protect_from: [light, moisture\n"),
+         2, "not valid YAML"),
+    Case("path traversal in the product id", replace("  id: cerebrolysin\n", "  id: ../../etc\n"), 2,
+         "is not a valid id"),
+    Case("absolute path as product id", replace("  id: cerebrolysin\n", "  id: /tmp/x\n"), 2, "is not a valid id"),
+    Case("over-long id", replace("  id: cerebrolysin\n", "  id: " + "a" * 65 + "\n"), 2, "product.id"),
+    Case("infinite number", replace("  recent_major_changes: []\n", "  recent_major_changes: []\n  initial_us_approval: 1e400\n"),
+         2, "label.initial_us_approval"),
+    Case("absurd quantity", replace("dose: 20-50 mL/day", "dose: 1e999 mL/day"), 2, "is not a quantity"),
+    Case("thousands of contraindications", replace("\nwarnings:\n", "\n" + "".join(
+        f"  - id: c{i}\n    text: Condition {i}\n    patient_text: you have condition {i}\n" for i in range(2000))
+        + "\nwarnings:\n"), 2, "Highlights is more than a page tall"),
+    # --- hostile text that must be rendered literally: exit 0 ---------------------------------------------------
+    Case("script markup", replace("      Increases GLUT1", "      <script>alert(1)</script> Increases GLUT1"), 0,
+         "<script>alert(1)</script>"),
+    Case("image pointing at /etc/passwd", replace("  text: >-\n    Cerebrolysin is a peptide-based",
+                                                  '  text: >-\n    <img src="file:///etc/passwd"> Cerebrolysin is a peptide-based'),
+         0, '<img src="file:///etc/passwd">'),
+    Case("attachment link", replace("  what_it_is: >-\n", '  what_it_is: >-\n    <link rel="attachment" href="file:///etc/passwd">\n'),
+         0, '<link rel="attachment" href="file:///etc/passwd">'),
+    Case("style break-out", replace("      Increases GLUT1", "      </style><style>body{display:none}</style> Increases GLUT1"),
+         0, "</style><style>body{display:none}</style>"),
+    Case("Jinja expression", replace("    text: Active malignancy\n", "    text: Active malignancy {{ 7*7 }}\n"), 0,
+         "Active malignancy {{ 7*7 }}"),
+    Case("Jinja include", replace("    text: Active malignancy\n", "    text: \"Active malignancy {% include '/etc/passwd' %}\"\n"),
+         0, "{% include '/etc/passwd' %}"),
+    Case("file URL in text", replace("      Increases GLUT1", "      See file:///etc/passwd. Increases GLUT1"), 0,
+         "file:///etc/passwd"),
+    Case("web URL in text", replace("      Increases GLUT1", "      See http://example.com/t.png. Increases GLUT1"), 0,
+         "http://example.com/t.png"),
+    Case("CSS injection in the product name", replace("  name: Cerebrolysin\n",
+                                                      "  name: 'Cere\"; } @page { @top-left { content: url(file:///etc/passwd) } } x { a: \"'\n"),
+         0, "@top-left { content: url(file:///etc/passwd)"),
+    Case("XML injection for the DOCX", replace("    text: Active malignancy\n",
+                                               "    text: \"Active malignancy]]></w:t><w:t>evil\"\n"), 0,
+         "Active malignancy]]></w:t><w:t>evil"),
+]
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """A complete earlier build: every failing case must leave it exactly as it is."""
+    out = tmp_path_factory.mktemp("previous")
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+            and p.name != ".lock"}
+
+
+def test_corpus_size():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_input(case, previous, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+    content = tmp_path / "label.yaml"
+    content.write_bytes(case.make())
+    result = CliRunner().invoke(main, ["build", str(content), "--out", str(out), "--force"])
+    assert result.exit_code == case.exit_code, result.output[-2000:]
+    assert "Traceback" not in result.output
+    if case.exit_code:
+        assert case.words in result.output, result.output[-2000:]
+        assert str(content) in result.output or "Highlights" in result.output  # the file is named
+        assert snapshot(out) == before  # nothing touched, nothing added
+        return
+    from labeling.extract.artifact import read_artifact
+    from labeling.extract.sections import normalize
+
+    folder = out / "cerebrolysin"
+    texts = {name: normalize(read_artifact(folder / name).text) for name in
+             ("package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf")}
+    assert any(normalize(case.words) in text for text in texts.values()), case.words
+    for name in ("package-insert.pdf", "patient-leaflet.pdf"):
+        data = (folder / name).read_bytes()
+        assert b"/EmbeddedFile" not in data and b"root:x:0:0" not in data  # nothing fetched, nothing attached
+    assert b"root:x:0:0" not in (folder / "product-sheet.docx").read_bytes()
+
+
+# --- sandboxed rendering: templates may use nothing outside templates/ ------------------------------------------
+
+TEMPLATE_ATTACKS = [
+    ("image outside templates", "package-insert.html.j2", "<body>", '<body><img src="file:///etc/passwd">',
+     "file:///etc/passwd"),
+    ("attachment", "package-insert.html.j2", "</head>", '<link rel="attachment" href="file:///etc/hostname"></head>',
+     "file:///etc/hostname"),
+    ("web stylesheet", "package-insert.css", "@font-face", '@import url("http://example.com/x.css");\n@font-face',
+     "http://example.com/x.css"),
+    ("web image in CSS", "patient-leaflet.css", "html {", 'html { background: url("https://example.com/t.png"); ',
+     "https://example.com/t.png"),
+    ("relative path escaping templates", "patient-leaflet.html.j2", "<body>", '<body><img src="../pyproject.toml">',
+     "pyproject.toml"),
+    ("undefined variable", "patient-leaflet.html.j2", "{{ NAME }} is used for:", "{{ product.nmae }} is used for:",
+     "patient-leaflet.html.j2:"),
+    ("template syntax error", "package-insert.html.j2", "{% if present(\"hl-warnings\") %}", "{% if present(",
+     "package-insert.html.j2:"),
+]
+
+
+@pytest.mark.parametrize(("name", "template", "old", "new", "words"), TEMPLATE_ATTACKS, ids=[a[0] for a in TEMPLATE_ATTACKS])
+def test_sandboxed_templates(name, template, old, new, words, previous, tmp_path, monkeypatch):
+    from labeling.render.html import TEMPLATES_DIR
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    path = templates / template
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("LABELING_TEMPLATES", str(templates))
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
+                          capture_output=True, text=True, env={**os.environ, "LABELING_TEMPLATES": str(templates)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert words in proc.stderr and "Traceback" not in proc.stderr
+    assert snapshot(out) == before
+
+
+# --- errors for people ------------------------------------------------------------------------------------------------
+
+
+def test_internal_errors_ask_for_a_report_and_debug_shows_the_traceback(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("labeling.build.build_label", broken)
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", "/tmp/unused"])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: simulated bug" in result.output and "--debug" in result.output
+    debug = CliRunner().invoke(main, ["--debug", "build", str(SAMPLE), "--out", "/tmp/unused"])
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_a_second_build_waits_for_the_lock(previous, tmp_path):
+    import fcntl
+    import time
+
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    lock = open(out / "cerebrolysin" / ".lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    proc = subprocess.Popen([sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waited = ""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "waiting for another build" not in waited:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        waited += line
+    assert "waiting for another build" in waited
+    assert proc.poll() is None  # still waiting while we hold the lock
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    assert proc.wait(timeout=120) == 0
