@@ -14,13 +14,18 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from labeling import __version__
-from labeling.documents import DOCUMENT_KINDS, DocumentKind
-from labeling.model import Label
-from labeling.render.html import templates_dir
+from labeling.documents import DOCUMENT_KINDS
+from labeling.templates import templates_dir
+
+if TYPE_CHECKING:
+    from labeling.documents import DocumentKind
+    from labeling.model import Label
 
 MANIFEST = "manifest.json"
 
@@ -39,15 +44,23 @@ def sha256(data: bytes) -> str:
 
 def templates_hash() -> str:
     """One hash over every file under templates/ (names and contents): any template edit rebuilds."""
-    digest = hashlib.sha256()
     folder = templates_dir()
+    stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*"))
+                  if p.is_file())
+    return _templates_hash(folder, stamp)
+
+
+@lru_cache(maxsize=4)
+def _templates_hash(folder: Path, stamp: tuple[Any, ...]) -> str:
+    """Hashed once per state of the folder (names, sizes, times), however many products a build has."""
+    digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(sha256(path.read_bytes()).encode())
     return digest.hexdigest()
 
 
-def inputs_fingerprint(label: Label, content_bytes: bytes) -> dict[str, str]:
+def inputs_fingerprint(content_bytes: bytes) -> dict[str, str]:
     return {
         "content_sha256": sha256(content_bytes),
         "templates_sha256": templates_hash(),
@@ -97,7 +110,7 @@ def preview_html(label: Label, kind: DocumentKind) -> str:
 def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bool = False,
                 html: bool = False) -> BuildResult:
     out_dir = out_root / label.product.id
-    fingerprint = inputs_fingerprint(label, content_bytes)
+    fingerprint = inputs_fingerprint(content_bytes)
     if not force and is_up_to_date(out_dir, fingerprint, html):
         names = tuple(k.filename for k in DOCUMENT_KINDS.values())
         return BuildResult(label.product.id, out_dir, False, names)
@@ -117,6 +130,99 @@ def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bo
         for name, data in files.items():
             write_atomic(out_dir / name, data)
     return BuildResult(label.product.id, out_dir, True, tuple(files))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Portfolios: many products, in worker processes that import the renderers once
+
+
+def shard(paths: list[Path], index: int, count: int) -> list[Path]:
+    """The I-th of N deterministic slices of a portfolio (by sorted path), for a CI matrix."""
+    return [p for position, p in enumerate(sorted(paths)) if position % count == index - 1]
+
+
+def _warm_worker() -> None:
+    """Runs once in each worker: import the renderers and load fonts before the first product arrives."""
+    from labeling.render.pdf import font_config
+
+    font_config()
+
+
+def up_to_date(paths: list[Path], out_root: Path, html: bool = False) -> dict[Path, BuildResult]:
+    """Products whose outputs match their content, templates and tool version, found from the manifests alone:
+    a no-op build neither parses YAML nor imports a renderer."""
+    manifests: dict[str, Path] = {}
+    for manifest in out_root.glob(f"*/{MANIFEST}"):
+        try:
+            manifests[json.loads(manifest.read_text(encoding="utf-8")).get("content", "")] = manifest.parent
+        except (OSError, ValueError):
+            continue
+    fresh = {}
+    for path in paths:
+        out_dir = manifests.get(str(path))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if out_dir is not None and is_up_to_date(out_dir, inputs_fingerprint(data), html):
+            fresh[path] = BuildResult(out_dir.name, out_dir, False, tuple(k.filename for k in DOCUMENT_KINDS.values()))
+    return fresh
+
+
+def _build_one(path: str, out_root: str, force: bool, html: bool) -> BuildResult:
+    from labeling.load import load_label
+
+    label = load_label(path)
+    return build_label(label, Path(path).read_bytes(), Path(out_root), force=force, html=html)
+
+
+def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool = False, html: bool = False,
+                    on_result: Any = None) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
+    """Build every product; with ``jobs`` > 1 in worker processes. Returns results and per-product errors
+    (a product that fails leaves its previous outputs untouched; the others are still built)."""
+    from labeling.render import RenderError
+
+    results: list[BuildResult] = []
+    errors: list[tuple[Path, Exception]] = []
+    # Up-to-date products are settled here, without a worker: a no-op rebuild never imports a renderer.
+    fresh = {} if force else up_to_date(paths, out_root, html)
+    for result in fresh.values():
+        results.append(result)
+        if on_result:
+            on_result(result)
+    paths = [p for p in paths if p not in fresh]
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            try:
+                result = _build_one(str(path), str(out_root), force, html)
+            except RenderError as error:
+                errors.append((path, error))
+                continue
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results, errors
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports the renderers once; every worker forks from it with them already loaded.
+    context.set_forkserver_preload(["labeling.render.pdf", "labeling.render.docx"])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
+                             initializer=_warm_worker) as pool:
+        futures = {pool.submit(_build_one, str(p), str(out_root), force, html): p for p in paths}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except RenderError as error:
+                errors.append((futures[future], error))
+                continue
+            results.append(result)
+            if on_result:
+                on_result(result)
+    order = {p.name: i for i, p in enumerate(paths)}
+    results.sort(key=lambda r: order.get(Path(str(r.out_dir)).name, 0))
+    return results, errors
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -134,20 +134,60 @@ def validate(content: tuple[str, ...]) -> None:
               help="Folder for output/<product-id>/.")
 @click.option("--html", is_flag=True, help="Also write each PDF's HTML beside it, for previewing templates.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Products built at once, in worker processes [default: the machine's cores].")
+@click.option("--shard", "shard_spec", metavar="I/N", help="Build only the I-th of N deterministic slices of the "
+                                                           "portfolio (for a CI matrix).")
+def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs: int | None,
+          shard_spec: str | None) -> None:
     """Render the package insert, product sheet and patient leaflet of every product."""
-    from labeling.build import build_label
-    from labeling.render import RenderError
+    import os
+
+    from labeling.build import build_portfolio, shard
 
     paths = content_files(content)
-    labels = load_all(paths)
-    for label, path in zip(labels, paths):
-        try:
-            result = build_label(label, path.read_bytes(), Path(out_dir), force=force, html=html)
-        except RenderError as error:
-            raise UserError(str(error)) from None
+    if shard_spec:
+        paths = shard(paths, *parse_shard(shard_spec))
+        if not paths:
+            click.echo(f"shard {shard_spec}: no products in this slice")
+            return
+    from labeling.build import up_to_date
+
+    fresh = set() if force else set(up_to_date(paths, Path(out_dir), html))
+    if len(fresh) < len(paths):
+        load_all([p for p in paths if p not in fresh])  # every problem of every changed file first
+    jobs = jobs or os.cpu_count() or 1
+
+    def report(result) -> None:  # type: ignore[no-untyped-def]
         state = "built" if result.built else "up to date"
         click.echo(f"{state}: {result.out_dir}/ ({', '.join(result.artifacts)})")
+
+    if sys.stdout.isatty() and len(paths) > 1:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("building", total=len(paths))
+
+            def advance(result) -> None:  # type: ignore[no-untyped-def]
+                progress.advance(task)
+                progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
+
+            results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html,
+                                              on_result=advance)
+    else:
+        results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html, on_result=report)
+    if errors:
+        raise UserError("\n".join(str(error) for _, error in errors)
+                        + f"\n{len(errors)} of {len(paths)} product(s) not built; their previous outputs are untouched.")
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    import re
+
+    match = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise UserError(f"--shard {spec!r}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4")
+    return int(match[1]), int(match[2])
 
 
 def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-untyped-def]

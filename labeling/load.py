@@ -216,7 +216,7 @@ class _Builder:
                                                                   f"keys {', '.join(Label.model_fields)}"))
             return None
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_LOADER)
         except yaml.MarkedYAMLError as error:
             self.problems.append(self._syntax_problem(error, text))
             return None
@@ -243,6 +243,8 @@ class _Builder:
         if error.context and error.context not in message:
             message = f"{error.context}, {message}"
         source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if "nesting depth" in message:
+            return Problem(self.filename, line, column, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")
         if "\t" in message or "'\\t'" in message or ("\t" in source_line and "cannot start any token" in message):
             message = "a tab character; YAML indents with spaces only, replace the tab with spaces"
         elif "mapping values are not allowed" in message or "expected <block end>" in message \
@@ -303,6 +305,10 @@ class _Builder:
             self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self._value(value_node, key_path, depth + 1)
         return result
+
+
+# libyaml's composer when PyYAML has it (about 10× faster on a label); positions and errors are the same.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Abort(Exception):

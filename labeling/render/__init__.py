@@ -7,11 +7,13 @@ commands that render nothing never import WeasyPrint.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from labeling.documents import DocumentKind
-from labeling.model import Label
+if TYPE_CHECKING:
+    from labeling.documents import DocumentKind
+    from labeling.model import Label
 
-Renderer = Callable[[Label, DocumentKind], bytes]
+Renderer = Callable[["Label", "DocumentKind"], bytes]
 
 
 class RenderError(Exception):

@@ -8,7 +8,6 @@ always literal and a template typo fails the build instead of printing a blank.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -22,13 +21,7 @@ from labeling.render import RenderError
 from labeling.model import THRESHOLD_SLOT, Label, WarningItem
 from labeling.quantities import Quantity, format_patient, format_professional
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
-TEMPLATES_ENV = "LABELING_TEMPLATES"  # a team's own templates folder instead of the bundled one
-
-
-def templates_dir() -> Path:
-    """The templates folder in use: $LABELING_TEMPLATES when set, else the bundled templates/."""
-    return Path(os.environ.get(TEMPLATES_ENV) or TEMPLATES_DIR).resolve()
+from labeling.templates import TEMPLATES_DIR, templates_dir  # noqa: F401 - re-exported for renderers
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
