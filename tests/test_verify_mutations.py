@@ -199,9 +199,9 @@ def test_relaid_out_artifacts_pass(kind, css, clean_html, label):
     from weasyprint import CSS, HTML
 
     html = clean_html[kind.name].replace("</head>", "<style>" + (TEMPLATES_DIR / kind.stylesheet).read_text()
-                                         .replace('url("fonts/', f'url("{TEMPLATES_DIR.as_uri()}/fonts/')
                                          + "</style></head>")
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=RELAYOUTS[css])])
+    base = (TEMPLATES_DIR / kind.template).as_uri()  # the stylesheet's fonts.css and fonts/ resolve from here
+    pdf = HTML(string=html, base_url=base).write_pdf(stylesheets=[CSS(string=RELAYOUTS[css])])
     result = verify_pdf(pdf, kind, label)
     assert result.findings == [], [str(f) for f in result.findings]
 
