@@ -257,3 +257,16 @@ def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path):
     assert set(outputs[0]) == {"package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf", "manifest.json"}
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
+
+
+@pytest.mark.parametrize("kind", PDF_KINDS, ids=lambda k: k.name)
+def test_a_label_with_open_gaps_is_marked_draft_on_every_page(kind, pdfs, label):
+    from labeling.extract.pdf import extract_pdf_pages
+    from labeling.render.pdf import render_pdf
+
+    assert label.gaps
+    pages = [normalize(page) for page in extract_pdf_pages(pdfs[kind.name])]
+    assert all("DRAFT - NOT FOR USE" in page for page in pages)
+    assert "open questions the source does not answer: concentration" in pages[0]
+    final = label.model_copy(update={"gaps": []})
+    assert not any("DRAFT" in normalize(p) for p in extract_pdf_pages(render_pdf(final, kind)))
