@@ -328,7 +328,7 @@ def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None
     else:
         current = [Path(p) for p in paths] or sorted(Path().glob(DEFAULT_CONTENT_GLOB))
         existing = [p for p in current if p.exists()]
-        new_labels = dict(zip(existing, load_all(existing))) if existing else {}
+        new_labels = dict(zip(existing, load_all(existing), strict=True)) if existing else {}
         old_labels = _labels_at(base, current or [Path("content/x.yaml")])
         diffs = []
         for path in sorted(set(old_labels) | set(new_labels)):
@@ -419,7 +419,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
     labels = load_all(paths)
     console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     all_results = []
-    for label, path in zip(labels, paths):
+    for label, path in zip(labels, paths, strict=True):
         try:
             built = build_label(label, path.read_bytes(), Path(out_dir))
         except RenderError as error:
@@ -443,7 +443,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
         from labeling.diff import diff_products
 
         old_labels = _labels_at(base, paths)
-        for label, path in zip(labels, paths):
+        for label, path in zip(labels, paths, strict=True):
             policy.extend(diff_products(old_labels.get(path), label, base, str(path)).policy)
     if fmt == "json":
         from labeling.lint.output import as_json
