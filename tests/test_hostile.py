@@ -178,7 +178,7 @@ TEMPLATE_ATTACKS = [
      "file:///etc/passwd"),
     ("attachment", "package-insert.html.j2", "</head>", '<link rel="attachment" href="file:///etc/hostname"></head>',
      "file:///etc/hostname"),
-    ("web stylesheet", "package-insert.css", "@font-face", '@import url("http://example.com/x.css");\n@font-face',
+    ("web stylesheet", "fonts.css", "@font-face", '@import url("http://example.com/x.css");\n@font-face',
      "http://example.com/x.css"),
     ("web image in CSS", "patient-leaflet.css", "html {", 'html { background: url("https://example.com/t.png"); ',
      "https://example.com/t.png"),
