@@ -177,7 +177,8 @@ def _build_one(path: str, out_root: str, force: bool, html: bool) -> BuildResult
 
 
 def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool = False, html: bool = False,
-                    on_result: Any = None) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
+                    on_result: Any = None, fresh: dict[Path, BuildResult] | None = None,
+                    ) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
     """Build every product; with ``jobs`` > 1 in worker processes. Returns results and per-product errors
     (a product that fails leaves its previous outputs untouched; the others are still built)."""
     from labeling.render import RenderError
@@ -185,7 +186,8 @@ def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool
     results: list[BuildResult] = []
     errors: list[tuple[Path, Exception]] = []
     # Up-to-date products are settled here, without a worker: a no-op rebuild never imports a renderer.
-    fresh = {} if force else up_to_date(paths, out_root, html)
+    if fresh is None:  # the caller may have settled them already
+        fresh = {} if force else up_to_date(paths, out_root, html)
     for result in fresh.values():
         results.append(result)
         if on_result:

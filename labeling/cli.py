@@ -153,7 +153,7 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs:
             return
     from labeling.build import up_to_date
 
-    fresh = set() if force else set(up_to_date(paths, Path(out_dir), html))
+    fresh = {} if force else up_to_date(paths, Path(out_dir), html)
     if len(fresh) < len(paths):
         load_all([p for p in paths if p not in fresh])  # every problem of every changed file first
     jobs = jobs or os.cpu_count() or 1
@@ -173,9 +173,10 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs:
                 progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
 
             results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html,
-                                              on_result=advance)
+                                              on_result=advance, fresh=fresh)
     else:
-        results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html, on_result=report)
+        results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html, on_result=report,
+                                          fresh=fresh)
     if errors:
         raise UserError("\n".join(str(error) for _, error in errors)
                         + f"\n{len(errors)} of {len(paths)} product(s) not built; their previous outputs are untouched.")

@@ -128,10 +128,6 @@ def _has_mechanisms(label: Label) -> bool:
     return bool(label.mechanisms)
 
 
-def _has_monitoring(label: Label) -> bool:
-    return bool(label.monitoring)
-
-
 def _has_combinations(label: Label) -> bool:
     return bool(label.dosing.combinations)
 

@@ -216,6 +216,7 @@ def verify_text(text: str, kind: DocumentKind, label: Label, document: str) -> V
     """Verify one artifact's extracted text (page furniture already removed) against the label."""
     result = Verification(document, kind.name)
     found = split_sections(text, kind, label)
+    known = _Known(shown_quantities(label), off_label_quantities(label))
     expected_text: dict[str, FoundSection] | None = None
     for group in (DOSING, STORAGE, CONTRAINDICATIONS):
         rows = expected_facts(label, group)
@@ -235,9 +236,9 @@ def verify_text(text: str, kind: DocumentKind, label: Label, document: str) -> V
                 continue
             body = found[section.key].text
             if group == DOSING:
-                _check_dosing(result, label, kind, heading, body)
+                _check_dosing(result, label, known, heading, body)
             elif group == STORAGE:
-                _check_storage(result, label, kind, heading, body)
+                _check_storage(result, label, known, kind.audience, heading, body)
             else:
                 if expected_text is None:
                     expected_text = expected_sections(label, kind)
@@ -257,11 +258,19 @@ def _describe(found: FoundQuantity | None) -> str:
     return format_professional(found.quantity) if found else "nothing"
 
 
-def _check_quantities(result: Verification, label: Label, heading: str, body: str, expected: dict[str, Quantity],
+@dataclass(frozen=True)
+class _Known:
+    """The label's quantities, computed once per verification: those a document may show, and those of
+    non-approved uses (a document showing one of these is reported as off-label)."""
+
+    shown: set[Quantity]
+    off_label: dict[Quantity, str]
+
+
+def _check_quantities(result: Verification, known: _Known, heading: str, expected: dict[str, Quantity],
                       quantities: list[FoundQuantity]) -> None:
     """Each expected quantity present; every quantity present traces to a fact."""
-    shown = shown_quantities(label)
-    off_label = off_label_quantities(label)
+    shown, off_label = known.shown, known.off_label
     strays = [q for q in quantities if q.quantity not in shown]
     unexplained = list(strays)
     for fact, value in expected.items():
@@ -317,9 +326,9 @@ def _difference(expected: Quantity, found: Quantity) -> str:
     return ", ".join(parts) or "different"
 
 
-def _check_dosing(result: Verification, label: Label, kind: DocumentKind, heading: str, body: str) -> None:
+def _check_dosing(result: Verification, label: Label, known: _Known, heading: str, body: str) -> None:
     quantities = find_quantities(body)
-    _check_quantities(result, label, heading, body, _dosing_quantities(label), quantities)
+    _check_quantities(result, known, heading, _dosing_quantities(label), quantities)
     # Routes: the route stated nearest each regimen's dose must be the regimen's route.
     anchors: list[tuple[FoundQuantity, Any]] = []
     used: set[int] = set()
@@ -354,14 +363,15 @@ def _check_dosing(result: Verification, label: Label, kind: DocumentKind, headin
             _fail(result, f"dosing.regimens[{regimen.id}].route", "dose not found")
 
 
-def _check_storage(result: Verification, label: Label, kind: DocumentKind, heading: str, body: str) -> None:
+def _check_storage(result: Verification, label: Label, known: _Known, audience: str, heading: str,
+                   body: str) -> None:
     conditions = label.storage.conditions
     quantities = find_quantities(body)
     expected: dict[str, Quantity] = {}
     for condition in conditions:
         expected.update(_storage_quantities(condition))
-    _check_quantities(result, label, heading, body, expected, quantities)
-    windows = _condition_windows(body, conditions, kind.audience)
+    _check_quantities(result, known, heading, expected, quantities)
+    windows = _condition_windows(body, conditions, audience)
     for condition, window in zip(conditions, windows):
         base = f"storage.conditions[{condition.id}]"
         scope = window if window is not None else body
