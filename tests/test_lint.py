@@ -219,7 +219,8 @@ def test_configuration_in_pyproject(tmp_path, monkeypatch):
 
 def test_lint_never_imports_weasyprint():
     code = ("import sys; from labeling.cli import main\n"
-            "try:\n    main(['lint', %r, '--out', '/nonexistent'])\nexcept SystemExit:\n    pass\n"
+            "try:\n    main(['lint', %r, '--out', '/nonexistent'])\nexcept SystemExit as end:\n"
+            "    assert end.code == 0, f'lint exited {end.code}'\n"
             "assert 'weasyprint' not in sys.modules, 'lint imported WeasyPrint'\n") % str(SAMPLE)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr

@@ -81,8 +81,8 @@ def smallest_type(source: bytes | str | Path) -> float | None:
             textpage = page.get_textpage()
             matrix = pdfium.raw.FS_MATRIX()
             for char in range(textpage.count_chars()):
-                if not textpage.get_text_range(char, 1).strip():
-                    continue
+                if not chr(pdfium.raw.FPDFText_GetUnicode(textpage.raw, char)).strip():
+                    continue  # spaces and the line breaks pdfium generates have no type size of their own
                 size = pdfium.raw.FPDFText_GetFontSize(textpage.raw, char)
                 if pdfium.raw.FPDFText_GetMatrix(textpage.raw, char, ctypes.byref(matrix)):
                     size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))

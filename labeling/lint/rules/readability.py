@@ -24,9 +24,8 @@ class LeafletReadingGrade(Rule):
     severity = WARNING
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        import textstat
-
         from labeling.extract.sections import split_sections
+        from labeling.lint.reading_grade import flesch_kincaid_grade
         from labeling.render.html import render_markup
         from labeling.verify import markup_text
 
@@ -37,7 +36,7 @@ class LeafletReadingGrade(Rule):
         for key, section in sections.items():
             if len(section.text.split()) < 20:
                 continue
-            grade = textstat.flesch_kincaid_grade(section.text)
+            grade = flesch_kincaid_grade(section.text)
             if grade > limit:
                 yield Hit(("patient",), f"leaflet section {section.heading!r} reads at grade {grade:.1f} "
                                         f"(target {limit:g} or below): shorten sentences, use everyday words")

