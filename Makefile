@@ -9,9 +9,14 @@ BIN    := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
 
-.PHONY: setup system-deps build test clean
+.PHONY: setup system-deps bytecode build test clean
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed bytecode
+
+# An editable install leaves our modules uncompiled, and where PYTHONDONTWRITEBYTECODE is set every command
+# would compile them again (~0.1 s of a cold `labeling lint`); compileall only redoes changed files.
+bytecode: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q labeling >/dev/null
 
 system-deps:
 	@libs=$$(PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p 2>/dev/null); missing=""; \
