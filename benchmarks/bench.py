@@ -183,6 +183,9 @@ def main() -> None:
             runs=portfolio_runs)
         row(f"4. portfolio of {args.products}, --jobs 1", f"{one:.1f} s", None, "", None)
         row(f"   portfolio of {args.products}, --jobs 2", f"{two:.1f} s", two / one, "≤ 0.6", two / one <= 0.6)
+        lint_all = median(lambda: command(LABELING, "lint", *names, "--out", str(out / "p1")), portfolio_runs)
+        row(f"   lint of the portfolio (one command) ÷ its --jobs 1 build", f"{lint_all:.1f} s", lint_all / one, "",
+            None)
         # One process building all N is the upper bound of a worker's load (a worker builds a share of them).
         rss = peak_rss_mb([LABELING, "build", *names, "--out", str(out / "p3"), "--force", "--jobs", "1"])
         row(f"5. peak RSS of one process building all {args.products}", f"{rss:.0f} MB", None, "≤ 300 MB", rss <= 300)
