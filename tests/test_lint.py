@@ -50,6 +50,9 @@ CASES = [
     ("LBL007", [("text: Active malignancy", "text: Active malignancy; 5 mg. daily")], "period after unit", WARNING, None),
     ("LBL008", [("text: Active malignancy", "text: Active malignancy at 10 mg/20 mg")], "symbol between doses", WARNING, None),
     ("LBL009", [("text: Active malignancy", "text: Active malignancy; do not exceed 60 mL/day")], "'60 mL/day' is written in prose", WARNING, None),
+    ("LBL010", [("text: Active malignancy", "text: Active malignancy at doses >60 mL/day")], "comparison symbol in '>60'", ERROR, None),
+    ("LBL011", [("text: Active malignancy", "text: Active malignancy; 10 ml")], "unit symbol 'ml': write 'mL'", WARNING, None),
+    ("LBL012", [("text: Active malignancy", "text: Active malignancy; ii vials")], "Roman numeral in 'ii vials'", ERROR, None),
     ("LBL101", [("gaps:\n  - id: concentration\n    about: product.concentration", "gaps:\n  - id: concentration\n    about: something-else")],
      "dose 20–50 mL/day is a volume", ERROR, [("  strength: 60 mg/vial\n", "  strength: 60 mg/vial\n  concentration: 215.2 mg/mL\n")]),
     ("LBL102", [("temperature: 2-8 °C", "temperature: 2-12 °C")], "'refrigerated' storage must lie within 2–8 °C", ERROR, None),
@@ -80,6 +83,52 @@ CASES = [
     ("LBL307", [("    summary: Accelerates neuronal repair", "    summary: Accelerates neuronal repair"), ("indications: [stroke, tbi]", "indications: [stroke]")],
      "approved indication tbi has no approved regimen", ERROR, None),
 ]
+
+
+# Notation written by hand in free text: more spellings than the one case per rule above.
+NOTATION = [
+    ("LBL001", "give 10.0 mL", "'10.0 mL'"), ("LBL001", "give 2.00 mg", "'2.00 mg'"),
+    ("LBL002", "give .5 mL", "'.5'"),
+    ("LBL003", "give 10mL", "'10mL'"), ("LBL003", "give 2.5mg", "'2.5mg'"),
+    ("LBL004", "give 5 µg", "'µg'"), ("LBL004", "give 5 μg", "'μg'"), ("LBL004", "give 5 ug", "'ug'"),
+    ("LBL004", "give 5 ug/kg", "'ug'"), ("LBL004", "give 10 U", "'U'"), ("LBL004", "give 10 IU", "'IU'"),
+    ("LBL004", "give 10 cc", "'cc'"), ("LBL004", "take it QD", "'QD'"), ("LBL004", "take it q.d.", "'q.d.'"),
+    ("LBL004", "take it Q.D.", "'Q.D.'"), ("LBL004", "take it q.o.d.", "'q.o.d.'"), ("LBL004", "at h.s.", "'h.s.'"),
+    ("LBL004", "given s.c.", "'s.c.'"), ("LBL004", "given SQ", "'SQ'"), ("LBL004", "given sub q", "'sub q'"),
+    ("LBL004", "D/C if rash", "'D/C'"), ("LBL004", "drops a.u.", "'a.u.'"), ("LBL004", "Drops AU.", "'AU'"),
+    ("LBL004", "2 drops in the OS", "'OS'"), ("LBL004", "OD 2 drops", "'OD'"), ("LBL004", "use UD", "'UD'"),
+    ("LBL004", "an IJ dose", "'IJ'"), ("LBL004", "take q1d", "'q1d'"),
+    ("LBL005", "up to 100000 units", "'100000'"), ("LBL005", "up to 25000 mg", "'25000'"),
+    ("LBL006", "give 20 mLs", "'mLs'"), ("LBL006", "give 20 mgs", "'mgs'"),
+    ("LBL007", "give 5 mg. daily", "'mg.'"), ("LBL007", "give 5 mL. once", "'mL.'"),
+    ("LBL008", "give 10 mg/20 mg", "'10 mg/20 mg'"), ("LBL008", "give 5 mL + 10 mL", "'5 mL + 10 mL'"),
+    ("LBL008", "give 5 mg @ 2", "'5 mg @ 2'"),
+    ("LBL010", "doses >50 mL", "'>50'"), ("LBL010", "doses < 10 mL", "'< 10'"), ("LBL010", "doses ≥80 mL", "'≥80'"),
+    ("LBL010", "doses ≤ 5 mL", "'≤ 5'"),
+    ("LBL011", "give 10 ml", "'ml'"), ("LBL011", "give 10 ML", "'ML'"), ("LBL011", "give 1 l", "'l'"),
+    ("LBL011", "give 10 MG", "'MG'"), ("LBL011", "give 5 ml/day", "'ml'"), ("LBL011", "give 10ml", "'ml'"),
+    ("LBL012", "take ii tablets", "'ii tablets'"), ("LBL012", "give IV mL", "'IV mL'"),
+    ("LBL012", "take X mg", "'X mg'"),
+]
+# Free text that looks like notation but is not a mistake: no notation rule may fire.
+NOT_NOTATION = ["give 0.5 mL", "up to 1,000 units", "use 100,000 units", "give 10 mg and 20 mg", "as directed",
+                "Type II diabetes", "IV infusion", "IV injections over 15 to 60 minutes", "as needed", "e.g. saline",
+                "i.e. daily", "In adults", "Do not use", "2.5 mg", "10 mg per 20 mL", "MS and AD (the diseases)", "20 mL/day in AD patients",
+                "of 5 mcg", "20 mL a day", "units of 10 mL", "to 50 mL.", "below 25 °C", "section 2.1", "vial 1 of 2"]
+NOTATION_CODES = [code for code in sorted({c for c, _, _ in NOTATION})]
+
+
+@pytest.mark.parametrize(("code", "text", "token"), NOTATION, ids=[f"{c}-{t}" for c, t, _ in NOTATION])
+def test_notation_rule_catches_hand_written_variants(code, text, token):
+    hits = lint(edited(("text: Active malignancy", f"text: Active malignancy; {text}")), code)
+    assert any(token in d.message for d in hits), [str(d) for d in hits]
+
+
+@pytest.mark.parametrize("text", NOT_NOTATION)
+def test_notation_rules_leave_correct_text_alone(text):
+    label = parse_label(edited(("text: Active malignancy", f"text: Active malignancy; {text}")), "label.yaml")
+    found = [d for d in run_lint(label, LintConfig(select=NOTATION_CODES)) if "contraindications" in d.fact]
+    assert found == [], [str(d) for d in found]
 
 
 @pytest.mark.parametrize(("code", "mistake", "words", "severity", "fix"), CASES, ids=[c[0] for c in CASES])

@@ -93,31 +93,42 @@ class NumberUnitSpace(_PatternRule):
 
 
 ERROR_PRONE = {
-    "U": "units", "IU": "units", "cc": "mL", "µg": "mcg", "μg": "mcg", "QD": "daily", "qd": "daily",
-    "QOD": "every other day", "qod": "every other day", "qhs": "nightly at bedtime", "QHS": "nightly at bedtime",
-    "TIW": "3 times weekly", "SC": "subcutaneous", "SQ": "subcutaneous", "sub q": "subcutaneous",
-    "D/C": "discharge or discontinue", "HS": "half-strength or bedtime", "hs": "half-strength or bedtime",
+    "U": "units", "IU": "units", "cc": "mL", "µg": "mcg", "μg": "mcg", "ug": "mcg", "QD": "daily",
+    "QOD": "every other day", "QHS": "nightly at bedtime", "TIW": "3 times weekly", "SC": "subcutaneous",
+    "SQ": "subcutaneous", "SUB Q": "subcutaneous", "D/C": "discharge or discontinue", "HS": "half-strength or bedtime",
     "AD": "right ear", "AS": "left ear", "AU": "each ear", "OD": "right eye", "OS": "left eye", "OU": "each eye",
+    "UD": "as directed", "IJ": "injection", "Q1D": "daily", "I/D": "one daily",
 }
+_EAR_EYE = r"(?:AD|AS|AU|OD|OS|OU)"
+_DOTTED = r"(?:q\.o\.d|q\.h\.s|q\.d|h\.s|s\.c|s\.q|a\.[dsu]|o\.[dsu]|i\.u|t\.i\.w)"  # q.d., a.u., …
 
 
 @register
 class ErrorProneAbbreviation(_PatternRule):
-    """What it does: finds abbreviations on ISMP's list of error-prone abbreviations.
+    """What it does: finds abbreviations on ISMP's list of error-prone abbreviations, with or without points
+    ("QD", "q.d.", "Q.D."), and "ug" for micrograms. The ear and eye abbreviations (AD, AS, AU, OD, OS, OU) are
+    flagged beside drops, or written with points; elsewhere "AD" is usually Alzheimer's disease.
 
-    Why is this bad? "U" is read as 0 or 4, "IU" as IV or 10, "cc" as "u", "µg" as "mg", "QD" as "QID", "SC" as
-    "SL", "AD/AS/AU" and "OD/OS/OU" are confused with each other; each has caused harm.
+    Why is this bad? "U" is read as 0 or 4, "IU" as IV or 10, "cc" as "u", "µg" and "ug" as "mg", "QD" as
+    "QID", "SC" as "SL", "UD" as "unit dose", "AD/AS/AU" and "OD/OS/OU" are confused with each other; each has
+    caused harm.
 
-    Example: `10 IU` → `10 units`; `SC` → `subcutaneous`.
+    Example: `10 IU` → `10 units`; `SC` → `subcutaneous`; `q.d.` → `daily`.
     """
 
     code, name = "LBL004", "error-prone-abbreviation"
-    pattern = re.compile(r"(?<=\d)\s*U\b|\b(?:IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|SC|SQ|sub q|HS|hs|AD|AS|AU|OD|OS|OU)\b"
-                         r"|µg|μg|\bD/C\b")
+    pattern = re.compile(
+        r"(?<=\d)\s*(?P<token>U)\b"
+        r"|\b(?P<token2>IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|SC|SQ|sub q|HS|hs|UD|IJ|ug|[qQ]1[dD]|i/d)(?!\w)"
+        rf"|(?<![\w.])(?P<token3>(?i:{_DOTTED})\.?)(?![\w])"
+        r"|(?P<token4>µg|μg|\bD/C\b)"
+        rf"|\b(?i:drops?|gtts?|instil+)\b(?:\s+[\w()]+){{0,3}}?\s+(?P<token5>{_EAR_EYE})\b"
+        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\w+\s+){{0,2}}?(?i:drops?|gtts?)\b")
 
     def message(self, match: re.Match[str]) -> str:
-        token = match.group(0).strip()
-        return f"error-prone abbreviation {token!r}: write {ERROR_PRONE.get(token, 'the full term')!r}"
+        token = next(value for value in match.groupdict().values() if value)
+        plain = token.replace(".", "").upper() if "." in token else token.upper()
+        return f"error-prone abbreviation {token!r}: write {ERROR_PRONE.get(plain, 'the full term')!r}"
 
 
 @register
@@ -181,10 +192,72 @@ class SymbolBetweenDoses(_PatternRule):
 
     code, name = "LBL008", "symbol-between-doses"
     severity = WARNING
-    pattern = re.compile(rf"\d\s*{UNIT}\s*[@&+/]\s*\d|\d\s*@\s*\d")
+    pattern = re.compile(rf"\d+(?:\.\d+)?\s*{UNIT}\s*[@&+/]\s*\d+(?:\.\d+)?(?:\s*{UNIT})?|\d+\s*@\s*\d+")
 
     def message(self, match: re.Match[str]) -> str:
         return f"symbol between doses in {match.group(0)!r}: write 'and', 'per' or 'at'"
+
+
+@register
+class ComparisonSymbol(_PatternRule):
+    """What it does: finds >, <, ≥ or ≤ before a number in free text ("doses >60 mL/day").
+
+    Why is this bad? The symbols are mistaken for their opposite, and "<10" has been read as "40" (ISMP). Words
+    carry the meaning safely. A typed quantity may be written "≥80 mL/day" in the content: the templates
+    print it in words ("80 mL/day or more").
+
+    Example: `doses >60 mL/day` → `doses of more than 60 mL/day`.
+    """
+
+    code, name = "LBL010", "comparison-symbol"
+    include_raw = False  # typed input syntax, never printed as a symbol
+    pattern = re.compile(r"[<>≤≥]\s*\d+(?:\.\d+)?")
+    WORDS = {"<": "less than", ">": "more than", "≤": "… or less", "≥": "… or more"}
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[match.group(0)[0]]!r}"
+
+
+UNIT_SYMBOLS = {"ml": "mL", "ML": "mL", "Ml": "mL", "l": "L", "dl": "dL", "DL": "dL", "MG": "mg", "Mg": "mg",
+                "MCG": "mcg", "Mcg": "mcg", "KG": "kg", "Kg": "kg"}
+
+
+@register
+class UnitSymbolCase(_PatternRule):
+    """What it does: finds unit symbols after a number written in the wrong case ("10 ml", "5 MG", "1 l").
+
+    Why is this bad? USP writes the litre as L (a lower-case l is read as the digit 1: "10 l" as "101") and
+    milligrams as mg; one spelling everywhere keeps doses recognisable, and the verifier reads the canonical
+    symbols.
+
+    Example: `10 ml` → `10 mL`.
+    """
+
+    code, name = "LBL011", "unit-symbol-case"
+    severity = WARNING
+    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|KG|Kg)(?![A-Za-z])")
+
+    def message(self, match: re.Match[str]) -> str:
+        unit = match.group("unit")
+        return f"unit symbol {unit!r}: write {UNIT_SYMBOLS[unit]!r}"
+
+
+@register
+class RomanNumeralDose(_PatternRule):
+    """What it does: finds a count written in Roman numerals before a unit or dose form ("ii tablets", "X mg").
+
+    Why is this bad? Roman numerals are misread (ii as 11, IV as intravenous, X as a multiplication sign);
+    ISMP and USP ask for Arabic numerals only.
+
+    Example: `ii tablets` → `2 tablets`.
+    """
+
+    code, name = "LBL012", "roman-numeral-dose"
+    pattern = re.compile(r"\b(?i:ii|iii|iv|vi|vii|viii|ix|x|xi|xii)\s+(?:units?|mg|mcg|g|mL|L|tablets?|capsules?|vials?"
+                         r"|ampoules?|drops?|puffs?)\b")
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"Roman numeral in {match.group(0)!r}: write the count in Arabic numerals"
 
 
 @register
