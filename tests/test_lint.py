@@ -131,6 +131,41 @@ def test_notation_rules_leave_correct_text_alone(text):
     assert found == [], [str(d) for d in found]
 
 
+# An approved, supported claim reworded: what it says must not contradict the label facts.
+CLAIM_CONTRADICTIONS = [
+    ("LBL204", "Just one injection a week", "every labelled regimen is dosed per day"),
+    ("LBL204", "Dosing every other day", "'every other day'"),
+    ("LBL204", "Once-monthly dosing", "every labelled regimen is dosed per day"),
+    ("LBL204", "Convenient tablets", "oral route"),
+    ("LBL204", "Suitable for children", "'children'"),
+    ("LBL204", "Doses up to 100 mL/day", "'100 mL/day', outside every labelled dose"),
+    ("LBL204", "Give 20 mL a week", "every labelled dose is per day"),
+    ("LBL204", "Store at 2-30 °C", "'2-30 °C', outside every labelled storage temperature"),
+    ("LBL204", "Can be frozen for later use", "the label says do not freeze"),
+    ("LBL204", "Safe in severe hepatic impairment", "a contraindication (severe-hepatic-impairment)"),
+    ("LBL204", "No contraindications", "the label has 4 contraindications"),
+    ("LBL204", "No dose adjustment for older patients", "the label adjusts the dose for"),
+    ("LBL205", "Works faster than other treatments", "'faster'"),
+    ("LBL205", "Prevents dementia", "'Prevents'"),
+]
+CLAIMS_THAT_AGREE = ["Flexible dosing options", "Daily dosing of 20 to 50 mL", "Given intravenously once a day",
+                     "Store at 15-25 °C", "Do not freeze; stable at room temperature", "10–30 mL/day in dementia",
+                     "A lower starting dose of 5 mL/day for older or frail patients"]
+FLEXIBLE = "    text: Flexible dosing options\n"
+
+
+@pytest.mark.parametrize(("code", "claim", "words"), CLAIM_CONTRADICTIONS, ids=[c[1] for c in CLAIM_CONTRADICTIONS])
+def test_claim_contradicting_the_label_is_an_error(code, claim, words):
+    hits = lint(edited((FLEXIBLE, f"    text: {claim}\n")), code)
+    assert any(words in d.message and d.severity == ERROR for d in hits), [str(d) for d in hits]
+
+
+@pytest.mark.parametrize("claim", CLAIMS_THAT_AGREE)
+def test_claim_agreeing_with_the_label_passes(claim):
+    label = parse_label(edited((FLEXIBLE, f"    text: {claim}\n")), "label.yaml")
+    assert [str(d) for d in run_lint(label, LintConfig(select=["LBL203", "LBL204", "LBL205"]))] == []
+
+
 @pytest.mark.parametrize(("code", "mistake", "words", "severity", "fix"), CASES, ids=[c[0] for c in CASES])
 def test_rule_catches_the_mistake(code, mistake, words, severity, fix):
     text = edited(*mistake) if mistake else SOURCE

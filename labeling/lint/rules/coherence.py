@@ -194,7 +194,8 @@ class StartingDoseAboveRegimen(Rule):
         label = ctx.label
         for index, population in enumerate(label.dosing.populations):
             start = population.starting_dose
-            comparable = [r.dose for r in label.approved_regimens if (r.dose.unit, r.dose.per) == (start.unit, start.per)]
+            comparable = [r.dose for r in label.approved_regimens
+                          if (r.dose.unit, r.dose.per) == (start.unit, start.per)]
             if comparable and start.maximum > min(d.low for d in comparable):
                 yield Hit(("dosing", "populations", index, "starting_dose"),
                           f"starting dose {format_professional(start)} is not below the lowest regimen dose "

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.model import Claim, Fact, Gap, Indication, Label, Reference, Regimen
+from labeling.quantities import find_quantities
 
 # Words by which an indication's own text says it is not an approved use.
 NOT_APPROVED_WORDS = re.compile(r"\boff-label\b|\bhealthy (?:adults|people|volunteers|subjects)\b|\bnootropic\b"
@@ -60,7 +61,8 @@ class ApprovedUseDescribedAsNotApproved(Rule):
             serving = [r.id for r in label.dosing.regimens if indication.id in r.indications]
             regimens = f"; regimen {', '.join(serving)} would be labelled" if serving else ""
             yield Hit(("indications", index, "status"),
-                      f"indication {indication.id} is approved but its text says {', '.join(sorted(set(w.lower() for w in found)))!r}"
+                      f"indication {indication.id} is approved but its text says "
+                      f"{', '.join(sorted({w.lower() for w in found}))!r}"
                       + regimens)
             for r_index, regimen in enumerate(label.dosing.regimens):
                 if indication.id in regimen.indications:
@@ -110,9 +112,10 @@ class UnsupportedClaim(Rule):
 
 
 FREQUENCY_WORDS = {
-    "week": re.compile(r"\bweekly\b|\bonce a week\b|\bper week\b|\bevery week\b", re.I),
-    "month": re.compile(r"\bmonthly\b|\bonce a month\b|\bper month\b", re.I),
-    "day": re.compile(r"\bdaily\b|\bonce a day\b|\bper day\b|\bevery day\b", re.I),
+    "week": re.compile(r"\b(?:once[- ])?weekly\b|\b(?:once |one \w+ )?(?:a|per|every|each) week\b|/week\b", re.I),
+    "month": re.compile(r"\b(?:once[- ])?monthly\b|\b(?:once |one \w+ )?(?:a|per|every|each) month\b|/month\b", re.I),
+    "day": re.compile(r"\b(?:once[- ])?daily\b|\b(?:once )?(?:a|per|every|each) day\b|/day\b", re.I),
+    "other day": re.compile(r"\bevery (?:other|second|2nd|two|three|\d+) days?\b|\balternate days\b", re.I),
 }
 ROUTE_WORDS = {
     "oral": re.compile(r"\boral(?:ly)?\b|\bby mouth\b|\btablets?\b|\bcapsules?\b", re.I),
@@ -123,12 +126,22 @@ ROUTE_WORDS = {
 POPULATION_WORDS = re.compile(r"\bchild(?:ren)?\b|\bpaediatric\b|\bpediatric\b|\binfants?\b|\bhealthy (?:adults|"
                               r"people|volunteers)\b|\bpregnan(?:t|cy)\b|\bnootropic\b|\bcognitive enhancement\b",
                               re.I)
+FREEZING_ALLOWED = re.compile(r"\b(?:can|may) be frozen\b|\bsafe to freeze\b|\bfreezable\b|\bfreeze-safe\b", re.I)
+NO_CONTRAINDICATIONS = re.compile(r"\bno (?:known )?contraindications?\b|\bsuitable for (?:all|every) patients?\b",
+                                  re.I)
+NO_DOSE_ADJUSTMENT = re.compile(r"\bno (?:dose|dosage|dosing) (?:adjustment|change|reduction)s?\b", re.I)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 @register
 class ClaimContradictsLabel(Rule):
     """What it does: finds claims (approved or pending) that contradict a label fact: a dosing frequency the
-    regimens do not have, a route that is not labelled, a population the label does not treat.
+    regimens do not have, a route that is not labelled, a population the label does not treat, a dose or a
+    temperature outside the labelled ones, freezing where the label says do not freeze, a contraindicated
+    condition, "no contraindications" or "no dose adjustment" where the label has them.
 
     Why is this bad? Promotion must not differ from the approved conditions of use; a claim of weekly dosing
     for a daily regimen invites under-dosing. An error even if the claim is marked approved.
@@ -139,39 +152,85 @@ class ClaimContradictsLabel(Rule):
     code, name = "LBL204", "claim-contradicts-label"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        label = ctx.label
-        periods = {r.dose.per for r in label.approved_regimens}
-        routes = {r.name for r in label.labelled_routes}
-        for index, claim in enumerate(label.claims):
+        for index, claim in enumerate(ctx.label.claims):
             if claim.status == "rejected":
                 continue
-            for period, pattern in FREQUENCY_WORDS.items():
-                if pattern.search(claim.text) and period not in periods:
-                    yield Hit(("claims", index, "text"),
-                              f"claim {claim.id} says {pattern.search(claim.text).group(0)!r} but every labelled "
-                              f"regimen is dosed per {' or per '.join(sorted(p for p in periods if p))}")
-            for route, pattern in ROUTE_WORDS.items():
-                if pattern.search(claim.text) and route not in routes:
-                    yield Hit(("claims", index, "text"),
-                              f"claim {claim.id} names the {route} route, which is not labelled "
-                              f"(labelled: {', '.join(sorted(routes)) or 'none'})")
-            match = POPULATION_WORDS.search(claim.text)
-            if match:
-                yield Hit(("claims", index, "text"),
-                          f"claim {claim.id} addresses {match.group(0)!r}, a population or use the label does not "
-                          "approve")
+            for message in self._contradictions(claim.text, ctx.label):
+                yield Hit(("claims", index, "text"), f"claim {claim.id} {message}")
+
+    @staticmethod
+    def _contradictions(text: str, label: Label) -> Iterator[str]:
+        regimens = label.approved_regimens
+        periods = {r.dose.per for r in regimens}
+        for period, pattern in FREQUENCY_WORDS.items():
+            found = pattern.search(text)
+            if found and period not in periods:
+                yield (f"says {found.group(0)!r} but every labelled regimen is dosed per "
+                       f"{' or per '.join(sorted(p for p in periods if p))}")
+        routes = {r.name for r in label.labelled_routes}
+        for route, pattern in ROUTE_WORDS.items():
+            if pattern.search(text) and route not in routes:
+                labelled = ", ".join(sorted(routes)) or "none"
+                yield f"names the {route} route, which is not labelled (labelled: {labelled})"
+        found = POPULATION_WORDS.search(text)
+        if found:
+            yield f"addresses {found.group(0)!r}, a population or use the label does not approve"
+        yield from _quantities_outside_label(text, label)
+        conditions = label.storage.conditions
+        found = FREEZING_ALLOWED.search(text)
+        if found and any(c.do_not_freeze for c in conditions):
+            yield f"says {found.group(0)!r} but the label says do not freeze"
+        claim_words = f" {_words(text)} "
+        for contraindication in label.contraindications:
+            if f" {_words(contraindication.text)} " in claim_words:
+                yield f"names {contraindication.text!r}, a contraindication ({contraindication.id})"
+        found = NO_CONTRAINDICATIONS.search(text)
+        if found and label.contraindications:
+            yield (f"says {found.group(0)!r} but the label has {len(label.contraindications)} contraindications")
+        found = NO_DOSE_ADJUSTMENT.search(text)
+        if found and label.dosing.populations:
+            populations = ", ".join(p.population for p in label.dosing.populations)
+            yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
+
+
+def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
+    """Doses and temperatures a claim names must be ones the label has: within a labelled dose range (same unit
+    and period) or a storage temperature range."""
+    doses = [r.dose for r in label.approved_regimens] + [p.starting_dose for p in label.dosing.populations]
+    temperatures = [c.temperature for c in label.storage.conditions if c.temperature is not None]
+    for found in find_quantities(text):
+        quantity = found.quantity
+        if quantity.unit in ("°C", "°F"):
+            within = [t for t in temperatures if t.unit == quantity.unit and t.low <= quantity.low
+                      and quantity.maximum <= t.maximum]
+            if not within:
+                labelled = ", ".join(str(t) for t in temperatures) or "none"
+                yield f"names {found.text!r}, outside every labelled storage temperature ({labelled})"
+            continue
+        same_unit = [d for d in doses if d.unit == quantity.unit]
+        if not same_unit:
+            continue  # not a dose (a strength, a volume of a vial): other rules and the reviewer judge it
+        if quantity.per is not None and all(d.per != quantity.per for d in same_unit):
+            yield f"names {found.text!r}, but every labelled dose is per {same_unit[0].per or 'administration'}"
+            continue
+        if not any(d.low <= quantity.low and quantity.maximum <= d.maximum for d in same_unit
+                   if quantity.per is None or d.per == quantity.per):
+            labelled = ", ".join(str(d) for d in same_unit)
+            yield f"names {found.text!r}, outside every labelled dose ({labelled})"
 
 
 SUPERLATIVES = re.compile(r"\bunique\b|\bbest\b|\bsafest\b|\bsuperior\b|\bonly\b|\bfirst\b|\bproven\b|\bguarantee"
-                          r"|\bcure[sd]?\b|\bdisease-modifying\b|\brobust\b|\bpurity\b|\bmiracle\b|\brevolutionary\b"
+                          r"|\bfaster\b|\bbetter\b|\bsafer\b|\bmore effective\b|\bprevents?\b|\breverses?\b"
+                          r"|\bhalts?\b|\brapid(?:ly)?\b|\bpreferred\b|\bFDA[- ]approved\b|\bcure[sd]?\b"
+                          r"|\bdisease-modifying\b|\brobust\b|\bpurity\b|\bmiracle\b|\brevolutionary\b"
                           r"|\bno side effects\b|\bcompletely safe\b|\b\d+(?:\.\d+)?\s*%", re.I)
 
 
 @register
 class UnsubstantiatedSuperlative(Rule):
     """What it does: finds approved claims that use superlative, comparative or absolute wording (unique, best,
-    proven, disease-modifying, robust evidence, a purity percentage) without a cited reference among their
-    support.
+    proven, faster, prevents, rapid, disease-modifying, robust evidence, FDA-approved, a purity percentage)
+    without a cited reference among their support.
 
     Why is this bad? Such claims need substantiation beyond the label (comparative or specification data);
     without it they overstate efficacy or quality.
