@@ -55,7 +55,7 @@ CASES = [
     ("LBL012", [("text: Active malignancy", "text: Active malignancy; ii vials")], "Roman numeral in 'ii vials'", ERROR, None),
     ("LBL101", [("gaps:\n  - id: concentration\n    about: product.concentration", "gaps:\n  - id: concentration\n    about: something-else")],
      "dose 20–50 mL/day is a volume", ERROR, [("  strength: 60 mg/vial\n", "  strength: 60 mg/vial\n  concentration: 215.2 mg/mL\n")]),
-    ("LBL102", [("temperature: 2-8 °C", "temperature: 2-12 °C")], "'refrigerated' storage must lie within 2–8 °C", ERROR, None),
+    ("LBL102", [("temperature: 2-8 °C", "temperature: 2-12 °C")], "'refrigerated' storage must lie within 2 °C to 8 °C", ERROR, None),
     ("LBL103", [("temperature: 2-8 °C", "temperature: -20-8 °C")], "reaches 0 °C or below", ERROR, None),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥40 mL/day")], "reached by regimen stroke-tbi", ERROR, None),
     ("LBL105", [("    regimens: [nootropic]\n", "    regimens: []\n")], "regimen stroke-tbi lasts up to 21 days", WARNING, None),
@@ -129,6 +129,30 @@ def test_notation_rules_leave_correct_text_alone(text):
     label = parse_label(edited(("text: Active malignancy", f"text: Active malignancy; {text}")), "label.yaml")
     found = [d for d in run_lint(label, LintConfig(select=NOTATION_CODES)) if "contraindications" in d.fact]
     assert found == [], [str(d) for d in found]
+
+
+# Coherence edits beyond the one case per rule: (code, edits of the sample, words, severity).
+COHERENCE = [
+    ("LBL102", [("temperature: 15-25 °C\n      temperature_name: room temperature",
+                 "temperature: 2-8 °C\n      temperature_name: room temperature")],
+     "'room temperature' storage must lie within 15 °C to 30 °C, not 2–8 °C", ERROR),
+    ("LBL102", [("temperature: 15-25 °C", "temperature: 15-40 °C")], "not 15–40 °C", ERROR),
+    ("LBL102", [("temperature: 2-8 °C\n      temperature_name: refrigerated",
+                 "temperature: -20--10 °C\n      temperature_name: refrigerated")], "within 2 °C to 8 °C", ERROR),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥80 mg/day")], "cannot be compared", WARNING),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥80 mL")], "cannot be compared", WARNING),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥50 mL/day")], "reached by regimen stroke-tbi", ERROR),
+]
+
+
+@pytest.mark.parametrize(("code", "edits", "words", "severity"), COHERENCE, ids=[c[2][:40] for c in COHERENCE])
+def test_coherence_rule_catches_more_edits(code, edits, words, severity):
+    hits = lint(edited(*edits), code)
+    assert any(words in d.message and d.severity == severity for d in hits), [str(d) for d in hits]
+
+
+def test_threshold_just_above_every_regimen_passes():
+    assert lint(edited(("threshold: ≥80 mL/day", "threshold: ≥51 mL/day")), "LBL104") == []
 
 
 # An approved, supported claim reworded: what it says must not contradict the label facts.

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.model import Label
-from labeling.quantities import Quantity, QuantityError, format_professional
+from labeling.quantities import Quantity, QuantityError, format_number, format_professional
 
 DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365), "hour": Decimal(1) / 24,
             "minute": Decimal(1) / 1440}
@@ -54,27 +54,41 @@ class DoseInVolumeWithoutConcentration(Rule):
                           "concentration" + (" (recorded gap)" if severity else ""), severity)
 
 
-@register
-class RefrigeratedRange(Rule):
-    """What it does: checks that storage called refrigerated lies within 2–8 °C.
+# USP General Notices 10.30: what a named storage temperature means, as (words in the name, lowest, highest °C).
+# Controlled room temperature is 20–25 °C with excursions of 15–30 °C allowed, so a room-temperature range
+# must lie within 15–30 °C.
+NAMED_TEMPERATURES = (
+    (("freezer", "frozen"), Decimal(-25), Decimal(-10)),
+    (("refrigerat", "fridge"), Decimal(2), Decimal(8)),
+    (("cool",), Decimal(8), Decimal(15)),
+    (("room temperature",), Decimal(15), Decimal(30)),
+)
 
-    Why is this bad? "Refrigerated" means 2–8 °C (USP); a refrigerated range outside it contradicts itself and
-    the reader follows one or the other.
+
+@register
+class NamedStorageRange(Rule):
+    """What it does: checks that a storage range lies within what its name means (USP): refrigerated 2–8 °C,
+    freezer −25 to −10 °C, cool 8–15 °C, room temperature 15–30 °C (controlled 20–25 °C with excursions).
+
+    Why is this bad? "Refrigerated" at 2–12 °C or "room temperature" at 2–8 °C contradicts itself, and the
+    reader follows one or the other.
 
     Example: `temperature: 2-8 °C` with `temperature_name: refrigerated`.
     """
 
-    code, name = "LBL102", "refrigerated-range"
+    code, name = "LBL102", "named-storage-range"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, condition in enumerate(ctx.label.storage.conditions):
             name = (condition.temperature_name or "").lower()
-            if condition.temperature is None or not any(w in name for w in ("refrigerat", "fridge")):
-                continue
             t = condition.temperature
-            if t.low < 2 or t.maximum > 8:
-                yield Hit(("storage", "conditions", index, "temperature"),
-                          f"{name!r} storage must lie within 2–8 °C, not {format_professional(t)}")
+            if t is None or t.unit != "°C":
+                continue
+            for words, lowest, highest in NAMED_TEMPERATURES:
+                if any(w in name for w in words) and (t.low < lowest or t.maximum > highest):
+                    meaning = f"{format_number(lowest)} °C to {format_number(highest)} °C"
+                    yield Hit(("storage", "conditions", index, "temperature"),
+                              f"{name!r} storage must lie within {meaning}, not {format_professional(t)}")
 
 
 @register
@@ -98,7 +112,8 @@ class FreezeContradiction(Rule):
 
 @register
 class ThresholdWithinDosing(Rule):
-    """What it does: checks that a high-dose warning threshold lies above every approved regimen's maximum dose.
+    """What it does: checks that a high-dose warning threshold lies above every approved regimen's maximum dose,
+    and warns when the threshold is in a unit or period no regimen uses (it cannot be compared).
 
     Why is this bad? If a labelled regimen reaches the threshold, the label recommends the dose it warns about.
 
@@ -113,10 +128,15 @@ class ThresholdWithinDosing(Rule):
             threshold = warning.threshold
             if threshold is None:
                 continue
-            for regimen in label.approved_regimens:
+            comparable = [r for r in label.approved_regimens
+                          if (r.dose.unit, r.dose.per) == (threshold.unit, threshold.per)]
+            if not comparable:
+                doses = ", ".join(sorted({format_professional(r.dose) for r in label.approved_regimens}))
+                yield Hit(("warnings", w_index, "threshold"),
+                          f"threshold {format_professional(threshold)} cannot be compared with the regimens' doses "
+                          f"({doses}): write it in the same unit and period", WARNING)
+            for regimen in comparable:
                 dose = regimen.dose
-                if (dose.unit, dose.per) != (threshold.unit, threshold.per):
-                    continue
                 if dose.maximum >= threshold.low:
                     yield Hit(("warnings", w_index, "threshold"),
                               f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
