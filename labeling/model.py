@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo, field_validator,
+                      model_validator)
 
 from labeling.quantities import (
     Concentration,
@@ -324,7 +325,10 @@ class Label(Strict):
     indications: list[Indication] = Field(min_length=1)
     dosing: Dosing
     storage: Storage
-    contraindications: list[Contraindication]
+    contraindications: list[Contraindication] = Field(
+        description="The contraindications, or `none` when the product has none (the documents say 'None').",
+        json_schema_extra=lambda schema: schema.update(anyOf=[{"type": "array", "items": schema.pop("items")},
+                                                               {"const": "none"}]) or schema.pop("type"))
     warnings: list[WarningItem] = Field(default_factory=list)
     adverse_reactions: AdverseReactions
     interactions: list[Interaction] = Field(default_factory=list)
@@ -340,6 +344,22 @@ class Label(Strict):
     # Where each value was written: path tuple → (line, column), 1-based. Filled by the loader.
     _source_file: str = PrivateAttr(default="")
     _positions: dict[tuple[Any, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _no_contraindications: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _explicit_none(cls, data: Any, handler: Any) -> "Label":
+        """`contraindications: none` is the decision that there are none; `[]` may be a deleted block."""
+        value = data.get("contraindications") if isinstance(data, dict) else None
+        explicit = isinstance(value, str) and value.strip().lower() == "none"
+        label = handler({**data, "contraindications": []} if explicit else data)
+        label._no_contraindications = explicit
+        return label
+
+    @property
+    def no_contraindications(self) -> bool:
+        """The content says explicitly that the product has no contraindications."""
+        return self._no_contraindications
 
     # -- lookups ---------------------------------------------------------------------------------------------
     def facts(self) -> Iterator[tuple[tuple[Any, ...], Fact]]:

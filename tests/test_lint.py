@@ -204,13 +204,32 @@ def test_rule_passes_the_correct_label(code, mistake, words, severity, fix):
     assert lint(text, code) == []
 
 
-def test_no_contraindications_is_a_warning_and_documents_say_none():
+def _contraindications(value: str) -> str:
     start = SOURCE.index("\ncontraindications:\n")
     end = SOURCE.index("\nwarnings:\n")
-    text = SOURCE[:start] + "\ncontraindications: []\n" + SOURCE[end:]
-    (hit,) = lint(text, "LBL303")
-    assert hit.severity == WARNING
+    return SOURCE[:start] + f"\ncontraindications: {value}\n" + SOURCE[end:]
+
+
+def test_empty_contraindications_is_an_error_until_said_explicitly():
+    (hit,) = lint(_contraindications("[]"), "LBL303")
+    assert hit.severity == ERROR and "contraindications: none" in hit.message
+    assert lint(_contraindications("none"), "LBL303") == []
     assert lint(SOURCE, "LBL303") == []
+
+
+def test_explicit_none_documents_say_none_and_verify(tmp_path):
+    from labeling.build import render_documents
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.extract.artifact import read_artifact
+    from labeling.verify import verify_text
+
+    label = parse_label(_contraindications("none"), "label.yaml")
+    assert label.contraindications == [] and label.no_contraindications
+    for name, data in render_documents(label).items():
+        artifact = read_artifact(data, name)
+        kind = next(k for k in DOCUMENT_KINDS.values() if k.filename == name)
+        assert verify_text(artifact.text, kind, label, name).ok, name
+        assert "Hypersensitivity to porcine" not in artifact.text
 
 
 def test_open_gaps_are_listed_and_vanish_when_closed():

@@ -54,18 +54,21 @@ class MissingPlrPopulations(Rule):
 
 @register
 class NoContraindications(Rule):
-    """What it does: flags an empty contraindications list.
+    """What it does: finds an empty contraindications list that does not say `none`.
 
-    Why is this bad? It may be right — the documents then say "None" — but an empty list is also what a
-    deleted block looks like. Confirm it.
+    Why is this bad? PLR requires section 4 even when there are none; the documents then say "None". An empty
+    list is also what a deleted block looks like, so "none" must be said explicitly:
+    `contraindications: none`.
+
+    Example: `contraindications: []` → `contraindications: none` (or the contraindications).
     """
 
     code, name = "LBL303", "no-contraindications"
-    severity = WARNING
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        if not ctx.label.contraindications:
-            yield Hit(("contraindications",), "no contraindications: the documents will say 'None'; confirm")
+        if not ctx.label.contraindications and not ctx.label.no_contraindications:
+            yield Hit(("contraindications",), "contraindications is empty: write `contraindications: none` if the "
+                                              "product has none (the documents then say 'None')")
 
 
 @register
