@@ -57,6 +57,16 @@ class Part:
     numbering: str = "{number} {heading}"  # how a numbered heading is printed
 
 
+SMALL_WORDS = {"and", "or", "of", "in", "for", "the", "a", "an", "to", "with", "at", "by", "on"}
+
+
+def title_case(text: str) -> str:
+    """PLR subsection headings in title case: "High doses" → "High Doses"; capitals already written stay
+    ("CNS effects" → "CNS Effects"), small words stay lower case except the first."""
+    words = text.split()
+    return " ".join(w if i and w.lower() in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     name: str
@@ -84,7 +94,9 @@ class DocumentKind:
         for part in self.parts:
             for section in part.sections:
                 if section.key == key:
-                    text = section.heading.replace("{name}", label.product.name)
+                    populations = " and ".join(p.population for p in label.dosing.populations)
+                    text = section.heading.replace("{name}", label.product.name).replace(
+                        "{populations}", title_case(populations))
                     return part.numbering.format(number=section.number, heading=text) if section.number else text
         raise KeyError(f"{self.name} has no section {key!r}")
 
@@ -155,7 +167,7 @@ _FPI_SECTIONS = (
     Section("dosage", "DOSAGE AND ADMINISTRATION", "2", facts=(DOSING,), loinc="34068-7"),
     Section("dosage-recommended", "Recommended Dosage", "2.1", level=2),
     Section("dosage-cycles", "Treatment Cycles", "2.2", level=2, present=lambda label: label.cycling is not None),
-    Section("dosage-populations", "Dosage in Elderly or Frail Patients", "2.3", level=2,
+    Section("dosage-populations", "Dosage in {populations}", "2.3", level=2,
             present=lambda label: bool(label.dosing.populations)),
     Section("dosage-combinations", "Use with Other Treatments", "2.4", level=2, present=_has_combinations),
     Section("dosage-forms", "DOSAGE FORMS AND STRENGTHS", "3", loinc="43678-2"),

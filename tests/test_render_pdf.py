@@ -270,3 +270,20 @@ def test_a_label_with_open_gaps_is_marked_draft_on_every_page(kind, pdfs, label)
     assert "open questions the source does not answer: concentration" in pages[0]
     final = label.model_copy(update={"gaps": []})
     assert not any("DRAFT" in normalize(p) for p in extract_pdf_pages(render_pdf(final, kind)))
+
+
+def test_subsection_headings_come_from_the_content_in_title_case():
+    """2.3 names the label's own populations (not the sample's) and 5.x titles are in PLR title case."""
+    from labeling.load import parse_label
+    from labeling.render.html import render_markup
+    from labeling.verify import markup_text, verify_text
+
+    source = (Path(__file__).resolve().parent.parent / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")
+    edited = (source.replace("population: Elderly or frail patients", "population: Patients with CNS disorders", 1)
+              .replace("title: High doses", "title: high-dose CNS effects", 1))
+    label = parse_label(edited, "label.yaml")
+    text = markup_text(render_markup(label, PACKAGE_INSERT))
+    assert "2.3 Dosage in Patients with CNS Disorders" in text
+    assert "Elderly or Frail" not in text
+    assert "5.1 High-dose CNS Effects" in text
+    assert verify_text(text, PACKAGE_INSERT, label, PACKAGE_INSERT.filename).ok

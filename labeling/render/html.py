@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from labeling.documents import FDA_MEDWATCH, POPULATION_SECTIONS, DocumentKind
+from labeling.documents import FDA_MEDWATCH, POPULATION_SECTIONS, DocumentKind, title_case
 from labeling.render import RenderError
 from labeling.model import THRESHOLD_SLOT, Label, WarningItem
 from labeling.quantities import Quantity, format_patient, format_professional
@@ -87,13 +87,9 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-SMALL_WORDS = {"and", "or", "of", "in", "for", "the", "a", "an", "to", "with"}
-
-
 def heading_case(text: str) -> str:
     """"DOSAGE AND ADMINISTRATION" → "Dosage and Administration" (PLR Recent Major Changes)."""
-    words = text.lower().split()
-    return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return title_case(text.lower())
 
 
 def lower_first(text: str) -> str:
@@ -136,7 +132,7 @@ def context(label: Label, kind: DocumentKind) -> dict[str, Any]:
             return []
         number = kind.section(key).number
         entries: list[dict[str, Any]] = [
-            {"id": f"warning-{w.id}", "number": f"{number}.{i}", "title": w.title, "warning": w}
+            {"id": f"warning-{w.id}", "number": f"{number}.{i}", "title": title_case(w.title), "warning": w}
             for i, w in enumerate(label.warnings, start=1)
         ]
         if label.monitoring:
