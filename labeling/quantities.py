@@ -522,9 +522,10 @@ _SCAN = re.compile(
     rf"""
     (?<![\w.,])
     (?P<cmp>≥|>=|≤|<=|>|<|more\ than\ |less\ than\ |at\ least\ )?\s*
+    (?P<sign>[-−](?=\d))?
     (?P<low>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)
     (?:\s*(?P<unit1>{_UNIT_WORDS})(?![A-Za-z]))?
-    (?:\s*(?:-|to)\s*(?P<high>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?))?
+    (?:\s*(?:-|–|—|to)\s*(?P<high_sign>[-−](?=\d))?(?P<high>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?))?
     (?:\s*|-)(?P<unit>{_UNIT_WORDS})(?![A-Za-z])
     (?:\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bin\ each\b|\bin\ every\b)\s*(?P<per>{_PER_WORDS})(?![A-Za-z])
        |\s+(?P<perword>daily|weekly|monthly|annually|yearly|hourly)\b)?
@@ -570,6 +571,9 @@ def find_quantities(text: str) -> list[FoundQuantity]:
             comparator = _TRAILING[match["trail"].strip()]
         low = parse_number(match["low"])
         high = parse_number(match["high"]) if match["high"] else None
+        if UNITS.get(unit) == "temperature":  # a sign matters only for temperatures ("−20 °C"); elsewhere a
+            low = -low if match["sign"] else low  # dash before a number is a hyphen ("IL-1 mg" is 1 mg)
+            high = -high if high is not None and match["high_sign"] else high
         quantity = Quantity(low, high, unit, per, comparator, match.group(0).strip())
         found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
     return found

@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from labeling.model import Claim, Gap, Indication, Label, Reference, Regimen, Suppression
 from labeling.quantities import Quantity
 
-NOTE_FIELDS = {"status_reason", "reason", "source", "scope_reason", "note", "rationale", "id", "about"}
+NOTE_FIELDS = {"status_reason", "source", "scope_reason", "note", "rationale", "id", "about"}
+# A claim's reason is the reviewer's; a population's reason is printed ("…, to minimize adverse effects").
+NOTE_FIELDS_OF = {Claim: {"reason"}}
 
 
 def _hidden(node: Any, label: Label) -> bool:
@@ -40,7 +42,7 @@ def _walk(node: Any, path: tuple[Any, ...], label: Label) -> Iterator[tuple[tupl
         return
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            if name in NOTE_FIELDS:
+            if name in NOTE_FIELDS or name in NOTE_FIELDS_OF.get(type(node), ()):
                 continue
             yield from _walk(getattr(node, name), path + (name,), label)
     elif isinstance(node, list):

@@ -15,6 +15,10 @@ from labeling.lint.text import document_texts, typed_quantities
 from labeling.quantities import find_quantities
 
 UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
+# What a dose is measured in, symbols and spelled out, and the dose forms counted in doses.
+DOSE_UNIT = (r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|IU|milligrams?|micrograms?|grams?|milliliters?"
+             r"|millilitres?|liters?|litres?|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)")
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousands separators
 
 
 def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -51,11 +55,14 @@ class TrailingZero(_PatternRule):
     """
 
     code, name = "LBL001", "trailing-zero"
-    pattern = re.compile(rf"(?<![\d.])(\d+)\.0+(?!\d)(\s*)({UNIT})(?![A-Za-z])")
+    pattern = re.compile(rf"(?<![\d.,])({NUMBER})\.(0+)(?!\d)(\s*)({DOSE_UNIT})(?![A-Za-z])")
 
     def message(self, match: re.Match[str]) -> str:
-        return (f"trailing zero in {match.group(0).strip()!r}: write {match.group(1)}{match.group(2)}{match.group(3)} "
-                "(read as ten times the dose)")
+        whole, zeros, space, unit = match.groups()
+        if len(zeros) == 3 and "," not in whole and len(whole) <= 3:
+            return (f"ambiguous {match.group(0).strip()!r}: a point as thousands separator reads as {whole}{space}{unit} "
+                    f"or {whole},000{space}{unit}: write the intended one with a comma for thousands")
+        return f"trailing zero in {match.group(0).strip()!r}: write {whole}{space}{unit} (read as ten times the dose)"
 
 
 @register
@@ -86,7 +93,7 @@ class NumberUnitSpace(_PatternRule):
 
     code, name = "LBL003", "number-unit-space"
     severity = WARNING
-    pattern = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(mg|mcg|mL|ml|g|kg|L|units)(?![A-Za-z])")
+    pattern = re.compile(rf"(?<![\w.,])({NUMBER}(?:\.\d+)?)(mg|mcg|mL|ml|g|kg|L|units)(?![A-Za-z])")
 
     def message(self, match: re.Match[str]) -> str:
         return f"no space between number and unit in {match.group(0)!r}: write {match.group(1)} {match.group(2)}"
@@ -97,7 +104,9 @@ ERROR_PRONE = {
     "QOD": "every other day", "QHS": "nightly at bedtime", "TIW": "3 times weekly", "SC": "subcutaneous",
     "SQ": "subcutaneous", "SUB Q": "subcutaneous", "D/C": "discharge or discontinue", "HS": "half-strength or bedtime",
     "AD": "right ear", "AS": "left ear", "AU": "each ear", "OD": "right eye", "OS": "left eye", "OU": "each eye",
-    "UD": "as directed", "IJ": "injection", "Q1D": "daily", "I/D": "one daily",
+    "UD": "as directed", "IJ": "injection", "Q1D": "daily", "I/D": "one daily", "SUBQ": "subcutaneous",
+    "SUB-Q": "subcutaneous", "PER OS": "by mouth", "BIW": "2 times weekly", "SS": "sliding scale or one-half",
+    "MSO4": "morphine sulfate", "MGSO4": "magnesium sulfate", "Q6PM": "nightly at 6 PM",
 }
 _EAR_EYE = r"(?:AD|AS|AU|OD|OS|OU)"
 _DOTTED = r"(?:q\.o\.d|q\.h\.s|q\.d|h\.s|s\.c|s\.q|a\.[dsu]|o\.[dsu]|i\.u|t\.i\.w)"  # q.d., a.u., …
@@ -118,11 +127,12 @@ class ErrorProneAbbreviation(_PatternRule):
 
     code, name = "LBL004", "error-prone-abbreviation"
     pattern = re.compile(
-        r"(?<=\d)\s*(?P<token>U)\b"
-        r"|\b(?P<token2>IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|SC|SQ|sub q|HS|hs|UD|IJ|ug|[qQ]1[dD]|i/d)(?!\w)"
-        rf"|(?<![\w.])(?P<token3>(?i:{_DOTTED})\.?)(?![\w])"
-        r"|(?P<token4>µg|μg|\bD/C\b)"
-        rf"|\b(?i:drops?|gtts?|instil+)\b(?:\s+[\w()]+){{0,3}}?\s+(?P<token5>{_EAR_EYE})\b"
+        r"(?<=\d)\s*(?P<token>[Uu])\b(?!\.\w)"
+        r"|\b(?P<token2>IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|BIW|SC|SQ|sub q|(?i:sub-?q)|HS|hs|UD|IJ|ug|ss|MSO4|MgSO4"
+        r"|(?i:per os)|[qQ]1[dD]|[qQ]6PM|i/d)(?![\w-])(?!\s*\()"
+        rf"|(?<![\w.])(?P<token3>(?i:{_DOTTED})\.?)(?!\.?\w)"
+        r"|(?P<token4>µg|μg|\b[Dd]/[Cc]\b)"
+        rf"|\b(?i:drops?|gtts?|instil+)\b(?:\s+[\w()]+){{0,5}}?\s+(?P<token5>{_EAR_EYE})\b"
         rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\w+\s+){{0,2}}?(?i:drops?|gtts?)\b")
 
     def message(self, match: re.Match[str]) -> str:
@@ -142,10 +152,13 @@ class ThousandsSeparator(_PatternRule):
 
     code, name = "LBL005", "thousands-separator"
     severity = WARNING
-    pattern = re.compile(rf"(?<![\d,.])([1-9]\d{{3,}})(?![\d,])\s*(?={UNIT}(?![A-Za-z]))")
+    pattern = re.compile(rf"(?<![\d,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
+                         rf"(?={DOSE_UNIT}(?![A-Za-z]))")
 
     def message(self, match: re.Match[str]) -> str:
-        return f"{match.group(1)!r} needs thousands separators: write {int(match.group(1)):,}"
+        digits = match.group(1).replace(" ", "")
+        grouped = re.sub(r"(?<=\d)(?=(?:\d{3})+$)", ",", digits)  # text, not int(): any length is safe
+        return f"{match.group(1)!r} needs thousands separators: write {grouped}"
 
 
 @register
@@ -158,7 +171,7 @@ class PluralUnit(_PatternRule):
     """
 
     code, name = "LBL006", "plural-unit"
-    pattern = re.compile(r"(?<=\d)\s*(mLs|mls|mgs|mcgs|kgs|Ls)\b")
+    pattern = re.compile(r"(?<=\d)\s*(mLs|mls|MLs|mgs|mcgs|kgs|gs|Ls)\b")
 
     def message(self, match: re.Match[str]) -> str:
         return f"plural unit {match.group(1)!r}: write {match.group(1)[:-1]!r}"
@@ -175,7 +188,7 @@ class PeriodAfterUnit(_PatternRule):
 
     code, name = "LBL007", "period-after-unit"
     severity = WARNING
-    pattern = re.compile(r"(?<=\d)\s*(mg|mL|mcg|g|kg)\.(?=\s+[a-z0-9])")
+    pattern = re.compile(r"(?<=\d)\s*(mg|mL|mcg|g|kg)\.(?=\s+[a-z0-9]|[/,;])")
 
     def message(self, match: re.Match[str]) -> str:
         return f"period after unit in {match.group(0).strip()!r}"
@@ -192,10 +205,27 @@ class SymbolBetweenDoses(_PatternRule):
 
     code, name = "LBL008", "symbol-between-doses"
     severity = WARNING
-    pattern = re.compile(rf"\d+(?:\.\d+)?\s*{UNIT}\s*[@&+/]\s*\d+(?:\.\d+)?(?:\s*{UNIT})?|\d+\s*@\s*\d+")
+    pattern = re.compile(rf"(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
+                         rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))")
 
-    def message(self, match: re.Match[str]) -> str:
-        return f"symbol between doses in {match.group(0)!r}: write 'and', 'per' or 'at'"
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        from labeling.quantities import UNITS, canonical_unit
+
+        for path, text in _texts(ctx):
+            for match in self.pattern.finditer(text):
+                a_unit = canonical_unit(match["ua"], strict=False) if match["ua"] else None
+                b_unit = canonical_unit(match["ub"], strict=False) if match["ub"] else None
+                if match["word"]:  # "5 mg @ bedtime": @ is read as 2
+                    if match["symbol"] != "@" or a_unit is None:
+                        continue
+                elif a_unit is None and b_unit is None:
+                    if match["symbol"] != "@":
+                        continue  # "1/2", "24/7": no dose
+                elif match["symbol"] == "/" and a_unit and b_unit and UNITS.get(a_unit) != UNITS.get(b_unit):
+                    continue  # "500 mg/10 mL" is a strength per volume, not two doses
+                elif match["symbol"] == "/" and a_unit and not b_unit:
+                    continue  # "60 mg/vial"-like rates are written without a number after the slash
+                yield Hit(path, f"symbol between doses in {match.group(0).strip()!r}: write 'and', 'per' or 'at'")
 
 
 @register
@@ -211,15 +241,19 @@ class ComparisonSymbol(_PatternRule):
 
     code, name = "LBL010", "comparison-symbol"
     include_raw = False  # typed input syntax, never printed as a symbol
-    pattern = re.compile(r"[<>≤≥]\s*\d+(?:\.\d+)?")
+    # Before a dose: lab values and statistics ("p<0.05", "HbA1c >7%", "Hgb <8 g/dL") keep their symbols.
+    pattern = re.compile(rf"(?P<symbol>>=|<=|>/=|</=|[<>≤≥⩾⩽＞＜])\s*\.?\d+(?:[.,]\d+)*\s*{DOSE_UNIT}(?![A-Za-z])"
+                         r"(?!\s*/\s*d?L\b)")
     WORDS = {"<": "less than", ">": "more than", "≤": "… or less", "≥": "… or more"}
+    SAME = {">=": "≥", ">/=": "≥", "⩾": "≥", "<=": "≤", "</=": "≤", "⩽": "≤", "＞": ">", "＜": "<"}
 
     def message(self, match: re.Match[str]) -> str:
-        return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[match.group(0)[0]]!r}"
+        symbol = self.SAME.get(match["symbol"], match["symbol"])
+        return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[symbol]!r}"
 
 
 UNIT_SYMBOLS = {"ml": "mL", "ML": "mL", "Ml": "mL", "l": "L", "dl": "dL", "DL": "dL", "MG": "mg", "Mg": "mg",
-                "MCG": "mcg", "Mcg": "mcg", "KG": "kg", "Kg": "kg"}
+                "MCG": "mcg", "Mcg": "mcg", "mcG": "mcg", "KG": "kg", "Kg": "kg"}
 
 
 @register
@@ -235,7 +269,7 @@ class UnitSymbolCase(_PatternRule):
 
     code, name = "LBL011", "unit-symbol-case"
     severity = WARNING
-    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|KG|Kg)(?![A-Za-z])")
+    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])")
 
     def message(self, match: re.Match[str]) -> str:
         unit = match.group("unit")
@@ -253,8 +287,8 @@ class RomanNumeralDose(_PatternRule):
     """
 
     code, name = "LBL012", "roman-numeral-dose"
-    pattern = re.compile(r"\b(?i:ii|iii|iv|vi|vii|viii|ix|x|xi|xii)\s+(?:units?|mg|mcg|g|mL|L|tablets?|capsules?|vials?"
-                         r"|ampoules?|drops?|puffs?)\b")
+    pattern = re.compile(r"(?<![\w/])(?i:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiv|xv|xx)(?:/(?i:i|ii|iii))?\s+"
+                         r"(?:units?|mg|mcg|g|mL|L|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)\b")
 
     def message(self, match: re.Match[str]) -> str:
         return f"Roman numeral in {match.group(0)!r}: write the count in Arabic numerals"
