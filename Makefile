@@ -16,7 +16,7 @@ setup: system-deps $(VENV)/.installed bytecode
 # An editable install leaves our modules uncompiled, and where PYTHONDONTWRITEBYTECODE is set every command
 # would compile them again (~0.1 s of a cold `labeling lint`); compileall only redoes changed files.
 bytecode: $(VENV)/.installed
-	@$(BIN)/python -m compileall -q labeling >/dev/null
+	@$(BIN)/python -m compileall -q labeling
 
 system-deps:
 	@libs=$$(PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p 2>/dev/null); missing=""; \

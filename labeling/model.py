@@ -350,8 +350,9 @@ class Label(Strict):
     @classmethod
     def _explicit_none(cls, data: Any, handler: Any) -> "Label":
         """`contraindications: none` is the decision that there are none; `[]` may be a deleted block."""
-        value = data.get("contraindications") if isinstance(data, dict) else None
-        explicit = isinstance(value, str) and value.strip().lower() == "none"
+        if not isinstance(data, dict):
+            return handler(data)  # an existing Label keeps its own decision
+        explicit = data.get("contraindications") == "none"  # exactly as the schema says
         label = handler({**data, "contraindications": []} if explicit else data)
         label._no_contraindications = explicit
         return label

@@ -312,6 +312,34 @@ _TIME_IN_DAYS = {
     "week": Decimal(7),
 }
 
+_BASE = {"mcg": ("mass", Decimal("0.001")), "mg": ("mass", Decimal(1)), "g": ("mass", Decimal(1000)),
+         "kg": ("mass", Decimal(1000000)), "mL": ("volume", Decimal(1)), "L": ("volume", Decimal(1000)),
+         "units": ("units", Decimal(1))}
+_PER_DAY = {"hour": Decimal(24), "day": Decimal(1), "week": Decimal(1) / 7, "month": Decimal(1) / 30,
+            "year": Decimal(1) / 365}
+
+
+def dose_scale(q: Quantity) -> tuple[tuple[str, bool], Decimal, Decimal] | None:
+    """A dose on one scale, so 0.1 L/day, 100 mL/day and 700 mL/week compare: ((dimension, per day?), low,
+    high) in mg, mL or units, per day when the dose is per a period; None when it is not a dose."""
+    base = _BASE.get(q.unit)
+    if base is None or (q.per is not None and q.per not in _PER_DAY):
+        return None
+    dimension, factor = base
+    if q.per is not None:
+        factor *= _PER_DAY[q.per]
+    return (dimension, q.per is not None), q.low * factor, q.maximum * factor
+
+
+def celsius(q: Quantity) -> tuple[Decimal, Decimal] | None:
+    """A temperature range in °C (°F converted); None for other quantities."""
+    if q.unit == "°C":
+        return q.low, q.maximum
+    if q.unit == "°F":
+        return (q.low - 32) * 5 / 9, (q.maximum - 32) * 5 / 9
+    return None
+
+
 _MASS = frozenset({"mg", "mcg", "g", "kg", "units"})
 _VOLUME = frozenset({"mL", "L"})
 _PERIODS = frozenset({"hour", "day", "week", "month", "year"})

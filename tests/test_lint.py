@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,7 @@ CASES = [
      "approved claim high-purity ('High purity (≥98%)') names no supporting label fact", ERROR, None),
     ("LBL204", [("    text: Weekly dosing for convenience\n    status: rejected", "    text: Weekly dosing for convenience\n    status: pending")],
      "claim weekly-dosing says 'Weekly' but every labelled regimen is dosed per day", ERROR, None),
-    ("LBL205", [("    text: Flexible dosing options", "    text: The only flexible dosing options")], "claim flexible-dosing says 'only'", ERROR, None),
+    ("LBL205", [("    text: Flexible dosing options", "    text: The only flexible dosing options")], "claim flexible-dosing says 'The only'", ERROR, None),
     ("LBL206", [], "claim gmp-certified is pending review", WARNING,
      [("    status: pending\n    reason: Not a label fact", "    status: rejected\n    reason: Not a label fact"),
       ("    status: pending\n    reason: >-\n      The mechanisms", "    status: rejected\n    reason: >-\n      The mechanisms")]),
@@ -176,7 +177,7 @@ CLAIM_CONTRADICTIONS = [
     ("LBL204", "Convenient tablets", "oral route"),
     ("LBL204", "Suitable for children", "'children'"),
     ("LBL204", "Doses up to 100 mL/day", "'100 mL/day', outside every labelled dose"),
-    ("LBL204", "Give 20 mL a week", "every labelled dose is per day"),
+    ("LBL204", "Give 20 mL a week", "'20 mL a week', outside every labelled dose"),
     ("LBL204", "Store at 2-30 °C", "'2-30 °C', outside every labelled storage temperature"),
     ("LBL204", "Can be frozen for later use", "the label says do not freeze"),
     ("LBL204", "Safe in severe hepatic impairment", "a contraindication (severe-hepatic-impairment)"),
@@ -184,10 +185,38 @@ CLAIM_CONTRADICTIONS = [
     ("LBL204", "No dose adjustment for older patients", "the label adjusts the dose for"),
     ("LBL205", "Works faster than other treatments", "'faster'"),
     ("LBL205", "Prevents dementia", "'Prevents'"),
+    ("LBL204", "Improves motor symptoms in Parkinson's disease", "parkinsons is investigational"),
+    ("LBL204", "Promotes remyelination in multiple sclerosis", "multiple-sclerosis is investigational"),
+    ("LBL204", "Up to 0.1 L/day", "outside every labelled dose"),
+    ("LBL204", "Once every two weeks", "every labelled regimen is dosed per day"),
+    ("LBL204", "Biweekly injections", "every labelled regimen is dosed per day"),
+    ("LBL204", "A single injection is enough", "every labelled regimen is a course of days"),
+    ("LBL204", "Daily dosing for up to 3 months", "longer than every labelled course"),
+    ("LBL204", "Reconstituted solution stable for 48 hours", "the label's longest storage time is 24 hours"),
+    ("LBL204", "Tolerates freezing", "do not freeze"),
+    ("LBL204", "No refrigeration needed", "the label refrigerates"),
+    ("LBL204", "Safe in patients with severe kidney problems", "a contraindication (severe-renal-impairment)"),
+    ("LBL204", "Safe for all patients", "the label has 4 contraindications"),
+    ("LBL204", "No need to adjust the dose in older patients", "the label adjusts the dose"),
+    ("LBL204", "Suitable for breastfeeding mothers", "'breastfeeding'"),
+    ("LBL204", "Store at 95 °F", "outside every labelled storage temperature"),
+    ("LBL205", "The gold standard in stroke recovery", "'gold standard'"),
+    ("LBL205", "The first neurotrophic therapy", "'The first neurotrophic therapy'"),
+    ("LBL205", "No known side effects", "'No known side effects'"),
+    ("LBL205", "Approved by the FDA", "'Approved by the FDA'"),
 ]
 CLAIMS_THAT_AGREE = ["Flexible dosing options", "Daily dosing of 20 to 50 mL", "Given intravenously once a day",
                      "Store at 15-25 °C", "Do not freeze; stable at room temperature", "10–30 mL/day in dementia",
-                     "A lower starting dose of 5 mL/day for older or frail patients"]
+                     "A lower starting dose of 5 mL/day for older or frail patients",
+                     "Contraindicated in severe renal impairment", "Not for use in children",
+                     "Not studied in pregnancy", "Not for subcutaneous use", "Not for weekly dosing",
+                     "Doses of 80 mL/day or more may increase adverse events", "Improvement seen within a week",
+                     "Cycles may be repeated after a month", "Infused in 100 mL of saline",
+                     "Store at 15 °C to 25 °C (59 °F to 77 °F)", "Do not freeze (0 °C or below)",
+                     "No dose adjustment is needed in mild renal impairment",
+                     "For patients with no contraindications to IV therapy", "For intravenous use only",
+                     "Give the first dose in hospital", "Contains 25% low molecular weight peptides",
+                     "Use within 24 hours once reconstituted", "Courses of 7 to 21 days"]
 FLEXIBLE = "    text: Flexible dosing options\n"
 
 
@@ -243,6 +272,8 @@ def test_explicit_none_documents_say_none_and_verify(tmp_path):
         kind = next(k for k in DOCUMENT_KINDS.values() if k.filename == name)
         assert verify_text(artifact.text, kind, label, name).ok, name
         assert "Hypersensitivity to porcine" not in artifact.text
+        if kind.audience == "professional":
+            assert re.search(r"\bNone\b", artifact.text), f"{name} does not say None"
 
 
 def test_open_gaps_are_listed_and_vanish_when_closed():
@@ -355,6 +386,16 @@ def test_configuration_in_pyproject(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.labeling.lint]\nselct = ["LBL"]\n')
     bad = run("lint", SAMPLE)
     assert bad.exit_code == 2 and "unknown keys ['selct']" in bad.output
+
+
+@pytest.mark.parametrize("setting", ['reading-grade-max = "eight"', 'min-type-pt = { package-insert = "big" }',
+                                     'min-type-pt = 8', 'severity = "error"', 'severity = { LBL206 = "fatal" }'])
+def test_bad_configuration_values_exit_2_with_the_key(tmp_path, monkeypatch, setting):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.labeling.lint]\n{setting}\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("lint", SAMPLE)
+    assert result.exit_code == 2, result.output
+    assert setting.split(" =")[0] in result.output and "Traceback" not in result.output
 
 
 def test_lint_never_imports_weasyprint():

@@ -138,14 +138,28 @@ def _parse_config(section: dict[str, Any], where: str) -> LintConfig:
             raise ConfigError(f"{where}: [tool.labeling.lint] {key} must be a list of codes or prefixes like "
                               f"'LBL1' or 'LBL201'")
         setattr(config, key, values)
-    for code, level in dict(section.get("severity", {})).items():
-        if code not in rules or level not in (ERROR, WARNING):
+    severities = section.get("severity", {})
+    if not isinstance(severities, dict):
+        raise ConfigError(f"{where}: [tool.labeling.lint] severity must be a table like {{ LBL206 = \"error\" }}")
+    for code, level in severities.items():
+        if (code not in rules and code != "LBL999") or level not in (ERROR, WARNING):
             raise ConfigError(f"{where}: [tool.labeling.lint.severity] {code} = {level!r}: expected a rule code "
                               "and 'error' or 'warning'")
         config.severity[code] = level
-    for key in ("reading-grade-max", "min-type-pt"):
-        if key in section:
-            config.options[key] = section[key]
+    if "reading-grade-max" in section:
+        value = section["reading-grade-max"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{where}: [tool.labeling.lint] reading-grade-max = {value!r}: expected a number "
+                              "such as 8")
+        config.options["reading-grade-max"] = value
+    if "min-type-pt" in section:
+        value = section["min-type-pt"]
+        documents = {"package-insert", "patient-leaflet"}
+        if not isinstance(value, dict) or set(value) - documents or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values()):
+            raise ConfigError(f"{where}: [tool.labeling.lint] min-type-pt = {value!r}: expected a table of point "
+                              "sizes such as { package-insert = 8, patient-leaflet = 9 }")
+        config.options["min-type-pt"] = value
     return config
 
 
@@ -209,7 +223,8 @@ def _unused_suppressions(label: Label, used: set[tuple[int, str]], config: LintC
             known = suppression.rule in all_rules()
             message = (f"suppression of {suppression.rule} suppresses nothing; remove it" if known
                        else f"suppression of unknown rule {suppression.rule}")
-            yield Diagnostic(label.source_file, line, column, "LBL999", WARNING, message, dotted(label, where))
+            yield Diagnostic(label.source_file, line, column, "LBL999", config.severity.get("LBL999", WARNING),
+                             message, dotted(label, where))
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:

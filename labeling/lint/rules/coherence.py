@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.model import Label
-from labeling.quantities import Quantity, QuantityError, format_number, format_professional
+from labeling.quantities import (Quantity, QuantityError, celsius, dose_scale, format_number,
+                                 format_professional)
 
 DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365), "hour": Decimal(1) / 24,
             "minute": Decimal(1) / 1440}
@@ -38,8 +40,9 @@ class DoseInVolumeWithoutConcentration(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         label = ctx.label
         product = label.product
-        if product.concentration is not None or product.strength.dimension != "mass":
-            return
+        if product.concentration is not None or product.strength.dimension != "mass" or \
+                product.strength.per in ("mL", "L"):
+            return  # "5 mg/mL" is itself a concentration
         severity = WARNING if gap_recorded(label, "product.concentration") else None
         for index, regimen in enumerate(label.dosing.regimens):
             if regimen.dose.dimension == "volume" and regimen in label.approved_regimens:
@@ -54,21 +57,38 @@ class DoseInVolumeWithoutConcentration(Rule):
                           "concentration" + (" (recorded gap)" if severity else ""), severity)
 
 
-# USP General Notices 10.30: what a named storage temperature means, as (words in the name, lowest, highest °C).
-# Controlled room temperature is 20–25 °C with excursions of 15–30 °C allowed, so a room-temperature range
-# must lie within 15–30 °C.
+# USP General Notices 10.30: what a named storage temperature means, as (words in the name, lowest, highest
+# °C), most specific first. Controlled room temperature is 20–25 °C; "room temperature" alone allows the
+# excursions (15–30 °C). "Cold" is any temperature up to 8 °C.
 NAMED_TEMPERATURES = (
     (("freezer", "frozen"), Decimal(-25), Decimal(-10)),
     (("refrigerat", "fridge"), Decimal(2), Decimal(8)),
+    (("cold",), Decimal(-273), Decimal(8)),
     (("cool",), Decimal(8), Decimal(15)),
-    (("room temperature",), Decimal(15), Decimal(30)),
+    (("controlled room temperature",), Decimal(20), Decimal(25)),
+    (("room temp", "ambient"), Decimal(15), Decimal(30)),
+    (("warm",), Decimal(30), Decimal(40)),
 )
+_NEGATED_NAME = re.compile(r"(?:\bnot?\b|\bnon-?|\bdo not\b|\boutside(?: the| a)?\b|\bwithout\b|\bavoid\b)\s*(?:\w+\s+)?$")
+
+
+def named_range(name: str) -> tuple[str, Decimal, Decimal] | None:
+    """The USP meaning of a storage name, unless the word is negated ("do not refrigerate")."""
+    name = name.lower()
+    for words, lowest, highest in NAMED_TEMPERATURES:
+        for word in words:
+            at = name.find(word)
+            if at >= 0 and not _NEGATED_NAME.search(name[:at]):
+                return word, lowest, highest
+    return None
 
 
 @register
 class NamedStorageRange(Rule):
     """What it does: checks that a storage range lies within what its name means (USP): refrigerated 2–8 °C,
-    freezer −25 to −10 °C, cool 8–15 °C, room temperature 15–30 °C (controlled 20–25 °C with excursions).
+    freezer −25 to −10 °C, cold up to 8 °C, cool 8–15 °C, controlled room temperature 20–25 °C, room
+    temperature or ambient 15–30 °C (with the allowed excursions), warm 30–40 °C. A negated name ("do not
+    refrigerate", "non-refrigerated") names no range.
 
     Why is this bad? "Refrigerated" at 2–12 °C or "room temperature" at 2–8 °C contradicts itself, and the
     reader follows one or the other.
@@ -80,15 +100,17 @@ class NamedStorageRange(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, condition in enumerate(ctx.label.storage.conditions):
-            name = (condition.temperature_name or "").lower()
             t = condition.temperature
-            if t is None or t.unit != "°C":
+            meaning = named_range(condition.temperature_name or "")
+            measured = celsius(t) if t is not None else None
+            if measured is None or meaning is None:
                 continue
-            for words, lowest, highest in NAMED_TEMPERATURES:
-                if any(w in name for w in words) and (t.low < lowest or t.maximum > highest):
-                    meaning = f"{format_number(lowest)} °C to {format_number(highest)} °C"
-                    yield Hit(("storage", "conditions", index, "temperature"),
-                              f"{name!r} storage must lie within {meaning}, not {format_professional(t)}")
+            word, lowest, highest = meaning
+            if measured[0] < lowest or measured[1] > highest:
+                bounds = (f"at most {format_number(highest)} °C" if lowest < -200
+                          else f"within {format_number(lowest)} °C to {format_number(highest)} °C")
+                yield Hit(("storage", "conditions", index, "temperature"),
+                          f"{condition.temperature_name!r} storage must lie {bounds}, not {format_professional(t)}")
 
 
 @register
@@ -112,8 +134,9 @@ class FreezeContradiction(Rule):
 
 @register
 class ThresholdWithinDosing(Rule):
-    """What it does: checks that a high-dose warning threshold lies above every approved regimen's maximum dose,
-    and warns when the threshold is in a unit or period no regimen uses (it cannot be compared).
+    """What it does: checks that a high-dose warning threshold ("80 mL/day or more") lies above every approved
+    regimen's maximum dose and that no regimen passes a ceiling ("no more than 60 mL/day"), converting units
+    and periods (0.08 L/day, 560 mL/week); warns when a threshold cannot be compared with any regimen.
 
     Why is this bad? If a labelled regimen reaches the threshold, the label recommends the dose it warns about.
 
@@ -128,16 +151,26 @@ class ThresholdWithinDosing(Rule):
             threshold = warning.threshold
             if threshold is None:
                 continue
+            scale = dose_scale(threshold)
             comparable = [r for r in label.approved_regimens
-                          if (r.dose.unit, r.dose.per) == (threshold.unit, threshold.per)]
-            if not comparable:
+                          if scale and (found := dose_scale(r.dose)) and found[0] == scale[0]]
+            if not comparable and label.approved_regimens:
                 doses = ", ".join(sorted({format_professional(r.dose) for r in label.approved_regimens}))
                 yield Hit(("warnings", w_index, "threshold"),
                           f"threshold {format_professional(threshold)} cannot be compared with the regimens' doses "
                           f"({doses}): write it in the same unit and period", WARNING)
+            if threshold.comparator in ("≤", "<"):  # a ceiling ("no more than"): no regimen may pass it
+                for regimen in comparable:
+                    highest = dose_scale(regimen.dose)[2]
+                    if highest > scale[2] or (highest == scale[2] and threshold.comparator == "<"):
+                        yield Hit(("warnings", w_index, "threshold"),
+                                  f"regimen {regimen.id} ({format_professional(regimen.dose)}) goes beyond the "
+                                  f"limit {format_professional(threshold)}")
+                continue
             for regimen in comparable:
                 dose = regimen.dose
-                if dose.maximum >= threshold.low:
+                highest = dose_scale(dose)[2]
+                if highest > scale[1] or (highest == scale[1] and threshold.comparator != ">"):
                     yield Hit(("warnings", w_index, "threshold"),
                               f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
                               f"({format_professional(dose)})")
@@ -214,9 +247,10 @@ class StartingDoseAboveRegimen(Rule):
         label = ctx.label
         for index, population in enumerate(label.dosing.populations):
             start = population.starting_dose
+            scale = dose_scale(start)
             comparable = [r.dose for r in label.approved_regimens
-                          if (r.dose.unit, r.dose.per) == (start.unit, start.per)]
-            if comparable and start.maximum > min(d.low for d in comparable):
+                          if scale and (found := dose_scale(r.dose)) and found[0] == scale[0]]
+            if comparable and scale[2] >= min(dose_scale(d)[1] for d in comparable):
                 yield Hit(("dosing", "populations", index, "starting_dose"),
                           f"starting dose {format_professional(start)} is not below the lowest regimen dose "
-                          f"{format_professional(min(comparable, key=lambda d: d.low))}")
+                          f"{format_professional(min(comparable, key=lambda d: dose_scale(d)[1]))}")

@@ -10,7 +10,18 @@ from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.rules.coherence import gap_recorded
 
 RMC_ELIGIBLE = {"boxed-warning", "indications", "dosage", "contraindications", "warnings"}
-CONTACT = re.compile(r"\+?\d[\d\s().-]{6,}\d|https?://|www\.|\S+@\S+\.\w+")
+# A way to report: a telephone number (ten digits or more, or an international "+" number, or a US vanity
+# number such as 1-800-FDA-1088), a web address (with or without www) or an e-mail address.
+PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(?\d[\d\s().-]{8,}\d|\b1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b")
+WEB = re.compile(r"https?://|\bwww\.|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|info|"
+                 r"health|eu|int|[a-z]{2})\b(?!\.\w)", re.I)
+YEARS = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b")
+
+
+def has_contact(text: str) -> bool:
+    phone = PHONE.search(YEARS.sub(" ", text))
+    digits = sum(c.isdigit() for c in phone.group(0)) if phone else 0
+    return bool(phone and (digits >= 10 or phone.group(0).startswith(("+", "1-8")))) or bool(WEB.search(text))
 
 
 @register
@@ -25,7 +36,7 @@ class ReportingContactIncomplete(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         contact = ctx.label.label.adverse_reaction_contact
-        if not CONTACT.search(contact):
+        if not has_contact(contact):
             recorded = gap_recorded(ctx.label, "label.adverse_reaction_contact")
             yield Hit(("label", "adverse_reaction_contact"),
                       f"reporting contact {contact!r} has no telephone number or web address"
@@ -56,9 +67,9 @@ class MissingPlrPopulations(Rule):
 class NoContraindications(Rule):
     """What it does: finds an empty contraindications list that does not say `none`.
 
-    Why is this bad? PLR requires section 4 even when there are none; the documents then say "None". An empty
-    list is also what a deleted block looks like, so "none" must be said explicitly:
-    `contraindications: none`.
+    Why is this bad? PLR requires section 4 even when there are none; the prescribing information and the
+    product sheet then say "None" (the leaflet leaves out its "do not use" list). An empty list is also what a
+    deleted block looks like, so "none" must be said explicitly: `contraindications: none`.
 
     Example: `contraindications: []` → `contraindications: none` (or the contraindications).
     """
@@ -68,7 +79,7 @@ class NoContraindications(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         if not ctx.label.contraindications and not ctx.label.no_contraindications:
             yield Hit(("contraindications",), "contraindications is empty: write `contraindications: none` if the "
-                                              "product has none (the documents then say 'None')")
+                                              "product has none (the prescribing information then says 'None')")
 
 
 @register
@@ -104,9 +115,20 @@ class RecentMajorChangeDate(Rule):
             path = ("label", "recent_major_changes", index, "date")
             if change.date > revised:
                 yield Hit(path, f"dated {change.date.isoformat()}, after the revision date {revised.isoformat()}")
-            elif change.date < revised - dt.timedelta(days=366):
+            elif change.date < _months_before(revised, 12):
                 yield Hit(path, f"dated {change.date.isoformat()}, more than 12 months before the revision date "
                                 f"{revised.isoformat()}: remove it from Recent Major Changes")
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month, ``months`` earlier (the last day when that month is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 @register

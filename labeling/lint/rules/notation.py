@@ -128,17 +128,19 @@ class ErrorProneAbbreviation(_PatternRule):
     code, name = "LBL004", "error-prone-abbreviation"
     pattern = re.compile(
         r"(?<=\d)\s*(?P<token>[Uu])\b(?!\.\w)"
-        r"|\b(?P<token2>IU|cc|QD|qd|QOD|qod|qhs|QHS|TIW|BIW|SC|SQ|sub q|(?i:sub-?q)|HS|hs|UD|IJ|ug|ss|MSO4|MgSO4"
+        r"|\b(?P<token2>IU|cc|(?i:qd|qod|qhs)|TIW|BIW|SC|SQ|sub q|(?i:sub-?q)|HS|hs|UD|IJ|ug|ss|MSO4|MgSO4"
         r"|(?i:per os)|[qQ]1[dD]|[qQ]6PM|i/d)(?![\w-])(?!\s*\()"
-        rf"|(?<![\w.])(?P<token3>(?i:{_DOTTED})\.?)(?!\.?\w)"
+        rf"|(?<![\w.])(?<!, )(?P<token3>(?i:{_DOTTED})\.?)(?!\.?\w)"
         r"|(?P<token4>µg|μg|\b[Dd]/[Cc]\b)"
-        rf"|\b(?i:drops?|gtts?|instil+)\b(?:\s+[\w()]+){{0,5}}?\s+(?P<token5>{_EAR_EYE})\b"
-        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\w+\s+){{0,2}}?(?i:drops?|gtts?)\b")
+        rf"|(?<!\d)\d+\s+(?i:drops?|gtts?)\b(?:\s+[\w()]+){{0,5}}?\s+(?P<token5>{_EAR_EYE})\b"
+        rf"|\b(?i:drops?|gtts?|instil+)\s+(?P<token7>{_EAR_EYE})\b"
+        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\d+\s+)?(?i:drops?|gtts?)\b")
 
     def message(self, match: re.Match[str]) -> str:
         token = next(value for value in match.groupdict().values() if value)
-        plain = token.replace(".", "").upper() if "." in token else token.upper()
-        return f"error-prone abbreviation {token!r}: write {ERROR_PRONE.get(plain, 'the full term')!r}"
+        plain = token.replace(".", "").upper()
+        instead = ERROR_PRONE.get(token) or ERROR_PRONE.get(plain, "the full term")
+        return f"error-prone abbreviation {token!r}: write {instead!r}"
 
 
 @register
@@ -157,7 +159,8 @@ class ThousandsSeparator(_PatternRule):
 
     def message(self, match: re.Match[str]) -> str:
         digits = match.group(1).replace(" ", "")
-        grouped = re.sub(r"(?<=\d)(?=(?:\d{3})+$)", ",", digits)  # text, not int(): any length is safe
+        head = len(digits) % 3 or 3  # grouped as text, not int(): any length is safe and linear
+        grouped = ",".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
         return f"{match.group(1)!r} needs thousands separators: write {grouped}"
 
 
@@ -205,7 +208,7 @@ class SymbolBetweenDoses(_PatternRule):
 
     code, name = "LBL008", "symbol-between-doses"
     severity = WARNING
-    pattern = re.compile(rf"(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
+    pattern = re.compile(rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
                          rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))")
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
@@ -269,7 +272,8 @@ class UnitSymbolCase(_PatternRule):
 
     code, name = "LBL011", "unit-symbol-case"
     severity = WARNING
-    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])")
+    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])"
+                         r"(?!\s+(?:patients?|subjects?|cases?)\b)")
 
     def message(self, match: re.Match[str]) -> str:
         unit = match.group("unit")
@@ -287,7 +291,8 @@ class RomanNumeralDose(_PatternRule):
     """
 
     code, name = "LBL012", "roman-numeral-dose"
-    pattern = re.compile(r"(?<![\w/])(?i:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiv|xv|xx)(?:/(?i:i|ii|iii))?\s+"
+    pattern = re.compile(r"(?<![\w/])(?<!\d )(?<![Tt]ype )(?<![Cc]lass )(?<![Pp]hase )(?<![Ss]tage )(?<![Gg]rade )"
+                         r"(?i:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiv|xv|xx)(?:/(?i:i|ii|iii))?\s+"
                          r"(?:units?|mg|mcg|g|mL|L|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)\b")
 
     def message(self, match: re.Match[str]) -> str:

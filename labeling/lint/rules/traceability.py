@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.model import Claim, Fact, Gap, Indication, Label, Reference, Regimen
-from labeling.quantities import find_quantities
+from labeling.model import Claim, Cycling, Fact, Gap, Indication, Label, Reference, Regimen, Route
+from labeling.quantities import Quantity, celsius, dose_scale, find_quantities
 
 # Words by which an indication's own text says it is not an approved use.
-NOT_APPROVED_WORDS = re.compile(r"\boff-label\b|\bhealthy (?:adults|people|volunteers|subjects)\b|\bnootropic\b"
-                                r"|\binvestigat(?:ed|ional)\b|\bexplored\b|\bemerging\b|\bexperimental\b", re.I)
+NOT_APPROVED_WORDS = re.compile(
+    r"\boff[- ]label\b|\bhealthy (?:adults|people|volunteers|subjects|individuals|elderly)\b|\bnootropic\b"
+    r"|\binvestigational\b|\bunder investigation\b|\bbeing (?:investigated|studied|explored)\b|\bexplored (?:as|for)\b"
+    r"|\bemerging\b|\bexperimental\b|\bunlicensed\b|\bunapproved\b|\bnot (?:yet )?(?:approved|licensed|authori[sz]ed)\b"
+    r"|\bpre-?clinical\b|\bresearch use\b|\bcompassionate use\b", re.I)
 
 
 @register
@@ -75,6 +79,10 @@ def _shown(fact: Fact, label: Label) -> bool:
     """Whether a fact can support a claim: it reaches a document and is not itself an open question."""
     if isinstance(fact, (Gap, Claim)):
         return False
+    if isinstance(fact, Route):
+        return fact in label.labelled_routes
+    if isinstance(fact, Cycling):
+        return label.cycling is fact
     if isinstance(fact, Indication):
         return fact.status == "approved"
     if isinstance(fact, Regimen):
@@ -86,10 +94,12 @@ def _shown(fact: Fact, label: Label) -> bool:
 
 @register
 class UnsupportedClaim(Rule):
-    """What it does: finds approved claims with no support among the label's facts and cited references.
+    """What it does: finds approved claims with no support among the label's facts and cited references, or
+    supported by facts the documents do not show (an unapproved use or its regimen, a route or cycling only an
+    off-label regimen uses, an open gap, an uncited reference).
 
-    Why is this bad? A claim with no support in the label is off-label promotion; one supported only by an
-    unapproved use, an open gap or an uncited reference is no better.
+    Why is this bad? A claim with no support in the label is off-label promotion; one supported by an
+    unapproved use is promotion of that use.
 
     Example: "High purity (≥98%)" approved with no purity specification in the label.
     """
@@ -105,43 +115,84 @@ class UnsupportedClaim(Rule):
             if not support:
                 yield Hit(("claims", index, "supported_by"), f"approved claim {claim.id} ({claim.text!r}) names no "
                                                              "supporting label fact or reference")
-            elif not any(_shown(f, label) for f in support):
-                yield Hit(("claims", index, "supported_by"),
-                          f"approved claim {claim.id} is supported only by facts that are not labelled "
-                          f"({', '.join(claim.supported_by)})")
+            else:
+                unshown = [i for i, f in zip(claim.supported_by, support, strict=True) if not _shown(f, label)]
+                if unshown:
+                    yield Hit(("claims", index, "supported_by"),
+                              f"approved claim {claim.id} is supported by facts that are not labelled "
+                              f"({', '.join(unshown)}): a claim may rest only on what the documents show")
 
 
+_TIMES = r"(?:once|twice|one \w+|\d+ times|two times|three times)"
 FREQUENCY_WORDS = {
-    "week": re.compile(r"\b(?:once[- ])?weekly\b|\b(?:once |one \w+ )?(?:a|per|every|each) week\b|/week\b", re.I),
-    "month": re.compile(r"\b(?:once[- ])?monthly\b|\b(?:once |one \w+ )?(?:a|per|every|each) month\b|/month\b", re.I),
-    "day": re.compile(r"\b(?:once[- ])?daily\b|\b(?:once )?(?:a|per|every|each) day\b|/day\b", re.I),
-    "other day": re.compile(r"\bevery (?:other|second|2nd|two|three|\d+) days?\b|\balternate days\b", re.I),
+    "week": re.compile(rf"\b(?:once[- ])?weekly\b|\bbi-?weekly\b|\bfortnight(?:ly)?\b|\b{_TIMES} (?:a|per|every|each)"
+                       r" week\b|\b(?:per|every|each) (?:other |two |2 )?weeks?\b|/week\b", re.I),
+    "month": re.compile(rf"\b(?:once[- ])?monthly\b|\b{_TIMES} (?:a|per|every|each) month\b"
+                        r"|\b(?:per|every|each) (?:other |two |2 )?months?\b|/month\b", re.I),
+    "day": re.compile(rf"\b(?:once[- ])?daily\b|\b{_TIMES} (?:a|per|every|each) day\b|\b(?:per|every|each) day\b"
+                      r"|/day\b", re.I),
+    "other day": re.compile(r"\bevery (?:other|second|2nd) day\b|\bevery (?:two|three|\d+) days\b"
+                            r"|\balternate days\b", re.I),
 }
 ROUTE_WORDS = {
     "oral": re.compile(r"\boral(?:ly)?\b|\bby mouth\b|\btablets?\b|\bcapsules?\b", re.I),
-    "subcutaneous": re.compile(r"\bsubcutaneous(?:ly)?\b|\bunder the skin\b", re.I),
+    "subcutaneous": re.compile(r"\bsubcutaneous(?:ly)?\b|\bunder the skin\b|\bsub-?q\b", re.I),
     "intramuscular": re.compile(r"\bintramuscular(?:ly)?\b|\bIM\b"),
     "intravenous": re.compile(r"\bintravenous(?:ly)?\b|\bIV\b"),
 }
-POPULATION_WORDS = re.compile(r"\bchild(?:ren)?\b|\bpaediatric\b|\bpediatric\b|\binfants?\b|\bhealthy (?:adults|"
-                              r"people|volunteers)\b|\bpregnan(?:t|cy)\b|\bnootropic\b|\bcognitive enhancement\b",
-                              re.I)
-FREEZING_ALLOWED = re.compile(r"\b(?:can|may) be frozen\b|\bsafe to freeze\b|\bfreezable\b|\bfreeze-safe\b", re.I)
-NO_CONTRAINDICATIONS = re.compile(r"\bno (?:known )?contraindications?\b|\bsuitable for (?:all|every) patients?\b",
-                                  re.I)
-NO_DOSE_ADJUSTMENT = re.compile(r"\bno (?:dose|dosage|dosing) (?:adjustment|change|reduction)s?\b", re.I)
+POPULATION_WORDS = re.compile(
+    r"\bchild(?:ren)?\b|\bkids?\b|\badolescents?\b|\bteenagers?\b|\bpaediatric\b|\bpediatric\b|\binfants?\b"
+    r"|\bneonates?\b|\bhealthy (?:adults|people|volunteers|individuals|persons)\b|\bstudents?\b|\bathletes?\b"
+    r"|\bpregnan(?:t|cy)\b|\bbreast-?feeding\b|\blactating\b|\bnursing mothers\b|\bnootropic\b"
+    r"|\bcognitive enhancement\b", re.I)
+FREEZING_ALLOWED = re.compile(r"\b(?:can|may) be (?:frozen|stored in (?:a|the) freezer)\b|\bsafe to freeze\b"
+                              r"|\bfreezable\b|\bfreeze-safe\b|\btolerates freezing\b|\bstable (?:when|if) frozen\b"
+                              r"|\bsurvives freezing\b", re.I)
+NO_REFRIGERATION = re.compile(r"\bno (?:need for |need to )?refrigerat\w*\b|\bwithout refrigerat\w*\b"
+                              r"|\bno cold chain\b|\bdoes not need (?:to be )?refrigerat\w*\b", re.I)
+NO_CONTRAINDICATIONS = re.compile(r"(?<!\bwith )(?<!\bhave )(?<!\bhas )(?<!\bwithout )"
+                                  r"\b(?:no (?:known )?contra-?indications?|free of contra-?indications?)\b"
+                                  r"|\b(?:safe|suitable) for (?:all|every|any) patients?\b", re.I)
+NO_DOSE_ADJUSTMENT = re.compile(r"\bno (?:need (?:for|to) )?(?:adjust(?:ing|ment)?|chang(?:e|ing)|reduc(?:e|tion))"
+                                r"(?: of)?(?: the)? (?:dose|dosage|dosing)\b|\bno (?:dose|dosage|dosing) "
+                                r"(?:adjustment|change|reduction)s?\b|\bsame dose for (?:all|every)\b", re.I)
+SINGLE_DOSE = re.compile(r"\b(?:a |one )?single (?:dose|injection|infusion|administration|shot)\b|\bone[- ]shot\b",
+                         re.I)
+STORAGE_CONTEXT = re.compile(r"\bstor(?:e|ed|age)\b|\bstable\b|\bstability\b|\bshelf\b|\breconstitut\w*\b|\bonce "
+                             r"(?:opened|mixed|made up)\b|\bkeeps?\b", re.I)
+DOSE_CONTEXT = re.compile(r"\bdos(?:e|es|ing|age)\b", re.I)
+# Before a mention in the same clause, these make it a risk statement, not a claim ("Not for use in children").
+NEGATION = re.compile(r"\b(?:not|never|no|avoid|contraindicated|don't|doesn't|cannot|can't|must not|should not"
+                      r"|without|except|unless|excluding)\b", re.I)
+_QUALIFIERS = {"severe", "active", "known", "mild", "moderate", "significant", "serious", "you", "have", "are",
+               "with", "patients", "people", "the", "to", "of", "in", "and", "or", "a", "an", "any", "from"}
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+def _words(text: str) -> list[str]:
+    return [w.removesuffix("'s") for w in re.findall(r"[a-z0-9']+", text.lower())]
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether a negation opens the clause before ``start`` (looking back at most 80 characters)."""
+    boundary = max(text.rfind(mark, 0, start) for mark in ".;:!?")
+    clause = re.split(r"\bbut\b", text[max(boundary + 1, start - 80):start])[-1]
+    return bool(NEGATION.search(clause))
+
+
+def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match that is not negated in its clause."""
+    return next((m for m in pattern.finditer(text) if not _negated(text, m.start())), None)
 
 
 @register
 class ClaimContradictsLabel(Rule):
     """What it does: finds claims (approved or pending) that contradict a label fact: a dosing frequency the
-    regimens do not have, a route that is not labelled, a population the label does not treat, a dose or a
-    temperature outside the labelled ones, freezing where the label says do not freeze, a contraindicated
-    condition, "no contraindications" or "no dose adjustment" where the label has them.
+    regimens do not have, a route that is not labelled, a population the label does not treat, an unapproved
+    use, a dose, duration or temperature outside the labelled ones (units and periods converted), freezing or
+    no refrigeration where the label says otherwise, a storage time beyond the label's, a contraindicated
+    condition (in the professional or patient wording), "no contraindications" or "no dose adjustment" where
+    the label has them. A mention negated in its clause ("Not for use in children", "Contraindicated in severe
+    renal impairment") is a risk statement, not a contradiction.
 
     Why is this bad? Promotion must not differ from the approved conditions of use; a claim of weekly dosing
     for a daily regimen invites under-dosing. An error even if the claim is marked approved.
@@ -163,74 +214,149 @@ class ClaimContradictsLabel(Rule):
         regimens = label.approved_regimens
         periods = {r.dose.per for r in regimens}
         for period, pattern in FREQUENCY_WORDS.items():
-            found = pattern.search(text)
+            found = _first(pattern, text)
             if found and period not in periods:
                 yield (f"says {found.group(0)!r} but every labelled regimen is dosed per "
                        f"{' or per '.join(sorted(p for p in periods if p))}")
+        if _first(SINGLE_DOSE, text) and regimens and all(r.duration is not None for r in regimens):
+            yield f"says {_first(SINGLE_DOSE, text).group(0)!r} but every labelled regimen is a course of days"
         routes = {r.name for r in label.labelled_routes}
         for route, pattern in ROUTE_WORDS.items():
-            if pattern.search(text) and route not in routes:
+            if _first(pattern, text) and route not in routes:
                 labelled = ", ".join(sorted(routes)) or "none"
                 yield f"names the {route} route, which is not labelled (labelled: {labelled})"
-        found = POPULATION_WORDS.search(text)
+        found = _first(POPULATION_WORDS, text)
         if found:
             yield f"addresses {found.group(0)!r}, a population or use the label does not approve"
+        yield from _unapproved_uses(text, label)
         yield from _quantities_outside_label(text, label)
-        conditions = label.storage.conditions
-        found = FREEZING_ALLOWED.search(text)
-        if found and any(c.do_not_freeze for c in conditions):
-            yield f"says {found.group(0)!r} but the label says do not freeze"
-        claim_words = f" {_words(text)} "
-        for contraindication in label.contraindications:
-            if f" {_words(contraindication.text)} " in claim_words:
-                yield f"names {contraindication.text!r}, a contraindication ({contraindication.id})"
-        found = NO_CONTRAINDICATIONS.search(text)
-        if found and label.contraindications:
-            yield (f"says {found.group(0)!r} but the label has {len(label.contraindications)} contraindications")
+        yield from _storage_contradictions(text, label)
+        yield from _contraindication_contradictions(text, label)
         found = NO_DOSE_ADJUSTMENT.search(text)
         if found and label.dosing.populations:
-            populations = ", ".join(p.population for p in label.dosing.populations)
-            yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
+            named = {w for p in label.dosing.populations
+                     for w in _words(f"{p.population} {p.patient_population or ''}")} - _QUALIFIERS
+            if named & set(_words(text)) or re.search(r"\b(?:all|every|any)\b", text, re.I):
+                populations = ", ".join(p.population for p in label.dosing.populations)
+                yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
+
+
+def _unapproved_uses(text: str, label: Label) -> Iterator[str]:
+    """A claim that names a use the label does not approve, by a word of that use's name the documents never
+    print ("Parkinson's", "sclerosis", "neuropathy"): promotion of an unapproved use."""
+    from labeling.lint.text import document_texts
+
+    printed = {w for path, shown in document_texts(label) if path[0] != "claims" for w in _words(shown)}
+    claim_words = set(_words(text))
+    for indication in label.indications:
+        if indication.status == "approved":
+            continue
+        own = {w for w in _words(f"{indication.name} {indication.patient_name or ''} {indication.category or ''}")
+               if len(w) >= 5} - printed
+        named = sorted(own & claim_words)
+        if named and not _negated(text, text.lower().find(named[0])):
+            yield (f"names {', '.join(named)!r}: {indication.id} is {indication.status}, not an approved use")
+
+
+DAYS = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365)}
 
 
 def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
-    """Doses and temperatures a claim names must be ones the label has: within a labelled dose range (same unit
-    and period) or a storage temperature range."""
+    """Doses, durations and temperatures a claim names must be ones the label has (units and periods
+    converted): within a labelled dose range, course duration or storage temperature range."""
     doses = [r.dose for r in label.approved_regimens] + [p.starting_dose for p in label.dosing.populations]
+    thresholds = [w.threshold for w in label.warnings if w.threshold is not None]
     temperatures = [c.temperature for c in label.storage.conditions if c.temperature is not None]
+    durations = [r.duration for r in label.approved_regimens if r.duration is not None]
+    storage_context, dose_context = bool(STORAGE_CONTEXT.search(text)), bool(DOSE_CONTEXT.search(text))
+    daily = bool(FREQUENCY_WORDS["day"].search(text))
     for found in find_quantities(text):
         quantity = found.quantity
-        if quantity.unit in ("°C", "°F"):
-            within = [t for t in temperatures if t.unit == quantity.unit and t.low <= quantity.low
-                      and quantity.maximum <= t.maximum]
-            if not within:
+        if _negated(text, found.start) or quantity in thresholds:
+            continue  # a risk statement, or the label's own warning ("80 mL/day or more may …")
+        measured = celsius(quantity)
+        if measured is not None:
+            ranges = [celsius(t) for t in temperatures]
+            if not any(low <= measured[0] and measured[1] <= high for low, high in ranges if low is not None):
                 labelled = ", ".join(str(t) for t in temperatures) or "none"
                 yield f"names {found.text!r}, outside every labelled storage temperature ({labelled})"
             continue
-        same_unit = [d for d in doses if d.unit == quantity.unit]
-        if not same_unit:
-            continue  # not a dose (a strength, a volume of a vial): other rules and the reviewer judge it
-        if quantity.per is not None and all(d.per != quantity.per for d in same_unit):
-            yield f"names {found.text!r}, but every labelled dose is per {same_unit[0].per or 'administration'}"
+        if quantity.unit in DAYS and quantity.per is None and durations and not storage_context:
+            days = quantity.maximum * DAYS[quantity.unit]
+            longest = max(d.maximum * DAYS.get(d.unit, 0) for d in durations)
+            if days > longest:
+                yield f"names {found.text!r}, longer than every labelled course (up to {longest} days)"
             continue
-        if not any(d.low <= quantity.low and quantity.maximum <= d.maximum for d in same_unit
-                   if quantity.per is None or d.per == quantity.per):
-            labelled = ", ".join(str(d) for d in same_unit)
+        if quantity.per is None and daily:
+            quantity = Quantity(quantity.low, quantity.high, quantity.unit, "day")  # "daily dosing of 20 to 50 mL"
+        scale = dose_scale(quantity)
+        if scale is None or quantity.per is None or not (dose_context or found.quantity.per):
+            continue  # not a dose per period ("infused in 100 mL of saline", a strength): the reviewer judges it
+        same = [d for d in doses if (s := dose_scale(d)) and s[0] == scale[0]]
+        if not same:
+            other = [d for d in doses if (s := dose_scale(d)) and s[0][0] == scale[0][0]]
+            if other:
+                yield f"names {found.text!r}, but every labelled dose is per {other[0].per or 'administration'}"
+            continue
+        if not any(dose_scale(d)[1] <= scale[1] and scale[2] <= dose_scale(d)[2] for d in same):
+            labelled = ", ".join(str(d) for d in same)
             yield f"names {found.text!r}, outside every labelled dose ({labelled})"
 
 
-SUPERLATIVES = re.compile(r"\bunique\b|\bbest\b|\bsafest\b|\bsuperior\b|\bonly\b|\bfirst\b|\bproven\b|\bguarantee"
-                          r"|\bfaster\b|\bbetter\b|\bsafer\b|\bmore effective\b|\bprevents?\b|\breverses?\b"
-                          r"|\bhalts?\b|\brapid(?:ly)?\b|\bpreferred\b|\bFDA[- ]approved\b|\bcure[sd]?\b"
-                          r"|\bdisease-modifying\b|\brobust\b|\bpurity\b|\bmiracle\b|\brevolutionary\b"
-                          r"|\bno side effects\b|\bcompletely safe\b|\b\d+(?:\.\d+)?\s*%", re.I)
+def _storage_contradictions(text: str, label: Label) -> Iterator[str]:
+    from labeling.lint.rules.coherence import named_range
+
+    conditions = label.storage.conditions
+    found = _first(FREEZING_ALLOWED, text)
+    if found and any(c.do_not_freeze for c in conditions):
+        yield f"says {found.group(0)!r} but the label says do not freeze"
+    found = NO_REFRIGERATION.search(text)
+    refrigerated = [c for c in conditions if (n := named_range(c.temperature_name or "")) and n[0] == "refrigerat"]
+    if found and refrigerated:
+        yield f"says {found.group(0)!r} but the label refrigerates {refrigerated[0].applies_to.lower()}"
+    limits = [c.time_limit for c in conditions if c.time_limit is not None]
+    if limits and STORAGE_CONTEXT.search(text):
+        longest = max(limit.in_unit("hour").maximum for limit in limits if limit.unit in ("hour", "day", "week"))
+        for quantity in (f.quantity for f in find_quantities(text)):
+            if quantity.unit in ("hour", "day", "week") and quantity.in_unit("hour").maximum > longest:
+                yield (f"says {quantity.raw!r} but the label's longest storage time is "
+                       f"{', '.join(str(limit) for limit in limits)}")
+
+
+def _contraindication_contradictions(text: str, label: Label) -> Iterator[str]:
+    claim_words = _words(text)
+    for contraindication in label.contraindications:
+        for wording in (contraindication.text, contraindication.patient_text):
+            core = [w for w in _words(wording) if w not in _QUALIFIERS]
+            if core and all(w in claim_words for w in core):
+                at = text.lower().find(core[0])
+                if not _negated(text, at):
+                    yield f"names {wording!r}, a contraindication ({contraindication.id})"
+                break
+    found = NO_CONTRAINDICATIONS.search(text)
+    if found and label.contraindications:
+        yield f"says {found.group(0)!r} but the label has {len(label.contraindications)} contraindications"
+
+
+SUPERLATIVES = re.compile(
+    r"\bunique\b|\bbest\b|\bsafest\b|\bsuperior\b|\bthe only\b|\bonly (?:one|product|treatment|therapy|agent"
+    r"|medicine|drug)\b|\bthe first (?:and only )?(?:\w+ )?(?:treatment|therapy|product|agent|drug|medicine)\b"
+    r"|\bfirst[- ]in[- ]class\b|\bproven\b|\bguarantee|\bfaster\b|\bfastest\b"
+    r"|\bbetter\b|\bsafer\b|\b(?:more|most) (?:effective|potent|powerful)\b|\boutperforms?\b|#1\b"
+    r"|\bnumber one\b|\bbreakthrough\b|\bgold standard\b|\bprevents?\b|\breverses?\b|\bhalts?\b"
+    r"|\bstops? (?:the )?progression\b|\brapid(?:ly)?\b|\bpreferred\b|\b(?:FDA|EMA)[- ]approved\b"
+    r"|\bapproved by (?:the )?(?:FDA|EMA)\b|\bsafe and effective\b|\brecommended by\b|\bcure[sd]?\b"
+    r"|\bdisease-modifying\b|\brobust\b|\bpurity\b|\bmiracle\b|\brevolutionary\b"
+    r"|\b(?:no|zero) (?:known )?side effects\b|\b(?:free of|without) side effects\b|\bcompletely safe\b"
+    r"|\b\d+(?:\.\d+)?\s*%", re.I)
 
 
 @register
 class UnsubstantiatedSuperlative(Rule):
-    """What it does: finds approved claims that use superlative, comparative or absolute wording (unique, best,
-    proven, faster, prevents, rapid, disease-modifying, robust evidence, FDA-approved, a purity percentage)
-    without a cited reference among their support.
+    """What it does: finds approved claims that use superlative, comparative or absolute wording (unique, the
+    only, best, #1, breakthrough, proven, faster, more effective, prevents, stops progression, rapid,
+    disease-modifying, robust evidence, FDA-approved, recommended by, no side effects, a percentage that is not
+    a labelled fraction) without a cited reference among their support.
 
     Why is this bad? Such claims need substantiation beyond the label (comparative or specification data);
     without it they overstate efficacy or quality.
@@ -245,7 +371,9 @@ class UnsubstantiatedSuperlative(Rule):
         for index, claim in enumerate(label.claims):
             if claim.status != "approved":
                 continue
-            match = SUPERLATIVES.search(claim.text)
+            fractions = {c.fraction.low for c in label.description.components}
+            match = next((m for m in SUPERLATIVES.finditer(claim.text)
+                          if not (m.group(0).endswith("%") and Decimal(m.group(0).rstrip("% ")) in fractions)), None)
             cited = any(isinstance(f, Reference) and f.status == "cited"
                         for f in (label.fact(i) for i in claim.supported_by))
             if match and not cited:
