@@ -247,6 +247,10 @@ class _Builder:
             return Problem(self.filename, line, column, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")
         if "\t" in message or "'\\t'" in message or ("\t" in source_line and "cannot start any token" in message):
             message = "a tab character; YAML indents with spaces only, replace the tab with spaces"
+        elif "mapping values are not allowed" in message and re.match(r"\s*(?:- )?[\w-]+:\s+[^'\"\s].*:(?:\s|$)",
+                                                                      source_line):
+            message = ("a ': ' inside the text of this line reads as a new key; put the text in quotes "
+                       f"(key: \"text: more text\") (YAML said: {message})")
         elif "mapping values are not allowed" in message or "expected <block end>" in message \
                 or "did not find expected key" in message:
             message = ("this line's indentation does not fit the lines around it; line up each key with the "

@@ -21,6 +21,7 @@ CASES = [
     ("missing-storage-section", 8, "storage", "missing required section 'storage'"),
     ("duplicate-key-contraindications", 168, "contraindications", "duplicate key 'contraindications' (first at line 154)"),
     ("wrong-indentation", 97, "dosing.regimens[stroke-tbi].dose", "indentation"),
+    ("colon-in-text", 177, "contraindications[active-malignancy].text", "put the text in quotes"),
     ("tab-indentation", 104, "dosing.regimens[dementia].duration", "tab character"),
     ("empty", 1, "", "the file is empty"),
     ("comments-only", 1, "", "the file is empty"),
