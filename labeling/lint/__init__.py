@@ -10,7 +10,7 @@ configuration and per-fact suppressions, and ``labeling.lint.output`` prints the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,6 +48,13 @@ class LintContext:
     label: Label
     artifacts: Path | None = None  # a built output/<id>/ folder, for the layout rules
     options: dict[str, Any] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value several rules need (the label's document texts), computed once per run."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 class Rule(ABC):
@@ -167,9 +174,10 @@ def _parse_config(section: dict[str, Any], where: str) -> LintConfig:
 # Running
 
 
-def _owning_fact(label: Label, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Fact] | None:
+def _owning_fact(facts: list[tuple[tuple[Any, ...], Fact]], path: tuple[Any, ...]
+                 ) -> tuple[tuple[Any, ...], Fact] | None:
     best = None
-    for fact_path, fact in label.facts():
+    for fact_path, fact in facts:
         if path[: len(fact_path)] == fact_path and (best is None or len(fact_path) > len(best[0])):
             best = (fact_path, fact)
     return best
@@ -192,13 +200,14 @@ def dotted(label: Label, path: tuple[Any, ...]) -> str:
 def run_lint(label: Label, config: LintConfig | None = None, artifacts: Path | None = None) -> list[Diagnostic]:
     config = config or LintConfig()
     ctx = LintContext(label, artifacts, config.options)
+    facts = list(label.facts())
     diagnostics: list[Diagnostic] = []
     used: set[tuple[int, str]] = set()
     for code, rule_class in all_rules().items():
         if not config.enabled(code):
             continue
         for hit in rule_class().check(ctx):
-            owner = _owning_fact(label, hit.path)
+            owner = _owning_fact(facts, hit.path)
             if owner is not None:
                 suppressed = [s for s in owner[1].lint_ignore if s.rule == code]
                 if suppressed:

@@ -28,7 +28,8 @@ _DISORDER_REACH = 8
 
 
 def _headword(line: bytes) -> bytes:
-    return _VARIANT.sub(b"", line.split(b" ", 1)[0])
+    head = line.split(b" ", 1)[0]
+    return _VARIANT.sub(b"", head) if head.endswith(b")") else head
 
 
 class PronouncingDictionary:
@@ -36,6 +37,7 @@ class PronouncingDictionary:
 
     def __init__(self, text: bytes) -> None:
         self._lines = text.splitlines()
+        self._found: dict[str, list[str] | None] = {}  # a leaflet repeats its words
 
     def syllables(self, word: str) -> int | None:
         """Stressed vowels in the word's first pronunciation (what textstat counts); None if not listed."""
@@ -43,6 +45,11 @@ class PronouncingDictionary:
         return None if phones is None else sum(1 for phone in phones if phone[-1].isdigit())
 
     def first_pronunciation(self, word: str) -> list[str] | None:
+        if word not in self._found:
+            self._found[word] = self._look_up(word)
+        return self._found[word]
+
+    def _look_up(self, word: str) -> list[str] | None:
         target = word.encode("utf-8", "replace")
         landing = bisect.bisect_left(self._lines, target, key=_headword)
         start = max(0, landing - _DISORDER_REACH)

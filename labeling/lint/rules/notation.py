@@ -22,11 +22,10 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousa
 
 
 def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
-    yield from document_texts(ctx.label)
+    yield from ctx.memo("document_texts", lambda: list(document_texts(ctx.label)))
     if include_raw:
-        for path, quantity in typed_quantities(ctx.label):
-            if quantity.raw:
-                yield path, quantity.raw
+        yield from ctx.memo("raw_quantities", lambda: [(path, q.raw) for path, q in typed_quantities(ctx.label)
+                                                        if q.raw])
 
 
 class _PatternRule(Rule):
@@ -314,6 +313,6 @@ class NumberInProse(Rule):
     severity = WARNING
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        for path, text in document_texts(ctx.label):
+        for path, text in _texts(ctx, include_raw=False):
             for found in find_quantities(text):
                 yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified")

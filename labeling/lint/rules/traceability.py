@@ -203,14 +203,15 @@ class ClaimContradictsLabel(Rule):
     code, name = "LBL204", "claim-contradicts-label"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
+        printed = _printed_words(ctx.label)
         for index, claim in enumerate(ctx.label.claims):
             if claim.status == "rejected":
                 continue
-            for message in self._contradictions(claim.text, ctx.label):
+            for message in self._contradictions(claim.text, ctx.label, printed):
                 yield Hit(("claims", index, "text"), f"claim {claim.id} {message}")
 
     @staticmethod
-    def _contradictions(text: str, label: Label) -> Iterator[str]:
+    def _contradictions(text: str, label: Label, printed: set[str]) -> Iterator[str]:
         regimens = label.approved_regimens
         periods = {r.dose.per for r in regimens}
         for period, pattern in FREQUENCY_WORDS.items():
@@ -228,7 +229,7 @@ class ClaimContradictsLabel(Rule):
         found = _first(POPULATION_WORDS, text)
         if found:
             yield f"addresses {found.group(0)!r}, a population or use the label does not approve"
-        yield from _unapproved_uses(text, label)
+        yield from _unapproved_uses(text, label, printed)
         yield from _quantities_outside_label(text, label)
         yield from _storage_contradictions(text, label)
         yield from _contraindication_contradictions(text, label)
@@ -241,12 +242,15 @@ class ClaimContradictsLabel(Rule):
                 yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
 
 
-def _unapproved_uses(text: str, label: Label) -> Iterator[str]:
-    """A claim that names a use the label does not approve, by a word of that use's name the documents never
-    print ("Parkinson's", "sclerosis", "neuropathy"): promotion of an unapproved use."""
+def _printed_words(label: Label) -> set[str]:
     from labeling.lint.text import document_texts
 
-    printed = {w for path, shown in document_texts(label) if path[0] != "claims" for w in _words(shown)}
+    return {w for path, shown in document_texts(label) if path[0] != "claims" for w in _words(shown)}
+
+
+def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str]:
+    """A claim that names a use the label does not approve, by a word of that use's name the documents never
+    print ("Parkinson's", "sclerosis", "neuropathy"): promotion of an unapproved use."""
     claim_words = set(_words(text))
     for indication in label.indications:
         if indication.status == "approved":
