@@ -3,7 +3,7 @@
 All documents of a product are rendered in memory first; only when every one succeeded are they written,
 each to a temporary file in the output folder that is flushed and renamed over the old one. A failed build
 therefore leaves the previous outputs untouched. ``manifest.json`` records the hashes of the content file,
-the templates, the tool version and each artifact, so an unchanged product is skipped.
+the templates, the tool version and source and each artifact, so an unchanged product is skipped.
 """
 
 from __future__ import annotations
@@ -44,17 +44,27 @@ def sha256(data: bytes) -> str:
 
 def templates_hash() -> str:
     """One hash over every file under templates/ (names and contents): any template edit rebuilds."""
-    folder = templates_dir()
-    stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*"))
-                  if p.is_file())
-    return _templates_hash(folder, stamp)
+    return tree_hash(templates_dir(), "*")
 
 
-@lru_cache(maxsize=4)
-def _templates_hash(folder: Path, stamp: tuple[Any, ...]) -> str:
-    """Hashed once per state of the folder (names, sizes, times), however many products a build has."""
+def code_hash(folder: Path = Path(__file__).resolve().parent) -> str:
+    """One hash over the tool's own Python source: a change to how documents are made rebuilds them even
+    when the version number has not moved (a development checkout, a patched install)."""
+    return tree_hash(folder, "*.py")
+
+
+def tree_hash(folder: Path, pattern: str) -> str:
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _tree_hash(folder, stamp)
+
+
+@lru_cache(maxsize=8)
+def _tree_hash(folder: Path, stamp: tuple[Any, ...]) -> str:
+    """Hashed once per state of the files (names, sizes, times), however many products a build has."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for name, _, _ in stamp:
+        path = Path(name)
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(sha256(path.read_bytes()).encode())
     return digest.hexdigest()
@@ -65,6 +75,7 @@ def inputs_fingerprint(content_bytes: bytes) -> dict[str, str]:
         "content_sha256": sha256(content_bytes),
         "templates_sha256": templates_hash(),
         "tool_version": __version__,
+        "tool_sha256": code_hash(),
     }
 
 

@@ -84,6 +84,27 @@ def test_a_new_tool_version_rebuilds(project, monkeypatch):
     assert result.exit_code == 0 and states(result.output) == {"cerebrolysin": "built"}
 
 
+def test_a_change_to_the_tools_code_rebuilds(project, monkeypatch):
+    content, out = project
+    monkeypatch.setattr("labeling.build.code_hash", lambda: "0" * 64)
+    result = CliRunner().invoke(main, ["build", str(content), "--out", str(out)])
+    assert result.exit_code == 0 and states(result.output) == {"cerebrolysin": "built"}
+
+
+def test_code_hash_follows_python_sources_only(tmp_path):
+    from labeling.build import code_hash
+
+    (tmp_path / "render").mkdir()
+    (tmp_path / "render" / "html.py").write_text("A = 1\n")
+    before = code_hash(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "html.cpython-311.pyc").write_bytes(b"compiled")
+    (tmp_path / "notes.txt").write_text("not code")
+    assert code_hash(tmp_path) == before
+    (tmp_path / "render" / "html.py").write_text("A = 2\n")
+    assert code_hash(tmp_path) != before
+
+
 @pytest.mark.parametrize("victim", ["package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf", "manifest.json"])
 def test_a_deleted_or_edited_output_is_rebuilt(project, victim):
     content, out = project
