@@ -156,6 +156,17 @@ COHERENCE = [
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥80 mg/day")], "cannot be compared", WARNING),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥80 mL")], "cannot be compared", WARNING),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥50 mL/day")], "reached by regimen stroke-tbi", ERROR),
+    ("LBL104", [("dose: 20-50 mL/day", "dose: 140-700 mL/week")], "reached by regimen stroke-tbi", ERROR),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥0.04 L/day")], "reached by regimen stroke-tbi", ERROR),
+    ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≤40 mL/day")], "goes beyond the limit", ERROR),
+    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 0.5 L/day")], "not below the lowest regimen dose", WARNING),
+    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 10 mL/day")], "not below the lowest regimen dose", WARNING),
+    ("LBL106", [("duration: 4 weeks\n      repeat: 2-4 times/year", "duration: 2-20 weeks\n      repeat: 2-4 times/year")],
+     "need up to 560 days", WARNING),
+    ("LBL102", [("temperature_name: room temperature", "temperature_name: controlled room temperature")],
+     "must lie within 20 °C to 25 °C", ERROR),
+    ("LBL305", [("  recent_major_changes: []", "  recent_major_changes:\n    - section: dosage\n      date: 2025-10-31")],
+     "more than 12 months before", ERROR),
 ]
 
 
@@ -412,3 +423,20 @@ def test_rules_documentation_is_current():
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
         "docs/rules.md is stale: run `labeling rule --markdown > docs/rules.md`")
+
+
+@pytest.mark.parametrize(("name", "fires"), [("room temperature; do not refrigerate", False),
+                                             ("non-refrigerated", False), ("refrigerated", True), ("cold", True)])
+def test_storage_names_are_read_with_their_negations(name, fires):
+    hits = lint(edited(("temperature_name: room temperature", f"temperature_name: {name}")), "LBL102")
+    assert bool(hits) == fires, [str(d) for d in hits]
+
+
+@pytest.mark.parametrize(("contact", "fires"), [("Sinopharmatech (est. 1998-2024)", True), ("Room 1203-1205", True),
+                                                ("sinopharmatech.com", False), ("1-800-PHARMA-1", False),
+                                                ("+86 10 5555 0100", False), ("pv@sinopharmatech.cn", False)])
+def test_reporting_contact_needs_a_real_number_or_address(contact, fires):
+    text = edited(("  - id: reporting-contact\n    about: label.adverse_reaction_contact",
+                   "  - id: reporting-contact\n    about: nothing"),
+                  ("adverse_reaction_contact: Sinopharmatech Co., Ltd.", f"adverse_reaction_contact: {contact}"))
+    assert bool(lint(text, "LBL301")) == fires

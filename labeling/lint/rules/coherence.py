@@ -107,10 +107,10 @@ class NamedStorageRange(Rule):
                 continue
             word, lowest, highest = meaning
             if measured[0] < lowest or measured[1] > highest:
-                bounds = (f"at most {format_number(highest)} °C" if lowest < -200
-                          else f"within {format_number(lowest)} °C to {format_number(highest)} °C")
+                bounds = (f"be at most {format_number(highest)} °C" if lowest < -200
+                          else f"lie within {format_number(lowest)} °C to {format_number(highest)} °C")
                 yield Hit(("storage", "conditions", index, "temperature"),
-                          f"{condition.temperature_name!r} storage must lie {bounds}, not {format_professional(t)}")
+                          f"{condition.temperature_name!r} storage must {bounds}, not {format_professional(t)}")
 
 
 @register
@@ -225,10 +225,16 @@ class CoursesExceedYear(Rule):
             except (KeyError, QuantityError):
                 continue
             available = DAYS_PER[regimen.repeat.per]
+            longest = days(regimen.duration, regimen.duration.maximum) * regimen.repeat.maximum
             if needed > available:
                 yield Hit(("dosing", "regimens", index, "repeat"),
                           f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
                           f" need {needed:.0f} days, more than a {regimen.repeat.per}")
+            elif longest > available:  # the shortest fits, the longest does not: the reader cannot take both
+                yield Hit(("dosing", "regimens", index, "repeat"),
+                          f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
+                          f" need up to {longest:.0f} days, more than a {regimen.repeat.per}: say which combination "
+                          "is meant", WARNING)
 
 
 @register
