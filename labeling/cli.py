@@ -40,6 +40,22 @@ def load_all(paths: list[Path]):  # type: ignore[no-untyped-def]
     """Load every file; report every problem of every file, then stop with exit 2 if there were any.
 
     Product ids must differ between files: each names its own output folder."""
+    labels, problems = load_each(paths)
+    if problems:
+        raise UserError(problems_text(problems))
+    return labels
+
+
+def problems_text(problems) -> str:  # type: ignore[no-untyped-def]
+    files = len({p.file for p in problems})
+    lines = [str(p) for p in problems]
+    noun = "error" if len(problems) == 1 else "errors"
+    lines.append(f"Found {len(problems)} {noun} in {files} file{'s' if files != 1 else ''}.")
+    return "\n".join(lines)
+
+
+def load_each(paths: list[Path]):  # type: ignore[no-untyped-def]
+    """The labels that load, and the problems of those that do not."""
     from labeling.load import ContentError, Problem, load_label
 
     labels, problems = [], []
@@ -57,13 +73,7 @@ def load_all(paths: list[Path]):  # type: ignore[no-untyped-def]
                                     f"{label.product.id!r} is also the product id of {owners[label.product.id]}; "
                                     "each product needs its own id (it names the output folder)"))
         owners.setdefault(label.product.id, str(path))
-    if problems:
-        files = len({p.file for p in problems})
-        lines = [str(p) for p in problems]
-        noun = "error" if len(problems) == 1 else "errors"
-        lines.append(f"Found {len(problems)} {noun} in {files} file{'s' if files != 1 else ''}.")
-        raise UserError("\n".join(lines))
-    return labels
+    return labels, problems
 
 
 class Group(click.Group):
@@ -260,9 +270,17 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     from labeling.lint import ERROR, summary
     from labeling.lint.output import as_json, as_sarif, as_text
 
+    from labeling.lint import Diagnostic
+
     paths = content_files(content)
-    labels = load_all(paths)
-    diagnostics = lint_labels(labels, Path(out_dir))
+    if fmt == "text":
+        labels, problems = load_all(paths), []
+    else:  # a CI tool parses stdout: bad content is reported in the same JSON/SARIF, as LBL000, and exits 2
+        labels, problems = load_each(paths)
+        if problems:
+            click.echo(problems_text(problems), err=True)
+    diagnostics = [Diagnostic(p.file, p.line, p.column, "LBL000", ERROR, p.message, p.field) for p in problems]
+    diagnostics += lint_labels(labels, Path(out_dir))
     if fmt == "json":
         click.echo(as_json(diagnostics), nl=False)
     elif fmt == "sarif":
@@ -271,6 +289,8 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
         for line in as_text(diagnostics):
             click.echo(line)
         click.echo(summary(diagnostics, len(paths)))
+    if problems:
+        sys.exit(EXIT_BAD_INPUT)
     sys.exit(EXIT_FINDINGS if any(d.severity == ERROR for d in diagnostics) else EXIT_OK)
 
 

@@ -440,3 +440,22 @@ def test_reporting_contact_needs_a_real_number_or_address(contact, fires):
                    "  - id: reporting-contact\n    about: nothing"),
                   ("adverse_reaction_contact: Sinopharmatech Co., Ltd.", f"adverse_reaction_contact: {contact}"))
     assert bool(lint(text, "LBL301")) == fires
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_machine_formats_report_unreadable_content_and_still_lint_the_rest(tmp_path, fmt):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(SOURCE.replace("    text: Active malignancy\n", "    text: Active malignancy: any\n"))
+    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "lint", str(broken), str(SAMPLE), "--format", fmt,
+                           "--out", str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "put the text in quotes" in proc.stderr
+    payload = json.loads(proc.stdout)
+    if fmt == "json":
+        codes = {(Path(d["file"]).name, d["code"]) for d in payload["diagnostics"]}
+        assert ("broken.yaml", "LBL000") in codes and ("cerebrolysin.yaml", "LBL306") in codes
+        assert next(d for d in payload["diagnostics"] if d["code"] == "LBL000")["name"] == "invalid-content"
+    else:
+        run_ = payload["runs"][0]
+        rules = run_["tool"]["driver"]["rules"]
+        assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run_["results"])
+        assert any(r["ruleId"] == "LBL000" and r["level"] == "error" for r in run_["results"])

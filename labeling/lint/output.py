@@ -29,9 +29,16 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+# Codes that are not rules: content that cannot be read, and suppressions that suppress nothing.
+NOT_RULES = {
+    "LBL000": ("invalid-content", "The content file cannot be read (YAML or content model); exit code 2.", "error"),
+    "LBL999": ("unused-suppression", "A lint_ignore entry that suppresses nothing.", "warning"),
+}
+
+
 def _name(code: str) -> str:
     rule = all_rules().get(code)
-    return rule.name if rule else "unused-suppression"
+    return rule.name if rule else NOT_RULES[code][0]
 
 
 def as_sarif(diagnostics: list[Diagnostic]) -> str:
@@ -49,10 +56,10 @@ def as_sarif(diagnostics: list[Diagnostic]) -> str:
             "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
             "helpUri": f"https://github.com/labeling/labeling/blob/main/docs/rules.md#{code.lower()}",
         })
-    if "LBL999" in used:
-        descriptors.append({"id": "LBL999", "name": "unused-suppression",
-                            "shortDescription": {"text": "A lint_ignore entry that suppresses nothing."},
-                            "defaultConfiguration": {"level": "warning"}})
+    for code, (name, text, level) in NOT_RULES.items():
+        if code in used:
+            descriptors.append({"id": code, "name": name, "shortDescription": {"text": text},
+                                "defaultConfiguration": {"level": level}})
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results = [
         {
