@@ -9,7 +9,7 @@ and compared across versions. Numbers live only in typed quantities (``labeling.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo, field_validator,
@@ -365,7 +365,7 @@ class Label(Strict):
     # -- lookups ---------------------------------------------------------------------------------------------
     def facts(self) -> Iterator[tuple[tuple[Any, ...], Fact]]:
         """Every identified fact with its path in the content, in document order."""
-        yield from _walk_facts(self, ())
+        return ((path, node) for path, node in walk(self) if isinstance(node, Fact))
 
     def fact(self, fact_id: str) -> Fact:
         for _, fact in self.facts():
@@ -423,15 +423,20 @@ class Label(Strict):
         return self._source_file
 
 
-def _walk_facts(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Fact]]:
-    if isinstance(node, Fact):
-        yield path, node
+def walk(node: Any, path: tuple[Any, ...] = (),
+         skip: Callable[[Any, Any, Any], bool] | None = None) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every value under ``node`` with its path (field names and list indexes), parents first.
+    ``skip(parent, key, value)`` leaves a value, and everything under it, out."""
+    yield path, node
     if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk_facts(getattr(node, name), path + (name,))
+        items: Any = ((name, getattr(node, name)) for name in type(node).model_fields)
     elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk_facts(item, path + (index,))
+        items = enumerate(node)
+    else:
+        return
+    for key, value in items:
+        if skip is None or not skip(node, key, value):
+            yield from walk(value, path + (key,), skip)
 
 
 def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:

@@ -305,18 +305,16 @@ def _listing(items: Any) -> str:
     return ", ".join(sorted(i for i in items if i))
 
 
-_TIME_IN_DAYS = {
-    "minute": Decimal(1) / Decimal(1440),
-    "hour": Decimal(1) / Decimal(24),
-    "day": Decimal(1),
-    "week": Decimal(7),
-}
+# Days in each time unit. Months and years are the usual 30 and 365 days, good for "does it fit"; exact
+# conversions (Quantity.in_unit) use only the units that have a fixed length.
+DAYS_IN = {"minute": Decimal(1) / 1440, "hour": Decimal(1) / 24, "day": Decimal(1), "week": Decimal(7),
+           "month": Decimal(30), "year": Decimal(365)}
+_TIME_IN_DAYS = {unit: DAYS_IN[unit] for unit in ("minute", "hour", "day", "week")}
 
 _BASE = {"mcg": ("mass", Decimal("0.001")), "mg": ("mass", Decimal(1)), "g": ("mass", Decimal(1000)),
          "kg": ("mass", Decimal(1000000)), "mL": ("volume", Decimal(1)), "L": ("volume", Decimal(1000)),
          "units": ("units", Decimal(1))}
-_PER_DAY = {"hour": Decimal(24), "day": Decimal(1), "week": Decimal(1) / 7, "month": Decimal(1) / 30,
-            "year": Decimal(1) / 365}
+_PER_DAY = {unit: 1 / DAYS_IN[unit] for unit in ("hour", "day", "week", "month", "year")}
 
 
 def dose_scale(q: Quantity) -> tuple[tuple[str, bool], Decimal, Decimal] | None:

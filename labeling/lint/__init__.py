@@ -217,13 +217,14 @@ def run_lint(label: Label, config: LintConfig | None = None, artifacts: Path | N
             line, column = label.position(hit.path)
             diagnostics.append(Diagnostic(label.source_file, line, column, code, severity, hit.message,
                                           dotted(label, hit.path)))
-    diagnostics.extend(_unused_suppressions(label, used, config))
+    diagnostics.extend(_unused_suppressions(label, facts, used, config))
     return sorted(diagnostics)
 
 
-def _unused_suppressions(label: Label, used: set[tuple[int, str]], config: LintConfig) -> Iterator[Diagnostic]:
+def _unused_suppressions(label: Label, facts: list[tuple[tuple[Any, ...], Fact]], used: set[tuple[int, str]],
+                         config: LintConfig) -> Iterator[Diagnostic]:
     """A suppression that suppresses nothing is stale: it would hide a future, different problem."""
-    for path, fact in label.facts():
+    for path, fact in facts:
         for index, suppression in enumerate(fact.lint_ignore):
             if (id(fact), suppression.rule) in used or not config.enabled(suppression.rule):
                 continue

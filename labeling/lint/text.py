@@ -1,7 +1,8 @@
 """The free text of a label that can reach a document, with its path: what the notation rules read.
 
 Reviewer notes (reasons, sources, gaps) and material that never reaches a document (non-approved uses and
-their regimens, claims that are not approved) are left out: notation matters where a reader will see it.
+their regimens, routes and cycling only those use, claims that are not approved) are left out: notation
+matters where a reader will see it.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
-from labeling.model import Claim, Gap, Indication, Label, Reference, Regimen, Suppression
+from labeling.model import (Claim, Cycling, Gap, Indication, Label, Reference, Regimen, Route, Suppression,
+                            walk)
 from labeling.quantities import Quantity
 
 NOTE_FIELDS = {"status_reason", "source", "scope_reason", "note", "rationale", "id", "about"}
@@ -19,13 +19,18 @@ NOTE_FIELDS = {"status_reason", "source", "scope_reason", "note", "rationale", "
 NOTE_FIELDS_OF = {Claim: {"reason"}}
 
 
-def _hidden(node: Any, label: Label) -> bool:
+def hidden(node: Any, label: Label) -> bool:
+    """Whether this part of the content never reaches a document."""
     if isinstance(node, (Gap, Suppression)):
         return True
     if isinstance(node, Indication):
         return node.status != "approved"
     if isinstance(node, Regimen):
         return node not in label.approved_regimens
+    if isinstance(node, Route):
+        return node not in label.labelled_routes
+    if isinstance(node, Cycling):
+        return label.cycling is not node
     if isinstance(node, Claim):
         return node.status != "approved"
     if isinstance(node, Reference):
@@ -34,35 +39,17 @@ def _hidden(node: Any, label: Label) -> bool:
 
 
 def document_texts(label: Label) -> Iterator[tuple[tuple[Any, ...], str]]:
-    yield from _walk(label, (), label)
+    def skip(parent: Any, key: Any, value: Any) -> bool:
+        return key in NOTE_FIELDS or key in NOTE_FIELDS_OF.get(type(parent), ()) or hidden(value, label)
 
-
-def _walk(node: Any, path: tuple[Any, ...], label: Label) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if _hidden(node, label):
-        return
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name in NOTE_FIELDS or name in NOTE_FIELDS_OF.get(type(node), ()):
-                continue
-            yield from _walk(getattr(node, name), path + (name,), label)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk(item, path + (index,), label)
-    elif isinstance(node, str):
-        yield path, node
+    return ((path, node) for path, node in walk(label, skip=skip) if isinstance(node, str))
 
 
 def typed_quantities(label: Label) -> Iterator[tuple[tuple[Any, ...], Quantity]]:
     """Every typed quantity with its path (all of them: typed facts are checked wherever they are)."""
-    yield from _quantities_in(label, ())
+    return ((path, node) for path, node in walk(label) if isinstance(node, Quantity))
 
 
-def _quantities_in(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Quantity]]:
-    if isinstance(node, Quantity):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _quantities_in(getattr(node, name), path + (name,))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _quantities_in(item, path + (index,))
+def shared_document_texts(ctx: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """The document texts of a lint run, collected once for every rule that reads them."""
+    return ctx.memo("document_texts", lambda: list(document_texts(ctx.label)))

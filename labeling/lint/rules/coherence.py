@@ -8,15 +8,12 @@ from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.model import Label
-from labeling.quantities import (Quantity, QuantityError, celsius, dose_scale, format_number,
+from labeling.quantities import (DAYS_IN, Quantity, QuantityError, celsius, dose_scale, format_number,
                                  format_professional)
-
-DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365), "hour": Decimal(1) / 24,
-            "minute": Decimal(1) / 1440}
 
 
 def days(q: Quantity, value: Decimal) -> Decimal:
-    return value * DAYS_PER[q.unit]
+    return value * DAYS_IN[q.unit]
 
 
 def gap_recorded(label: Label, about: str) -> bool:
@@ -218,13 +215,13 @@ class CoursesExceedYear(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, regimen in enumerate(ctx.label.dosing.regimens):
-            if regimen.repeat is None or regimen.duration is None or regimen.repeat.per not in DAYS_PER:
+            if regimen.repeat is None or regimen.duration is None or regimen.repeat.per not in DAYS_IN:
                 continue
             try:
                 needed = days(regimen.duration, regimen.duration.low) * regimen.repeat.maximum
             except (KeyError, QuantityError):
                 continue
-            available = DAYS_PER[regimen.repeat.per]
+            available = DAYS_IN[regimen.repeat.per]
             longest = days(regimen.duration, regimen.duration.maximum) * regimen.repeat.maximum
             if needed > available:
                 yield Hit(("dosing", "regimens", index, "repeat"),

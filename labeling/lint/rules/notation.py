@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.lint.text import document_texts, typed_quantities
-from labeling.quantities import find_quantities
+from labeling.lint.text import shared_document_texts, typed_quantities
+from labeling.quantities import UNITS, canonical_unit, find_quantities
 
 UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
 # What a dose is measured in, symbols and spelled out, and the dose forms counted in doses.
@@ -22,7 +22,7 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousa
 
 
 def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
-    yield from ctx.memo("document_texts", lambda: list(document_texts(ctx.label)))
+    yield from shared_document_texts(ctx)
     if include_raw:
         yield from ctx.memo("raw_quantities", lambda: [(path, q.raw) for path, q in typed_quantities(ctx.label)
                                                         if q.raw])
@@ -211,8 +211,6 @@ class SymbolBetweenDoses(_PatternRule):
                          rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))")
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        from labeling.quantities import UNITS, canonical_unit
-
         for path, text in _texts(ctx):
             for match in self.pattern.finditer(text):
                 a_unit = canonical_unit(match["ua"], strict=False) if match["ua"] else None

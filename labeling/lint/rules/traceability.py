@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.model import Claim, Cycling, Fact, Gap, Indication, Label, Reference, Regimen, Route
-from labeling.quantities import Quantity, celsius, dose_scale, find_quantities
+from labeling.lint.text import hidden, shared_document_texts
+from labeling.model import Claim, Fact, Gap, Label, Reference
+from labeling.quantities import DAYS_IN, FoundQuantity, Quantity, celsius, dose_scale, find_quantities
 
 # Words by which an indication's own text says it is not an approved use.
 NOT_APPROVED_WORDS = re.compile(
@@ -76,20 +77,9 @@ class ApprovedUseDescribedAsNotApproved(Rule):
 
 
 def _shown(fact: Fact, label: Label) -> bool:
-    """Whether a fact can support a claim: it reaches a document and is not itself an open question."""
-    if isinstance(fact, (Gap, Claim)):
-        return False
-    if isinstance(fact, Route):
-        return fact in label.labelled_routes
-    if isinstance(fact, Cycling):
-        return label.cycling is fact
-    if isinstance(fact, Indication):
-        return fact.status == "approved"
-    if isinstance(fact, Regimen):
-        return fact in label.approved_regimens
-    if isinstance(fact, Reference):
-        return fact.status == "cited"
-    return True
+    """Whether a fact can support a claim: it reaches a document and is neither an open question nor another
+    claim."""
+    return not isinstance(fact, (Gap, Claim)) and not hidden(fact, label)
 
 
 @register
@@ -203,7 +193,7 @@ class ClaimContradictsLabel(Rule):
     code, name = "LBL204", "claim-contradicts-label"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        printed = _printed_words(ctx.label)
+        printed = {w for path, shown in shared_document_texts(ctx) if path[0] != "claims" for w in _words(shown)}
         for index, claim in enumerate(ctx.label.claims):
             if claim.status == "rejected":
                 continue
@@ -230,8 +220,9 @@ class ClaimContradictsLabel(Rule):
         if found:
             yield f"addresses {found.group(0)!r}, a population or use the label does not approve"
         yield from _unapproved_uses(text, label, printed)
-        yield from _quantities_outside_label(text, label)
-        yield from _storage_contradictions(text, label)
+        quantities = find_quantities(text)
+        yield from _quantities_outside_label(text, quantities, label)
+        yield from _storage_contradictions(text, quantities, label)
         yield from _contraindication_contradictions(text, label)
         found = NO_DOSE_ADJUSTMENT.search(text)
         if found and label.dosing.populations:
@@ -240,12 +231,6 @@ class ClaimContradictsLabel(Rule):
             if named & set(_words(text)) or re.search(r"\b(?:all|every|any)\b", text, re.I):
                 populations = ", ".join(p.population for p in label.dosing.populations)
                 yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
-
-
-def _printed_words(label: Label) -> set[str]:
-    from labeling.lint.text import document_texts
-
-    return {w for path, shown in document_texts(label) if path[0] != "claims" for w in _words(shown)}
 
 
 def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str]:
@@ -262,10 +247,7 @@ def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str
             yield (f"names {', '.join(named)!r}: {indication.id} is {indication.status}, not an approved use")
 
 
-DAYS = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365)}
-
-
-def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
+def _quantities_outside_label(text: str, quantities: list[FoundQuantity], label: Label) -> Iterator[str]:
     """Doses, durations and temperatures a claim names must be ones the label has (units and periods
     converted): within a labelled dose range, course duration or storage temperature range."""
     doses = [r.dose for r in label.approved_regimens] + [p.starting_dose for p in label.dosing.populations]
@@ -274,7 +256,7 @@ def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
     durations = [r.duration for r in label.approved_regimens if r.duration is not None]
     storage_context, dose_context = bool(STORAGE_CONTEXT.search(text)), bool(DOSE_CONTEXT.search(text))
     daily = bool(FREQUENCY_WORDS["day"].search(text))
-    for found in find_quantities(text):
+    for found in quantities:
         quantity = found.quantity
         if _negated(text, found.start) or quantity in thresholds:
             continue  # a risk statement, or the label's own warning ("80 mL/day or more may …")
@@ -285,9 +267,9 @@ def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
                 labelled = ", ".join(str(t) for t in temperatures) or "none"
                 yield f"names {found.text!r}, outside every labelled storage temperature ({labelled})"
             continue
-        if quantity.unit in DAYS and quantity.per is None and durations and not storage_context:
-            days = quantity.maximum * DAYS[quantity.unit]
-            longest = max(d.maximum * DAYS.get(d.unit, 0) for d in durations)
+        if quantity.unit in DAYS_IN and quantity.per is None and durations and not storage_context:
+            days = quantity.maximum * DAYS_IN[quantity.unit]
+            longest = max(d.maximum * DAYS_IN.get(d.unit, 0) for d in durations)
             if days > longest:
                 yield f"names {found.text!r}, longer than every labelled course (up to {longest} days)"
             continue
@@ -307,7 +289,7 @@ def _quantities_outside_label(text: str, label: Label) -> Iterator[str]:
             yield f"names {found.text!r}, outside every labelled dose ({labelled})"
 
 
-def _storage_contradictions(text: str, label: Label) -> Iterator[str]:
+def _storage_contradictions(text: str, quantities: list[FoundQuantity], label: Label) -> Iterator[str]:
     from labeling.lint.rules.coherence import named_range
 
     conditions = label.storage.conditions
@@ -321,7 +303,7 @@ def _storage_contradictions(text: str, label: Label) -> Iterator[str]:
     limits = [c.time_limit for c in conditions if c.time_limit is not None]
     if limits and STORAGE_CONTEXT.search(text):
         longest = max(limit.in_unit("hour").maximum for limit in limits if limit.unit in ("hour", "day", "week"))
-        for quantity in (f.quantity for f in find_quantities(text)):
+        for quantity in (f.quantity for f in quantities):
             if quantity.unit in ("hour", "day", "week") and quantity.in_unit("hour").maximum > longest:
                 yield (f"says {quantity.raw!r} but the label's longest storage time is "
                        f"{', '.join(str(limit) for limit in limits)}")
