@@ -1,10 +1,12 @@
 """Numbers, ranges and units: parse, normalise, format.
 
-One module owns quantities so that the content loader, the templates and the verifier agree on them:
-the loader parses the compact form an editor writes (``20-50 mL/day``), the templates format it for a
-professional (``20–50 mL/day``) or a patient (``20 to 50 mL a day``), and the verifier parses the same
-quantities back out of extracted document text, where dashes, spacing and wording vary but a changed
-number, unit, period or range never goes unnoticed.
+One module owns quantities so that the content loader, the composers and the verifier agree on them: the
+loader parses the compact form an editor writes (``20-50 mL/day``, ``25 mg/kg/day``, ``125 mg/5 mL``,
+``every 12 hours``), the composers format it for a professional (``20–50 mL/day``) or a patient
+(``20 to 50 mL a day``) in the label's language, and the verifier parses the same quantities back out of
+extracted text, where dashes, spacing and wording vary but a changed number, unit, basis, period or range never
+goes unnoticed. Symbols (mg, mL, °C) are notation and live here; every word (days, "a day", "once daily",
+"or more") comes from the language layer.
 """
 
 from __future__ import annotations
@@ -12,119 +14,69 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from labeling.language import Language
 
 # ---------------------------------------------------------------------------------------------------------
 # Units: a closed list. Each canonical unit has a dimension; spelled-out units have singular/plural forms.
 
 UNITS: dict[str, str] = {
-    "mg": "mass",
-    "mcg": "mass",
-    "g": "mass",
-    "kg": "mass",
-    "mL": "volume",
-    "L": "volume",
-    "°C": "temperature",
-    "°F": "temperature",
+    "mg": "mass", "mcg": "mass", "g": "mass", "kg": "mass",
+    "mL": "volume", "L": "volume", "dL": "volume",
+    "°C": "temperature", "°F": "temperature",
     "%": "fraction",
-    "units": "amount",
-    "minute": "time",
-    "hour": "time",
-    "day": "time",
-    "week": "time",
-    "month": "time",
-    "year": "time",
-    "vial": "presentation",
-    "ampoule": "presentation",
-    "time": "count",  # "2-4 times/year": how often a course is repeated
+    "units": "amount", "mEq": "amount", "mmol": "amount",
+    "minute": "time", "hour": "time", "day": "time", "week": "time", "month": "time", "year": "time",
+    "vial": "presentation", "ampoule": "presentation", "tablet": "presentation", "capsule": "presentation",
+    "pen": "presentation", "bottle": "presentation", "cartridge": "presentation", "syringe": "presentation",
+    "carton": "presentation", "packet": "presentation",
+    "time": "count",  # "2-4 times/year", "3 times/day": how often
+    "INR": "ratio",  # international normalized ratio: a unit written before its number ("INR 2–3")
 }
-
+PREFIX_UNITS = frozenset({"INR"})  # units written before the number
+TIME_UNITS = ("minute", "hour", "day", "week", "month", "year")
+PRESENTATIONS = tuple(u for u, d in UNITS.items() if d == "presentation")
 # Spelled-out units take a plural; symbols never do (ISMP: no "mLs").
-PLURALS: dict[str, str] = {
-    "minute": "minutes",
-    "hour": "hours",
-    "day": "days",
-    "week": "weeks",
-    "month": "months",
-    "year": "years",
-    "vial": "vials",
-    "ampoule": "ampoules",
-    "time": "times",
-}
+PLURALS: dict[str, str] = {u: u + "s" for u in TIME_UNITS + PRESENTATIONS + ("time",)}
 _SINGULAR = {plural: singular for singular, plural in PLURALS.items()}
+# What a dose or a renal function is "per", besides a period: body weight or surface (mg/kg, mL/min/1.73 m²).
+BASES = ("kg", "m²", "1.73 m²")
+_BASIS_SPELLINGS = {"kg": "kg", "m²": "m²", "m2": "m²", "m^2": "m²", "1.73 m²": "1.73 m²", "1.73 m2": "1.73 m²",
+                    "1.73m²": "1.73 m²", "1.73m2": "1.73 m²"}
 
 # What a careless editor writes, and what we suggest instead (content is strict; documents are read leniently).
 UNIT_SUGGESTIONS: dict[str, str] = {
-    "ml": "mL",
-    "ML": "mL",
-    "cc": "mL",
-    "l": "L",
-    "µg": "mcg",
-    "μg": "mcg",
-    "ug": "mcg",
-    "MG": "mg",
-    "IU": "units",
-    "U": "units",
-    "u": "units",
-    "C": "°C",
-    "ºC": "°C",
-    "degC": "°C",
-    "F": "°F",
-    "h": "hour",
-    "hr": "hour",
-    "hrs": "hours",
-    "d": "day",
-    "wk": "week",
-    "wks": "weeks",
-    "mo": "month",
-    "yr": "year",
-    "mLs": "mL",
-    "mgs": "mg",
+    "ml": "mL", "ML": "mL", "cc": "mL", "l": "L", "µg": "mcg", "μg": "mcg", "ug": "mcg", "MG": "mg",
+    "IU": "units", "U": "units", "u": "units", "C": "°C", "ºC": "°C", "degC": "°C", "F": "°F",
+    "h": "hour", "hr": "hour", "hrs": "hours", "d": "day", "wk": "week", "wks": "weeks", "mo": "month",
+    "yr": "year", "mLs": "mL", "mgs": "mg", "tab": "tablet", "tabs": "tablets", "cap": "capsule",
+    "caps": "capsules",
 }
+# Accepted in content beside the canonical names (standard abbreviations with one meaning).
+_STRICT_ALIASES = {"min": "minute", "mins": "minute"}
 
-# Lenient spellings accepted when reading documents back (never in content).
-_LENIENT_UNITS: dict[str, str] = {
-    "ml": "mL",
-    "milliliter": "mL",
-    "milliliters": "mL",
-    "millilitre": "mL",
-    "millilitres": "mL",
-    "milligram": "mg",
-    "milligrams": "mg",
-    "microgram": "mcg",
-    "micrograms": "mcg",
-    "µg": "mcg",
-    "μg": "mcg",
-    "litre": "L",
-    "liter": "L",
-    "litres": "L",
-    "liters": "L",
-    "cc": "mL",
-    "ºC": "°C",
-    "℃": "°C",
-    "℉": "°F",
-    "degrees Celsius": "°C",
-    "degrees C": "°C",
-    "degrees Fahrenheit": "°F",
-    "degrees F": "°F",
-    "percent": "%",
-    "h": "hour",
-    "hr": "hour",
-    "hrs": "hour",
-    "once": "time",
-    "twice": "time",
-}
+# Lenient spellings accepted when reading documents back, besides the language's own words (never in content).
+_LENIENT_SYMBOLS: dict[str, str] = {"ml": "mL", "µg": "mcg", "μg": "mcg", "cc": "mL", "ºC": "°C", "℃": "°C",
+                                    "℉": "°F", "IU": "units", "min": "minute"}
 
 
-def canonical_unit(token: str, *, strict: bool = True) -> str | None:
+def canonical_unit(token: str, *, strict: bool = True, lang: Language | None = None) -> str | None:
     """The canonical unit for ``token``, or None when it is not a unit we know."""
     if token in UNITS:
         return token
     if token in _SINGULAR:
         return _SINGULAR[token]
+    if token in _STRICT_ALIASES:
+        return _STRICT_ALIASES[token]
     if not strict:
-        if token in _LENIENT_UNITS:
-            return _LENIENT_UNITS[token]
+        if token in _LENIENT_SYMBOLS:
+            return _LENIENT_SYMBOLS[token]
+        spelled = _spelled_units(lang or _english())
+        if token.lower() in spelled:
+            return spelled[token.lower()]
         lowered = token.lower()
         for name in UNITS:
             if name.lower() == lowered:
@@ -134,37 +86,48 @@ def canonical_unit(token: str, *, strict: bool = True) -> str | None:
     return None
 
 
-def unit_word(unit: str, value: Decimal | None) -> str:
-    """A unit as written after ``value``: plural for spelled-out units unless the value is exactly one."""
-    if unit in PLURALS and value != 1:
-        return PLURALS[unit]
-    return unit
+@lru_cache(maxsize=8)
+def _spelled_units(lang: Language) -> dict[str, str]:
+    """The language's spelled units and their synonyms, lower-cased: word → canonical unit."""
+    found: dict[str, str] = {}
+    for unit in UNITS:
+        for key in (f"unit.{unit}", f"unit.{unit}.n"):
+            if key in lang.words:
+                found[lang.words[key].lower()] = unit
+        for synonym in lang.synonyms(f"unit.{unit}"):
+            found[synonym.lower()] = unit
+    return found
+
+
+def _english() -> Language:
+    from labeling.language import english
+
+    return english()
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Numbers
 
-_COMPARATORS = {
-    "≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", ">": ">", "<": "<",
-}
-_COMPARATOR_WORDS_PRO = {"≥": "≥", "≤": "≤", ">": ">", "<": "<"}
+_COMPARATORS = {"≥": "≥", ">=": "≥", "⩾": "≥", "≤": "≤", "<=": "≤", "⩽": "≤", ">": ">", "<": "<"}
 
 
-def format_number(value: Decimal) -> str:
+def format_number(value: Decimal, lang: Language | None = None) -> str:
     """ISMP-safe: no trailing zero, always a leading zero, thousands separators from 1,000 up."""
+    lang = lang or _english()
+    group, decimal = lang.word("number.group"), lang.word("number.decimal")
     if value == value.to_integral_value():
-        text = f"{int(value):,}"
+        text = f"{int(value):,}".replace(",", group)
     else:
         normal = value.normalize()
         integral, _, fraction = f"{normal:f}".partition(".")
-        text = f"{int(integral):,}" + ("." + fraction if fraction else "")
+        text = f"{int(integral):,}".replace(",", group) + (decimal + fraction if fraction else "")
         if integral.startswith("-") and int(integral) == 0:
             text = "-" + text
     return text.replace("-", "−")  # a true minus sign for negative temperatures
 
 
 def parse_number(text: str) -> Decimal:
-    cleaned = text.replace(",", "").replace("−", "-").replace("\u2212", "-")
+    cleaned = text.replace(",", "").replace("−", "-").replace("\u2212", "-").replace("+", "")
     try:
         return Decimal(cleaned)
     except InvalidOperation:
@@ -181,7 +144,8 @@ class QuantityError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Quantity:
-    """A number or a range with a unit, optionally per something (a time period or a presentation).
+    """A number or a range with a unit, optionally per a body measure (``basis``: kg, m²) and per something
+    (``per``: a period, a presentation, or a volume with ``per_value``: ``125 mg/5 mL``).
 
     ``low`` is the value of a single number; ``high`` is set for a range. ``comparator`` marks thresholds
     (``≥80 mL/day``). ``raw`` keeps what the editor wrote, for notation lint; it never takes part in equality.
@@ -193,17 +157,26 @@ class Quantity:
     per: str | None = None
     comparator: str | None = None
     raw: str = ""
+    basis: str | None = None
+    per_value: Decimal | None = None
 
     # Which units/periods a kind of quantity may use; None means any. Subclasses narrow these.
     kind: ClassVar[str] = "quantity"
     allowed_units: ClassVar[frozenset[str] | None] = None
     allowed_per: ClassVar[frozenset[str | None] | None] = None
+    allowed_basis: ClassVar[frozenset[str | None]] = frozenset({None})
+    allows_comparator: ClassVar[bool] = True
+    must_be_positive: ClassVar[bool] = False
     example: ClassVar[str] = "20-50 mL/day"
 
     # -- identity ---------------------------------------------------------------------------------------
     def key(self) -> tuple[Any, ...]:
         high = self.high if self.high is not None and self.high != self.low else None
-        return (self.comparator, self.low, high, self.unit, self.per)
+        per_value = self.per_value if self.per_value not in (None, 1) else None
+        every = self.kind == "frequency" and self.unit != "time"  # "every 12 hours" is not "12 hours"
+        if every and high is None and self.low == 1 and self.comparator is None:
+            return (None, Decimal(1), None, "time", None, self.unit, None, False)  # "every day" is "once daily"
+        return (self.comparator, self.low, high, self.unit, self.basis, self.per, per_value, every)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Quantity) and self.key() == other.key()
@@ -223,15 +196,26 @@ class Quantity:
     def dimension(self) -> str:
         return UNITS[self.unit]
 
-    def in_unit(self, unit: str) -> "Quantity":
-        """The same quantity converted between time units or temperature units, where that is exact."""
+    @property
+    def is_interval(self) -> bool:
+        """``every 12 hours``: a time between doses (a frequency written as an interval)."""
+        return self.dimension == "time" and self.per is None and self.kind == "frequency"
+
+    def replace(self, **changes: Any) -> Quantity:
+        values = {name: getattr(self, name) for name in ("low", "high", "unit", "per", "comparator", "raw", "basis",
+                                                          "per_value")}
+        values.update(changes)
+        return type(self)(**values)
+
+    def in_unit(self, unit: str) -> Quantity:
+        """The same quantity converted between time units, where that is exact."""
         if unit == self.unit:
             return self
         factor = _TIME_IN_DAYS.get(self.unit), _TIME_IN_DAYS.get(unit)
-        if None not in factor:
+        if factor[0] is not None and factor[1] is not None:
             ratio = factor[0] / factor[1]
-            return Quantity(self.low * ratio, None if self.high is None else self.high * ratio, unit, self.per,
-                            self.comparator)
+            return self.replace(low=self.low * ratio, high=None if self.high is None else self.high * ratio,
+                                unit=unit, raw="")
         raise QuantityError(f"cannot convert {self.unit} to {unit}")
 
     # -- text ---------------------------------------------------------------------------------------------
@@ -239,13 +223,13 @@ class Quantity:
         return format_professional(self)
 
     @classmethod
-    def parse(cls, text: str) -> "Quantity":
+    def parse(cls, text: str) -> Quantity:
         """Parse the compact content form strictly and check it fits this kind of quantity."""
         quantity = parse_quantity(text, strict=True)
         return cls.check_kind(quantity)
 
     @classmethod
-    def check_kind(cls, quantity: "Quantity") -> "Quantity":
+    def check_kind(cls, quantity: Quantity) -> Quantity:
         if cls.allowed_units is not None and quantity.unit not in cls.allowed_units:
             raise QuantityError(
                 f"{quantity.raw!r}: a {cls.kind} takes one of the units {_listing(cls.allowed_units)}, "
@@ -260,6 +244,13 @@ class Quantity:
             else:
                 message = f"a {cls.kind} takes no '/{quantity.per}' (e.g. '{cls.example}')"
             raise QuantityError(f"{quantity.raw!r}: {message}")
+        if quantity.basis not in cls.allowed_basis:
+            if quantity.basis is None:
+                raise QuantityError(f"{quantity.raw!r}: a {cls.kind} needs a basis (e.g. '{cls.example}')")
+            raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be per {quantity.basis} "
+                                f"(e.g. '{cls.example}')")
+        if quantity.comparator and not cls.allows_comparator:
+            raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be a threshold ({quantity.comparator})")
         if quantity.high is not None and quantity.high < quantity.low:
             raise QuantityError(
                 f"{quantity.raw!r}: range minimum {format_number(quantity.low)} is greater than "
@@ -267,7 +258,12 @@ class Quantity:
             )
         if quantity.low < 0 and quantity.dimension != "temperature":
             raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be negative")
-        return cls(quantity.low, quantity.high, quantity.unit, quantity.per, quantity.comparator, quantity.raw)
+        if cls.must_be_positive and quantity.low == 0 and quantity.comparator is None:
+            raise QuantityError(f"{quantity.raw!r}: a {cls.kind} must be greater than zero")
+        if quantity.per_value is not None and quantity.per_value <= 0:
+            raise QuantityError(f"{quantity.raw!r}: the amount it is per must be greater than zero")
+        return cls(quantity.low, quantity.high, quantity.unit, quantity.per, quantity.comparator, quantity.raw,
+                   quantity.basis, quantity.per_value)
 
     # -- pydantic -----------------------------------------------------------------------------------------
     @classmethod
@@ -317,16 +313,16 @@ _BASE = {"mcg": ("mass", Decimal("0.001")), "mg": ("mass", Decimal(1)), "g": ("m
 _PER_DAY = {unit: 1 / DAYS_IN[unit] for unit in ("hour", "day", "week", "month", "year")}
 
 
-def dose_scale(q: Quantity) -> tuple[tuple[str, bool], Decimal, Decimal] | None:
-    """A dose on one scale, so 0.1 L/day, 100 mL/day and 700 mL/week compare: ((dimension, per day?), low,
-    high) in mg, mL or units, per day when the dose is per a period; None when it is not a dose."""
+def dose_scale(q: Quantity) -> tuple[tuple[str, bool, str | None], Decimal, Decimal] | None:
+    """A dose on one scale, so 0.1 L/day, 100 mL/day and 700 mL/week compare: ((dimension, per day?, basis),
+    low, high) in mg, mL or units, per day when the dose is per a period; None when it is not a dose."""
     base = _BASE.get(q.unit)
     if base is None or (q.per is not None and q.per not in _PER_DAY):
         return None
     dimension, factor = base
     if q.per is not None:
         factor *= _PER_DAY[q.per]
-    return (dimension, q.per is not None), q.low * factor, q.maximum * factor
+    return (dimension, q.per is not None, q.basis), q.low * factor, q.maximum * factor
 
 
 def celsius(q: Quantity) -> tuple[Decimal, Decimal] | None:
@@ -338,31 +334,41 @@ def celsius(q: Quantity) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-_MASS = frozenset({"mg", "mcg", "g", "kg", "units"})
-_VOLUME = frozenset({"mL", "L"})
+def fahrenheit(q: Quantity) -> Quantity:
+    """A °C temperature in whole °F, as USP and US labels print it beside the °C (2–8 °C: 36–46 °F)."""
+    def convert(value: Decimal) -> Decimal:
+        return (value * 9 / 5 + 32).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+
+    return Quantity(convert(q.low), None if q.high is None else convert(q.high), "°F", None, q.comparator)
+
+
+_MASS = frozenset({"mg", "mcg", "g", "kg", "units", "mEq", "mmol"})
+_VOLUME = frozenset({"mL", "L", "dL"})
 _PERIODS = frozenset({"hour", "day", "week", "month", "year"})
 
 
 class Dose(Quantity):
-    kind = "dose"
-    allowed_units = _MASS | _VOLUME
-    allowed_per = _PERIODS
-    example = "20-50 mL/day"
-
-
-class SingleDose(Quantity):
-    """An amount given at one time or per period (elderly starting dose, thresholds)."""
+    """An amount per administration (``500 mg``, ``5 mg/kg``) or per period (``20-50 mL/day``, ``25 mg/kg/day``)."""
 
     kind = "dose"
     allowed_units = _MASS | _VOLUME
     allowed_per = _PERIODS | {None}
-    example = "5 mL/day"
+    allowed_basis = frozenset({None, "kg", "m²"})
+    must_be_positive = True
+    example = "20-50 mL/day"
+
+
+SingleDose = Dose  # an amount at one time or per period: the same kind since doses may be either
 
 
 class Strength(Quantity):
+    """Strength per presentation: ``60 mg/vial``, ``500 mg`` (per tablet), ``125 mg/5 mL``, ``100 units/mL``."""
+
     kind = "strength"
     allowed_units = _MASS | _VOLUME | {"%"}
-    allowed_per = frozenset({"vial", "ampoule", "mL", "L"})
+    allowed_per = frozenset({None, "mL", "L", "g"} | set(PRESENTATIONS))
+    allows_comparator = False
+    must_be_positive = True
     example = "60 mg/vial"
 
 
@@ -370,7 +376,17 @@ class Concentration(Quantity):
     kind = "concentration"
     allowed_units = _MASS
     allowed_per = frozenset({"mL", "L"})
-    example = "215.2 mg/mL"
+    allows_comparator = False
+    must_be_positive = True
+    example = "10 mg/mL"
+
+
+class Volume(Quantity):
+    kind = "volume"
+    allowed_units = _VOLUME
+    allowed_per = frozenset({None})
+    must_be_positive = True
+    example = "10 mL"
 
 
 class Temperature(Quantity):
@@ -382,74 +398,259 @@ class Temperature(Quantity):
 
 class Duration(Quantity):
     kind = "duration"
-    allowed_units = frozenset({"minute", "hour", "day", "week", "month", "year"})
+    allowed_units = frozenset(TIME_UNITS)
     allowed_per = frozenset({None})
+    must_be_positive = True
     example = "7-21 days"
 
 
-class Frequency(Quantity):
-    kind = "frequency"
-    allowed_units = frozenset({"time"})
-    allowed_per = _PERIODS
-    example = "2-4 times/year"
+class Age(Quantity):
+    kind = "age"
+    allowed_units = frozenset({"day", "week", "month", "year"})
+    allowed_per = frozenset({None})
+    example = "≥18 years"
+
+
+class BodyWeight(Quantity):
+    kind = "body weight"
+    allowed_units = frozenset({"kg"})
+    allowed_per = frozenset({None})
+    example = "≥40 kg"
+
+
+class RenalFunction(Quantity):
+    """Creatinine clearance or eGFR: ``30-45 mL/min/1.73 m²``, ``<30 mL/min``."""
+
+    kind = "renal function"
+    allowed_units = frozenset({"mL"})
+    allowed_per = frozenset({"minute"})
+    allowed_basis = frozenset({None, "1.73 m²"})
+    example = "30-45 mL/min/1.73 m²"
 
 
 class Percentage(Quantity):
     kind = "percentage"
     allowed_units = frozenset({"%"})
     allowed_per = frozenset({None})
-    example = "25 %"
+    example = "25%"
+
+    @classmethod
+    def check_kind(cls, quantity: Quantity) -> Quantity:
+        checked = super().check_kind(quantity)
+        if checked.maximum > 100:
+            raise QuantityError(f"{quantity.raw!r}: a percentage is at most 100%")
+        return checked
 
 
 class Count(Quantity):
-    kind = "count"
-    allowed_units = frozenset({"vial", "ampoule"})
+    """What a pack holds: ``6 vials``, ``90 tablets``, ``100 mL`` (a bottle), ``5 pens``."""
+
+    kind = "pack"
+    allowed_units = frozenset(PRESENTATIONS) | _VOLUME | {"g", "kg"}
     allowed_per = frozenset({None})
+    allows_comparator = False
+    must_be_positive = True
     example = "6 vials"
 
 
+class Frequency(Quantity):
+    """How often: ``once daily``, ``twice daily``, ``3 times/day``, ``2-4 times/year`` (a count per period) or
+    ``every 12 hours``, ``every 4-6 weeks`` (an interval)."""
+
+    kind = "frequency"
+    allowed_units = frozenset({"time"} | set(TIME_UNITS))
+    allowed_per = frozenset({None} | _PERIODS)
+    allows_comparator = False
+    must_be_positive = True
+    example = "every 12 hours"
+
+    @classmethod
+    def parse(cls, text: str) -> Quantity:
+        quantity = parse_frequency(text) if isinstance(text, str) else None
+        if quantity is None:
+            quantity = parse_quantity(text, strict=True)
+        return cls.check_kind(quantity)
+
+    @classmethod
+    def check_kind(cls, quantity: Quantity) -> Quantity:
+        checked = super().check_kind(quantity)
+        if (checked.unit == "time") != (checked.per is not None):
+            raise QuantityError(f"{quantity.raw!r}: write a frequency as 'once daily', '3 times/day', "
+                                "'2-4 times/year' or 'every 12 hours'")
+        return checked
+
+
+class Target(Quantity):
+    """A treatment target: ``2-3 INR``, ``<100 mg/dL``."""
+
+    kind = "target"
+    allowed_units = frozenset({"INR", "mg", "mmol", "%", "units"})
+    allowed_per = frozenset({None, "dL", "L", "mL"})
+    example = "2-3 INR"
+
+
+class AnyQuantity(Quantity):
+    """Any typed number a text places (``values:`` of a fact): a dose, a time, an age, a frequency …"""
+
+    kind = "quantity"
+    allowed_basis = frozenset({None, *BASES})
+    example = "1-4 hours"
+
+    @classmethod
+    def parse(cls, text: str) -> Quantity:
+        quantity = parse_frequency(text) if isinstance(text, str) else None
+        if quantity is not None:
+            return Frequency.check_kind(quantity)
+        return cls.check_kind(parse_quantity(text, strict=True))
+
+
+_COUNT_WORDS = {"once": 1, "twice": 2, "three times": 3, "four times": 4}
+_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year",
+            "hourly": "hour"}
+
+
+def parse_frequency(text: str) -> Quantity | None:
+    """The content's word forms of a frequency ("once daily", "every 12 hours"); None when ``text`` is not one."""
+    cleaned = " ".join(text.split())
+    match = re.fullmatch(r"(once|twice|three times|four times|\d+ times)\s+(daily|weekly|monthly|yearly|annually"
+                         r"|hourly|a day|a week|a month|a year|an hour|per day|per week|per month|per year)",
+                         cleaned, re.I)
+    if match:
+        count = match[1].lower()
+        n = _COUNT_WORDS.get(count) or int(count.split()[0])
+        period = _ADVERBS.get(match[2].lower()) or match[2].split()[-1].lower()
+        return Quantity(Decimal(n), None, "time", period, None, text.strip())
+    match = re.fullmatch(r"every\s+(.+)", cleaned, re.I)
+    if match:
+        interval = parse_quantity(match[1], strict=True)
+        if interval.dimension != "time" or interval.per:
+            raise QuantityError(f"{text!r}: 'every' takes a time, e.g. 'every 12 hours'")
+        return interval.replace(raw=text.strip())
+    return None
+
+
 # ---------------------------------------------------------------------------------------------------------
-# Parsing
+# Schedules: "weeks 0, 2 and 6"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Fixed times of administration counted from the first dose: ``weeks 0, 2 and 6``."""
+
+    unit: str  # a time unit
+    points: tuple[Decimal, ...]
+    raw: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Schedule) and (self.unit, self.points) == (other.unit, other.points)
+
+    def __hash__(self) -> int:
+        return hash((self.unit, self.points))
+
+    @classmethod
+    def parse(cls, text: str) -> Schedule:
+        cleaned = " ".join(str(text).replace(" and ", ", ").split())
+        match = re.fullmatch(r"(?:at\s+)?(?P<unit>[A-Za-z]+)\s+(?P<points>[\d.,\s]+)", cleaned) or \
+            re.fullmatch(r"(?:at\s+)?(?P<points>[\d.,\s]+?)\s*(?P<unit>[A-Za-z]+)", cleaned)
+        if not match:
+            raise QuantityError(f"{text!r} is not a schedule: write it like 'weeks 0, 2 and 6'")
+        unit = canonical_unit(match["unit"], strict=True)
+        if unit not in TIME_UNITS:
+            raise QuantityError(f"{text!r}: a schedule counts in {', '.join(TIME_UNITS)}")
+        points = tuple(parse_number(p) for p in re.split(r"[,\s]+", match["points"].strip(" ,")) if p)
+        if len(points) < 2 or list(points) != sorted(set(points)):
+            raise QuantityError(f"{text!r}: a schedule lists at least two times, in increasing order")
+        return cls(unit, points, str(text).strip())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def validate(value: Any) -> Schedule:
+            if isinstance(value, Schedule):
+                return value
+            if not isinstance(value, str):
+                raise ValueError("expected a schedule written as text like 'weeks 0, 2 and 6'")
+            return cls.parse(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.raw))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "description": "Fixed times from the first dose.", "examples": ["weeks 0, 2 and 6"]}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parsing the compact content form
 
 _NUMBER = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _STRICT_UNIT = r"°C|°F|%|[A-Za-zµμº°]+"
 _STRICT = re.compile(
     rf"""^\s*
-    (?P<cmp>≥|>=|≤|<=|>|<)?\s*
+    (?P<cmp>≥|>=|⩾|≤|<=|⩽|>|<)?\s*
     (?P<low>{_NUMBER})
     (?:\s*(?P<unit1>{_STRICT_UNIT})?\s*(?:-|–|—|\bto\b)\s*(?P<high>{_NUMBER}))?
     \s*(?P<unit>{_STRICT_UNIT})
-    (?:\s*(?:/|\bper\b)\s*(?P<per>[A-Za-z]+))?
+    (?P<rest>(?:\s*(?:/|\bper\b)\s*[^/]+?)*)
     \s*$""",
     re.VERBOSE,
 )
 
 
 def parse_quantity(text: str, *, strict: bool = True) -> Quantity:
-    """Parse ``20-50 mL/day``, ``15–25 °C``, ``≥80 mL/day``, ``24 hours``, ``60 mg/vial``, ``2-4 times/year``."""
+    """Parse ``20-50 mL/day``, ``15–25 °C``, ``≥80 mL/day``, ``24 hours``, ``60 mg/vial``, ``25 mg/kg/day``,
+    ``125 mg/5 mL``, ``30-45 mL/min/1.73 m²``, ``2-4 times/year``."""
     if not isinstance(text, str) or not text.strip():
         raise QuantityError("empty quantity")
     raw = text
     if re.search(r"(?<![\d])\.\d", text):
         raise QuantityError(f"{raw!r}: a number needs a leading zero (write 0.5, never .5)")
+    if re.search(r"[^\x00-\x7f°µμºⁱ²≥≤⩾⩽–—−]", text):
+        raise QuantityError(f"{raw!r}: write numbers with the digits 0-9 and units from the list")
     match = _STRICT.match(text)
     if not match:
         raise QuantityError(
             f"{raw!r} is not a quantity: write a number or range with a unit, e.g. '20-50 mL/day', "
-            "'15-25 °C', '24 hours', '60 mg/vial'"
+            "'15-25 °C', '24 hours', '60 mg/vial', '25 mg/kg/day'"
         )
+    if re.fullmatch(r"0\d+(?:\.\d+)?", match["low"]) or (match["high"] and re.fullmatch(r"0\d+", match["high"])):
+        raise QuantityError(f"{raw!r}: a number does not start with 0 (is {match['low']} an octal or a typo?)")
     unit = _unit_or_error(match["unit"], raw, strict)
     if match["unit1"]:
         first = _unit_or_error(match["unit1"], raw, strict)
         if first != unit:
             raise QuantityError(f"{raw!r}: the two ends of a range use different units ({first}, {unit})")
-    per = _unit_or_error(match["per"], raw, strict) if match["per"] else None
+    basis, per, per_value = _parse_rest(match["rest"] or "", raw, strict)
     low = parse_number(match["low"])
     high = parse_number(match["high"]) if match["high"] else None
+    for value in (low, high):
+        if value is not None and value.as_tuple().exponent < -6:  # type: ignore[operator]
+            raise QuantityError(f"{raw!r}: more than 6 decimals is not a label quantity")
     comparator = _COMPARATORS[match["cmp"]] if match["cmp"] else None
     if comparator and high is not None:
         raise QuantityError(f"{raw!r}: a threshold ({comparator}) cannot be a range")
-    return Quantity(low, high, unit, per, comparator, raw.strip())
+    return Quantity(low, high, unit, per, comparator, raw.strip(), basis, per_value)
+
+
+def _parse_rest(rest: str, raw: str, strict: bool) -> tuple[str | None, str | None, Decimal | None]:
+    """What follows the unit: ``/kg``, ``/day``, ``/5 mL``, ``/min/1.73 m²`` → (basis, per, per_value)."""
+    basis = per = None
+    per_value = None
+    for token in (t.strip() for t in re.split(r"/|\bper\b", rest) if t.strip()):
+        if token in _BASIS_SPELLINGS:
+            if basis:
+                raise QuantityError(f"{raw!r}: two bases ({basis}, {token})")
+            basis = _BASIS_SPELLINGS[token]
+            continue
+        match = re.fullmatch(rf"(?P<value>{_NUMBER})?\s*(?P<unit>{_STRICT_UNIT})", token)
+        if not match:
+            raise QuantityError(f"{raw!r}: cannot read '/{token}'")
+        if per:
+            raise QuantityError(f"{raw!r}: per two things ({per}, {token})")
+        per = _unit_or_error(match["unit"], raw, strict)
+        per_value = parse_number(match["value"]) if match["value"] else None
+    return basis, per, per_value
 
 
 def _unit_or_error(token: str, raw: str, strict: bool) -> str:
@@ -472,17 +673,16 @@ def _unit_or_error(token: str, raw: str, strict: bool) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Formatting: one place decides how every quantity reads, for professionals and for patients.
 
-_PER_PROFESSIONAL = {"day": "/day", "week": "/week", "month": "/month", "year": "/year", "hour": "/hour",
-                     "vial": "/vial", "ampoule": "/ampoule", "mL": "/mL", "L": "/L"}
-_PER_PATIENT = {"day": " a day", "week": " a week", "month": " a month", "year": " a year", "hour": " an hour",
-                "vial": " in each vial", "ampoule": " in each ampoule", "mL": " in each mL", "L": " in each litre"}
-_COMPARATOR_WORDS = {"≥": ("", " or more"), ">": ("more than ", ""), "≤": ("", " or less"), "<": ("less than ", "")}
-_COMPARATOR_PATIENT = {"≥": ("", " or more"), ">": ("more than ", ""), "≤": ("", " or less"),
-                       "<": ("less than ", "")}
+_CMP_KEYS = {"≥": ("", "cmp.ge.after"), ">": ("cmp.gt.before", ""), "≤": ("", "cmp.le.after"),
+             "<": ("cmp.lt.before", "")}
 
 
-def _with_unit(value: Decimal, unit: str) -> str:
-    return f"{format_number(value)}{_space(unit)}{unit_word(unit, value)}"
+def unit_word(unit: str, value: Decimal | None, lang: Language | None = None) -> str:
+    """A unit as written after ``value``: spelled units in the language, plural unless the value is one."""
+    lang = lang or _english()
+    if f"unit.{unit}" in lang.words:
+        return lang.word(f"unit.{unit}.n" if value != 1 and f"unit.{unit}.n" in lang.words else f"unit.{unit}")
+    return unit
 
 
 def _space(unit: str) -> str:
@@ -490,79 +690,131 @@ def _space(unit: str) -> str:
     return "" if unit == "%" else " "
 
 
-def format_professional(q: Quantity) -> str:
-    """``20–50 mL/day``, ``15–25 °C``, ``7–21 days``, ``80 mL/day or more``: ranges one way everywhere."""
+def _with_comparator(body: str, comparator: str | None, lang: Language) -> str:
+    if not comparator:
+        return body
+    before, after = _CMP_KEYS[comparator]  # ISMP: words, never > or < symbols
+    return " ".join(p for p in (lang.word(before) if before else "", body, lang.word(after) if after else "") if p)
+
+
+def _amount(q: Quantity, lang: Language, patient: bool) -> str:
+    """``20–50 mL`` / ``20 to 50 mL`` / ``15 °C to 25 °C``: the numbers and unit, nothing per."""
+    if q.unit in PREFIX_UNITS:
+        numbers = format_number(q.low, lang)
+        if q.is_range:
+            assert q.high is not None
+            joiner = f" {lang.word('range.to')} " if patient else lang.word("range.dash")
+            numbers += joiner + format_number(q.high, lang)
+        return f"{q.unit} {numbers}"
     if q.is_range:
         assert q.high is not None
-        body = f"{format_number(q.low)}–{format_number(q.high)}{_space(q.unit)}{unit_word(q.unit, q.high)}"
-    else:
-        body = _with_unit(q.low, q.unit)
+        low, high = format_number(q.low, lang), format_number(q.high, lang)
+        unit = unit_word(q.unit, q.high, lang)
+        if patient:
+            if q.dimension == "temperature":
+                return f"{low}{_space(q.unit)}{q.unit} {lang.word('range.to')} {high}{_space(q.unit)}{q.unit}"
+            return f"{low} {lang.word('range.to')} {high}{_space(q.unit)}{unit}"
+        return f"{low}{lang.word('range.dash')}{high}{_space(q.unit)}{unit}"
+    return f"{format_number(q.low, lang)}{_space(q.unit)}{unit_word(q.unit, q.low, lang)}"
+
+
+def _per_professional(q: Quantity, lang: Language) -> str:
+    slash = lang.word("per.symbol")
+    text = ""
+    if q.basis and q.basis != "1.73 m²":
+        text += slash + q.basis
     if q.per:
-        body += _PER_PROFESSIONAL.get(q.per, f"/{q.per}")
-    if q.comparator:
-        before, after = _COMPARATOR_WORDS[q.comparator]  # ISMP: no > or < symbols
-        body = f"{before}{body}{after}"
-    return body
+        per = unit_word(q.per, Decimal(1), lang)
+        text += slash + (f"{format_number(q.per_value, lang)} {per}" if q.per_value not in (None, 1) else per)
+    if q.basis == "1.73 m²":
+        text += slash + q.basis
+    return text
 
 
-def format_patient(q: Quantity) -> str:
-    """``20 to 50 mL a day``, ``15 °C to 25 °C``, ``80 mL a day or more``: words instead of symbols."""
-    if q.is_range:
-        assert q.high is not None
-        if q.dimension == "temperature":
-            body = f"{_with_unit(q.low, q.unit)} to {_with_unit(q.high, q.unit)}"
+def _per_patient(q: Quantity, lang: Language) -> str:
+    parts = []
+    if q.basis and q.basis != "1.73 m²":  # "25 mg for each kg of body weight a day"
+        parts.append(lang.word(f"basis.{q.basis}.patient"))
+    if q.per:
+        if q.per in TIME_UNITS:
+            parts.append(lang.word(f"pper.{q.per}"))
         else:
-            body = f"{format_number(q.low)} to {format_number(q.high)}{_space(q.unit)}{unit_word(q.unit, q.high)}"
-    else:
-        body = _with_unit(q.low, q.unit)
-    if q.per:
-        body += _PER_PATIENT.get(q.per, f" per {q.per}")
-    if q.comparator:
-        before, after = _COMPARATOR_PATIENT[q.comparator]
-        body = f"{before}{body}{after}"
-    return body
+            per = unit_word(q.per, Decimal(1), lang)
+            if q.per_value not in (None, 1):
+                per = f"{format_number(q.per_value, lang)} {per}"  # type: ignore[arg-type]
+            parts.append(lang.word("pper.presentation").format(unit=per))
+    if q.basis == "1.73 m²":  # "30 mL a minute for each 1.73 square meters of body surface"
+        parts.append(lang.word(f"basis.{q.basis}.patient"))
+    return "".join(" " + p for p in parts)
+
+
+def format_frequency(q: Quantity, lang: Language | None = None, patient: bool = False) -> str:
+    """``once daily``, ``every 12 hours`` (professional); ``once a day`` (patient)."""
+    lang = lang or _english()
+    if q.unit != "time":  # an interval
+        if not q.is_range and q.low == 1 and "freq.every.1" in lang.words:
+            return lang.word("freq.every.1").format(unit=unit_word(q.unit, Decimal(1), lang))
+        return lang.word("freq.every").format(interval=_amount(q, lang, patient))
+    prefix = "pfreq" if patient else "freq"
+    assert q.per is not None
+    if not q.is_range and q.low in (1, 2) and f"{prefix}.{int(q.low)}.{q.per}" in lang.words:
+        return lang.word(f"{prefix}.{int(q.low)}.{q.per}")
+    count = _amount(Quantity(q.low, q.high, "%"), lang, patient).rstrip("%")  # the numbers alone
+    return lang.word(f"{prefix}.n.{q.per}").format(n=count)
+
+
+def format_professional(q: Quantity, lang: Language | None = None, *, fahrenheit_too: bool = False) -> str:
+    """``20–50 mL/day``, ``15–25 °C``, ``7–21 days``, ``80 mL/day or more``, ``25 mg/kg/day``, ``once daily``."""
+    lang = lang or _english()
+    if isinstance(q, Frequency) or (q.unit == "time" and q.per and q.kind == "frequency"):
+        return format_frequency(q, lang)
+    body = _amount(q, lang, patient=False) + _per_professional(q, lang)
+    if fahrenheit_too and q.unit == "°C":
+        body += f" ({_amount(fahrenheit(q), lang, patient=False)})"
+    return _with_comparator(body, q.comparator, lang)
+
+
+def format_patient(q: Quantity, lang: Language | None = None, *, fahrenheit_too: bool = False) -> str:
+    """``20 to 50 mL a day``, ``15 °C to 25 °C``, ``80 mL a day or more``, ``once a day``: words, not symbols."""
+    lang = lang or _english()
+    if isinstance(q, Frequency):
+        return format_frequency(q, lang, patient=True)
+    body = _amount(q, lang, patient=True) + _per_patient(q, lang)
+    if fahrenheit_too and q.unit == "°C":
+        body += f" ({_amount(fahrenheit(q), lang, patient=True)})"
+    return _with_comparator(body, q.comparator, lang)
+
+
+def format_schedule(schedule: Schedule, lang: Language | None = None) -> str:
+    lang = lang or _english()
+    points = lang.join([format_number(p, lang) for p in schedule.points])
+    return lang.word(f"schedule.{schedule.unit}").format(points=points)
 
 
 def format_compact(q: Quantity) -> str:
     """The content form: ``20-50 mL/day``."""
+    if q.unit in PREFIX_UNITS:
+        numbers = format_number(q.low) + (f"-{format_number(q.high)}" if q.is_range and q.high is not None else "")
+        return f"{q.comparator or ''}{numbers} {q.unit}"
     body = format_number(q.low).replace("−", "-")
     if q.is_range:
         assert q.high is not None
         body += "-" + format_number(q.high).replace("−", "-")
-    body += f"{_space(q.unit)}{unit_word(q.unit, q.maximum)}"
+    body += f"{_space(q.unit)}{PLURALS.get(q.unit, q.unit) if q.maximum != 1 and q.unit in PLURALS else q.unit}"
+    if q.basis and q.basis != "1.73 m²":
+        body += f"/{q.basis}"
     if q.per:
-        body += f"/{q.per}"
+        body += f"/{format_number(q.per_value)} {q.per}" if q.per_value not in (None, 1) else f"/{q.per}"
+    if q.basis == "1.73 m²":
+        body += f"/{q.basis}"
     return f"{q.comparator or ''}{body}"
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Reading quantities back out of document text (lenient: any phrasing a document may use)
+# Reading quantities back out of document text (lenient: any phrasing the language's words allow)
 
-_UNIT_WORDS = (
-    r"mL|ml|milliliters?|millilitres?|mg|milligrams?|mcg|micrograms?|µg|μg|kg|g|L|litres?|liters?|cc|"
-    r"°C|°F|degrees Celsius|degrees Fahrenheit|%|percent|units|IU|"
-    r"minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|vials?|ampoules?|times"
-)
-_PER_WORDS = r"day|week|month|year|hour|vial|ampoule|mL|L"
-_SCAN = re.compile(
-    rf"""
-    (?<![\w.,])
-    (?P<cmp>≥|>=|≤|<=|>|<|more\ than\ |less\ than\ |at\ least\ )?\s*
-    (?P<sign>[-−](?=\d))?
-    (?P<low>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)
-    (?:\s*(?P<unit1>{_UNIT_WORDS})(?![A-Za-z]))?
-    (?:\s*(?:-|–|—|to)\s*(?P<high_sign>[-−](?=\d))?(?P<high>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?))?
-    (?:\s*|-)(?P<unit>{_UNIT_WORDS})(?![A-Za-z])
-    (?:\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bin\ each\b|\bin\ every\b)\s*(?P<per>{_PER_WORDS})(?![A-Za-z])
-       |\s+(?P<perword>daily|weekly|monthly|annually|yearly|hourly)\b)?
-    (?P<trail>\s+or\ (?:more|less|above|below))?
-    """,
-    re.VERBOSE,
-)
-_PER_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year",
-                "hourly": "hour"}
-_TRAILING = {"or more": "≥", "or above": "≥", "or less": "≤", "or below": "≤"}
-_LEADING = {"more than": ">", "less than": "<", "at least": "≥"}  # "up to 24 hours" is the limit itself
+
+_PREFIX = re.compile(r"(?<![\w])(?P<unit>INR)\s+(?P<low>\d+(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*(?P<high>\d+(?:\.\d+)?))?")
 
 
 @dataclass(frozen=True)
@@ -573,33 +825,155 @@ class FoundQuantity:
     text: str
 
 
-def find_quantities(text: str) -> list[FoundQuantity]:
-    """Every number-with-unit in ``text``, parsed leniently (``20 to 50 mL a day`` = ``20–50 mL/day``)."""
-    found = []
-    for match in _SCAN.finditer(text):
-        unit = canonical_unit(match["unit"], strict=False)
-        if unit is None:
+def _alternatives(words: list[str]) -> str:
+    """A regular-expression alternation of literal words, longest first (so "in each" wins over "in")."""
+    unique = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+@dataclass(frozen=True)
+class _Scanner:
+    pattern: re.Pattern[str]
+    count_pattern: re.Pattern[str]
+    every_pattern: re.Pattern[str]
+    units: dict[str, str]
+    leading: dict[str, str]
+    trailing: dict[str, str]
+    adverbs: dict[str, str]
+    counts: dict[str, int]
+    bases: dict[str, str]
+
+
+@lru_cache(maxsize=8)
+def _scanner(lang: Language) -> _Scanner:
+    spelled = _spelled_units(lang)
+    units = {**{u.lower(): u for u in UNITS}, **{k.lower(): v for k, v in _LENIENT_SYMBOLS.items()}, **spelled}
+    unit_words = _alternatives(list(UNITS) + list(_LENIENT_SYMBOLS) + list(spelled) + [k.lower() for k in UNITS])
+    leading = {w.lower(): cmp for key, cmp in (("cmp.gt.before", ">"), ("cmp.lt.before", "<"),
+                                                ("cmp.ge.before", "≥"), ("cmp.le.before", "≤"))
+               for w in (*lang.synonyms(key), lang.words.get(key, ""))}
+    trailing = {w.lower(): cmp for key, cmp in (("cmp.ge.after", "≥"), ("cmp.le.after", "≤"))
+                for w in (*lang.synonyms(key), lang.words.get(key, ""))}
+    adverbs = {w.lower(): unit for unit in TIME_UNITS for w in lang.synonyms(f"per.adverb.{unit}")}
+    counts = {w.lower(): n for n in (1, 2, 3, 4) for w in lang.synonyms(f"count.{n}")}
+    bases = {w.lower(): basis for basis in ("kg", "m²", "1.73 m²") for w in lang.synonyms(f"basis.{basis}")}
+    bases.update({f"/{b}": _BASIS_SPELLINGS[b] for b in _BASIS_SPELLINGS})
+    per_words = _alternatives([*lang.synonyms("per"), *(lang.word(f"pper.{u}") for u in TIME_UNITS
+                                                         if f"pper.{u}" in lang.words)])
+    range_words = _alternatives([*lang.synonyms("range.to"), lang.word("range.to"), lang.word("range.dash")])
+    every = _alternatives([*lang.synonyms("every"), lang.word("freq.every").split("{")[0].strip()])
+    number = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+    basis_words = _alternatives([w for w in bases if not w.startswith("/")])
+    pattern = re.compile(
+        rf"""
+        (?<![\w.,])
+        (?P<every>(?:{every})\s+)?
+        (?P<cmp>≥|>=|≤|<=|>|<|(?:{_alternatives(list(leading))})\s+)?\s*
+        (?P<sign>[-−+](?=\d))?
+        (?P<low>{number})
+        (?:\s*(?P<unit1>{unit_words})(?![^\W\d_]))?
+        (?:\s*(?:{range_words})\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
+        (?:\s*|-)(?P<unit>{unit_words})(?![^\W\d_])
+        (?P<basis>\s*/\s*(?:kg|m²|m2)(?![^\W\d_])|\s+(?:{basis_words})(?![^\W\d_]))?
+        (?:\s*(?:/|\s(?:{per_words}))\s*(?P<per_value>{number}\s*)?(?P<per>{unit_words})(?![^\W\d_])
+           |\s+(?P<perword>{_alternatives(list(adverbs))})(?![^\W\d_]))?
+        (?P<basis2>\s*/\s*1\.73\s*m[²2]|\s+(?:{basis_words})(?![^\W\d_]))?
+        (?P<trail>\s+(?:{_alternatives(list(trailing))}))?
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    count_pattern = re.compile(
+        rf"""(?<![\w])(?P<count>{_alternatives(list(counts))})\s+
+        (?:(?P<adverb>{_alternatives(list(adverbs))})|(?:{per_words})\s+(?P<per>{unit_words}))(?![^\W\d_])""",
+        re.VERBOSE | re.IGNORECASE)
+    time_words = _alternatives([w for w, u in units.items() if u in TIME_UNITS])
+    every_pattern = re.compile(rf"(?<![\w])(?:{every})\s+(?P<unit>{time_words})(?![^\W\d_])", re.IGNORECASE)
+    return _Scanner(pattern, count_pattern, every_pattern, units, leading, trailing, adverbs, counts, bases)
+
+
+def _patient_per_unit(word: str, lang: Language) -> str | None:
+    for unit in TIME_UNITS:
+        if f"pper.{unit}" in lang.words and lang.word(f"pper.{unit}").lower() == word.lower():
+            return unit
+    return None
+
+
+def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuantity]:
+    """Every number-with-unit and every frequency in ``text``, parsed leniently (``20 to 50 mL a day`` =
+    ``20–50 mL/day``; ``every 12 hours``; ``twice a day``)."""
+    lang = lang or _english()
+    scan = _scanner(lang)
+    found: list[FoundQuantity] = []
+    for match in scan.pattern.finditer(text):
+        quantity = _quantity_of(match, scan, lang)
+        if quantity is not None:
+            found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
+    for match in scan.count_pattern.finditer(text):
+        if any(f.start <= match.start() < f.end for f in found):
             continue
-        if match["unit1"]:
-            first = canonical_unit(match["unit1"], strict=False)
-            if first != unit and not match["high"]:
-                continue
-        per = None
-        if match["per"]:
-            per = canonical_unit(match["per"], strict=False)
-        elif match["perword"]:
-            per = _PER_ADVERBS[match["perword"]]
-        comparator = None
-        if match["cmp"]:
-            token = match["cmp"].strip()
-            comparator = _COMPARATORS.get(token) or _LEADING.get(token)
-        if match["trail"]:
-            comparator = _TRAILING[match["trail"].strip()]
+        per = scan.adverbs.get((match["adverb"] or "").lower()) or scan.units.get((match["per"] or "").lower())
+        if per not in TIME_UNITS:
+            continue
+        n = scan.counts[" ".join(match["count"].lower().split())]
+        quantity = Frequency(Decimal(n), None, "time", per, None, match.group(0))
+        found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0)))
+    for match in _PREFIX.finditer(text):
+        if any(f.start <= match.start() < f.end for f in found):
+            continue
         low = parse_number(match["low"])
         high = parse_number(match["high"]) if match["high"] else None
-        if UNITS.get(unit) == "temperature":  # a sign matters only for temperatures ("−20 °C"); elsewhere a
-            low = -low if match["sign"] else low  # dash before a number is a hyphen ("IL-1 mg" is 1 mg)
-            high = -high if high is not None and match["high_sign"] else high
-        quantity = Quantity(low, high, unit, per, comparator, match.group(0).strip())
-        found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
-    return found
+        found.append(FoundQuantity(Quantity(low, high, match["unit"], None, None, match.group(0)), match.start(),
+                                   match.end(), match.group(0)))
+    for match in scan.every_pattern.finditer(text):
+        if any(f.start <= match.start() < f.end for f in found):
+            continue
+        unit = scan.units.get(match["unit"].lower())
+        if unit in TIME_UNITS:
+            found.append(FoundQuantity(Frequency(Decimal(1), None, unit, None, None, match.group(0)), match.start(),
+                                       match.end(), match.group(0)))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _quantity_of(match: re.Match[str], scan: _Scanner, lang: Language) -> Quantity | None:
+    unit = scan.units.get(match["unit"].lower()) or canonical_unit(match["unit"], strict=False, lang=lang)
+    if unit is None:
+        return None
+    if match["unit1"]:
+        first = scan.units.get(match["unit1"].lower())
+        if first != unit and not match["high"]:
+            return None
+    per = per_value = None
+    if match["per"]:
+        per = scan.units.get(match["per"].lower())
+        per_value = parse_number(match["per_value"]) if match["per_value"] else None
+    elif match["perword"]:
+        per = scan.adverbs.get(match["perword"].lower())
+    full = match.group(0)
+    if per is None:  # a patient form such as "a day" (the per-words pattern took "a", the unit took "day")
+        for unit_name in TIME_UNITS:
+            word = lang.words.get(f"pper.{unit_name}")
+            if word and re.search(rf"\s{re.escape(word)}$", full.rstrip(), re.I):
+                per = unit_name
+    basis = None
+    if match["basis"]:
+        token = " ".join(match["basis"].strip().lower().split())
+        basis = scan.bases.get(token) or _BASIS_SPELLINGS.get(token.lstrip("/ ").strip())
+    if match["basis2"]:
+        token = " ".join(match["basis2"].strip().lower().split())
+        basis = scan.bases.get(token) or "1.73 m²"
+    comparator = None
+    if match["cmp"]:
+        token = " ".join(match["cmp"].strip().lower().split())
+        comparator = _COMPARATORS.get(token) or scan.leading.get(token)
+    if match["trail"]:
+        comparator = scan.trailing.get(" ".join(match["trail"].strip().lower().split()))
+    low = parse_number(match["low"])
+    high = parse_number(match["high"]) if match["high"] else None
+    if UNITS.get(unit) == "temperature":  # a sign matters only for temperatures ("−20 °C"); elsewhere a
+        low = -low if match["sign"] in ("-", "−") else low  # dash before a number is a hyphen ("IL-1 mg")
+        high = -high if high is not None and match["high_sign"] in ("-", "−") else high
+    if match["every"] and UNITS.get(unit) == "time" and per is None and comparator is None:
+        return Frequency(low, high, unit, None, None, full.strip())
+    if unit == "time" and per is not None:
+        return Frequency(low, high, unit, per, comparator, full.strip())
+    return Quantity(low, high, unit, per, comparator, full.strip(), basis, per_value)

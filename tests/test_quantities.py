@@ -3,14 +3,23 @@ from decimal import Decimal
 import pytest
 
 from labeling.quantities import (
+    Count,
     Dose,
     Duration,
+    Frequency,
+    Percentage,
     QuantityError,
+    RenalFunction,
+    Schedule,
+    Strength,
     Temperature,
+    fahrenheit,
+    find_quantities,
     format_compact,
     format_number,
     format_patient,
     format_professional,
+    format_schedule,
     parse_quantity,
 )
 
@@ -65,8 +74,12 @@ def test_parse_errors(text, words):
 
 
 def test_kinds_reject_the_wrong_units_and_periods():
-    with pytest.raises(QuantityError, match="needs a period"):
-        Dose.parse("20-50 mL")
+    with pytest.raises(QuantityError, match="takes no '/day'"):
+        Duration.parse("7 days/day")
+    with pytest.raises(QuantityError, match="cannot be per kg"):
+        Strength.parse("5 mg/kg")
+    with pytest.raises(QuantityError, match="needs a basis|cannot be per"):
+        RenalFunction.parse("30 mL/min/kg")
     with pytest.raises(QuantityError, match="units °C"):
         Temperature.parse("59-77 °F")
     with pytest.raises(QuantityError, match="greater than maximum"):
@@ -114,3 +127,118 @@ def test_formats(text, professional, patient):
     assert format_professional(q) == professional
     assert format_patient(q) == patient
     assert parse_quantity(format_compact(q)) == q
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("25 mg/kg/day", ("mg", "kg", "day", None)),
+        ("0.2 units/kg", ("units", "kg", None, None)),
+        ("125 mg/5 mL", ("mg", None, "mL", Decimal(5))),
+        ("100 units/mL", ("units", None, "mL", None)),
+        ("30-45 mL/min/1.73 m²", ("mL", "1.73 m²", "minute", None)),
+        ("10 mg/m2", ("mg", "m²", None, None)),
+    ],
+)
+def test_basis_and_amount_per(text, key):
+    q = parse_quantity(text)
+    assert (q.unit, q.basis, q.per, q.per_value) == key
+    assert parse_quantity(format_compact(q)) == q
+
+
+@pytest.mark.parametrize(
+    ("text", "professional", "patient"),
+    [
+        ("25 mg/kg/day", "25 mg/kg/day", "25 mg for each kg of body weight a day"),
+        ("125 mg/5 mL", "125 mg/5 mL", "125 mg in each 5 mL"),
+        ("30-45 mL/min/1.73 m²", "30–45 mL/minute/1.73 m²", "30 to 45 mL a minute for each 1.73 square meters of body surface"),
+        ("≥2 hours", "2 hours or more", "2 hours or more"),
+        ("<30 mL/min", "less than 30 mL/minute", "less than 30 mL a minute"),
+    ],
+)
+def test_formats_of_new_shapes(text, professional, patient):
+    q = parse_quantity(text)
+    assert format_professional(q) == professional
+    assert format_patient(q) == patient
+
+
+@pytest.mark.parametrize(
+    ("text", "professional", "patient", "interval"),
+    [
+        ("once daily", "once daily", "once a day", False),
+        ("twice daily", "twice daily", "twice a day", False),
+        ("3 times/day", "3 times daily", "3 times a day", False),
+        ("2-4 times/year", "2–4 times a year", "2 to 4 times a year", False),
+        ("every 12 hours", "every 12 hours", "every 12 hours", True),
+        ("every 4-6 weeks", "every 4–6 weeks", "every 4 to 6 weeks", True),
+        ("every 1 week", "every week", "every week", True),
+    ],
+)
+def test_frequencies(text, professional, patient, interval):
+    q = Frequency.parse(text)
+    assert format_professional(q) == professional
+    assert format_patient(q) == patient
+    assert q.is_interval is interval
+    found = find_quantities(f"Give it {professional} with food.")
+    assert [f.quantity for f in found] == [q]
+
+
+def test_an_interval_is_not_a_duration():
+    assert Frequency.parse("every 12 hours") != Duration.parse("12 hours")
+    assert [f.quantity for f in find_quantities("for 12 hours")] == [Duration.parse("12 hours")]
+
+
+@pytest.mark.parametrize("text", ["every 12 mL", "12 times", "twice", "every day/week"])
+def test_bad_frequencies(text):
+    with pytest.raises(QuantityError):
+        Frequency.parse(text)
+
+
+def test_schedules():
+    schedule = Schedule.parse("weeks 0, 2 and 6")
+    assert schedule == Schedule.parse("0, 2, 6 weeks")
+    assert format_schedule(schedule) == "weeks 0, 2 and 6"
+    for bad in ("weeks 6, 2", "weeks 0", "mL 0, 2", "soon"):
+        with pytest.raises(QuantityError):
+            Schedule.parse(bad)
+
+
+def test_fahrenheit_beside_celsius():
+    assert format_professional(Temperature.parse("2-8 °C"), fahrenheit_too=True) == "2–8 °C (36–46 °F)"
+    assert format_patient(Temperature.parse("20-25 °C"), fahrenheit_too=True) == "20 °C to 25 °C (68 °F to 77 °F)"
+    assert fahrenheit(Temperature.parse("-20 °C")) == parse_quantity("-4 °F")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "words"),
+    [
+        (Dose, "0 mg", "greater than zero"),
+        (Count, "0 vials", "greater than zero"),
+        (Strength, "0 mg/vial", "greater than zero"),
+        (Percentage, "200%", "at most 100%"),
+        (Dose, "03742 mg", "does not start with 0"),
+        (Dose, "0.0000001 mg", "more than 6 decimals"),
+        (Dose, "٢٠ mg", "digits 0-9"),
+        (Dose, "２０ mg", "digits 0-9"),
+        (Dose, "२० mg", "digits 0-9"),
+    ],
+)
+def test_quantities_that_are_never_label_facts(kind, text, words):
+    with pytest.raises(QuantityError) as info:
+        kind.parse(text)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20 to 50 mL a day", "20-50 mL/day"),
+        ("25 mg/kg/day in divided doses", "25 mg/kg/day"),
+        ("5 mg for each kg of body weight", "5 mg/kg"),
+        ("125 mg/5 mL", "125 mg/5 mL"),
+        ("eGFR 30–45 mL/minute/1.73 m²", "30-45 mL/min/1.73 m²"),
+        ("2–8 °C (36–46 °F)", "2-8 °C"),
+    ],
+)
+def test_reading_back(text, expected):
+    assert find_quantities(text)[0].quantity == parse_quantity(expected)

@@ -1,0 +1,54 @@
+"""Patterns for reading a language back out of documents, built from its words (never written by hand).
+
+The verifier and lint both need to recognise a route named in running text, "do not freeze", "use
+immediately", a protection from light: the words are the language's (``labeling.language``), the patterns are
+made here, once per language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from labeling.language import Language
+
+ROUTES = ("intravenous", "intramuscular", "subcutaneous", "oral", "intrathecal", "topical", "inhalation",
+          "ophthalmic", "nasal", "rectal", "transdermal", "sublingual", "vaginal")
+PROTECTIONS = ("light", "moisture", "heat")
+
+
+def _words(words: list[str] | tuple[str, ...]) -> str:
+    unique = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    routes: dict[str, re.Pattern[str]]  # route name → how it may be named (abbreviations in capitals only)
+    freeze: re.Pattern[str]
+    immediately: re.Pattern[str]
+    protections: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=8)
+def vocabulary(lang: Language) -> Vocabulary:
+    routes = {}
+    for route in ROUTES:
+        words = [*lang.synonyms(f"route.{route}"), lang.words.get(f"route.{route}", ""),
+                 lang.words.get(f"routeadv.{route}", ""), lang.words.get(f"proute.{route}", "")]
+        pattern = rf"(?i:(?<!\w)(?:{_words(words)})(?!\w))"
+        abbreviations = lang.synonyms(f"abbr.{route}")
+        if abbreviations:
+            pattern += rf"|\b(?:{_words(abbreviations)})\b"
+        routes[route] = re.compile(pattern)
+    freeze = re.compile(_words([*lang.synonyms("freeze"), lang.phrase("store.do-not-freeze").text.rstrip("."),
+                                lang.phrase("pt.do-not-freeze").text.rstrip(".")]), re.I)
+    # "Use immediately", but not the condition "if not used immediately" that follows it.
+    stock = _words([lang.phrase("pt.use-straight-away").text.rstrip("."),
+                    lang.phrase("store.use-immediately").text.rstrip(".")])
+    immediately = re.compile(rf"(?<!not )(?<!\w)(?:{_words(lang.synonyms('use'))})\s+(?:\S+\s+){{0,3}}?"
+                             rf"(?:{_words(lang.synonyms('immediately'))})|{stock}", re.I)
+    protections = {p: re.compile(rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
+                                 rf"(?!\w)", re.I) for p in PROTECTIONS}
+    return Vocabulary(routes, freeze, immediately, protections)
