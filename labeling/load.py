@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from labeling.model import Label, reference_problems
+from labeling.model import FactPath, Label, reference_problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a label is tens of kilobytes; anything this big is not a label
 MAX_DEPTH = 40  # the model is 6 levels deep; deeper nesting is a mistake or an attack
@@ -96,9 +96,21 @@ def validate_label(raw: Any, positions: dict[Path_, tuple[int, int]], filename: 
     label._source_file = filename
     label._positions = positions
     problems = [locate.problem(path, message) for path, message in reference_problems(label)]
+    problems += [locate.problem(path, message) for path, message in _language_problems(label)]
     if problems:
         raise ContentError(problems)
     return label
+
+
+def _language_problems(label: Label) -> list[tuple[Path_, str]]:
+    """A label is printed in its language: one the tool has words for."""
+    from labeling.language import UnknownLanguage, language_for
+
+    try:
+        language_for(label.label.language)
+    except UnknownLanguage as error:
+        return [(("label", "language"), str(error))]
+    return []
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -323,10 +335,8 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _dotted(path: Path_) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    """A path while the file is being read (items cannot be named by id yet): ``dosing.regimens[0].dose``."""
+    return FactPath.resolve(None, path).text
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -341,17 +351,7 @@ class _Locator:
 
     def field_name(self, path: Path_) -> str:
         """``dosing.regimens[stroke-tbi].dose``: list items named by their id where they have one."""
-        text, node = "", self.raw
-        for part in path:
-            if isinstance(part, int):
-                item = node[part] if isinstance(node, list) and part < len(node) else None
-                label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else part
-                text += f"[{label}]"
-                node = item
-            else:
-                text += f".{part}" if text else str(part)
-                node = node.get(part) if isinstance(node, dict) else None
-        return text
+        return FactPath.resolve(self.raw, path).text
 
     def problem(self, path: Path_, message: str, field: str | None = None) -> Problem:
         probe = path
@@ -411,7 +411,8 @@ def _describe(value: Any) -> str:
 
 
 def _is_id_ref(path: Path_) -> bool:
-    return len(path) >= 2 and isinstance(path[-1], int) and path[-2] in ("indications", "supported_by", "affects")
+    return len(path) >= 2 and isinstance(path[-1], int) and path[-2] in ("indications", "supported_by", "affects", "routes", "regimens", "warnings",
+                                                                 "postmarketing")
 
 
 def _allowed_keys(path: Path_) -> list[str]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from labeling.model import walk
 from labeling.quantities import Quantity, parse_quantity
+from labeling.reach import shown_regimens
 
 
 def squash(text: str) -> str:
@@ -27,13 +29,21 @@ def line_after(dossier: str, prefix: str) -> str:
 def test_identity(label, dossier):
     product = label.product
     assert product.name == "Cerebrolysin" == line_after(dossier, "Product Name |").strip(" |")
-    assert line_after(dossier, "Active Ingredient |").strip(" |") in product.active_ingredient
-    assert product.dosage_form.lower() == line_after(dossier, "Dosage Form |").strip(" |").lower() == "injection"
+    assert line_after(dossier, "Active Ingredient |").strip(" |") in product.established_name
+    (vial,) = product.presentations
+    assert vial.dosage_form.lower() == line_after(dossier, "Dosage Form |").strip(" |").lower() == "injection"
     assert product.manufacturer == line_after(dossier, "Manufacturer |").strip(" |") == "Sinopharmatech Co., Ltd."
     per_vial, vials = re.fullmatch(r"(\d+)mg/vial\*(\d+)vials", line_after(dossier, "Strength |").strip(" |")).groups()
-    assert product.strength == parse_quantity(f"{per_vial} mg/vial") == parse_quantity("60 mg/vial")
-    assert product.pack == parse_quantity(f"{vials} vials") == parse_quantity("6 vials")
+    assert vial.strength == parse_quantity(f"{per_vial} mg/vial") == parse_quantity("60 mg/vial")
+    assert [p.pack for p in vial.packages] == [parse_quantity(f"{vials} vials")] == [parse_quantity("6 vials")]
     assert product.source_material == "porcine brain proteins"
+
+
+def test_market_is_a_recorded_decision(label):
+    assert label.label.market == "us" and label.label.market_reason
+    assert label.label.approval is None  # no marketing authorisation: no document may say "approved"
+    assert not label.label.patient_labeling_approved
+    assert label.label.sources and "dossier" in label.label.sources[0].where
 
 
 def test_composition(label, dossier):
@@ -95,11 +105,11 @@ def test_regimens_match_the_dossier_lines(label, dossier):
         match = DOSSIER_REGIMEN.search(line_after(dossier, prefix))
         regimen = next(r for r in label.dosing.regimens if r.id == regimen_id)
         assert regimen.dose == parse_quantity(match["dose"])
-        assert label.route(regimen.route).abbreviation == match["route"]
+        assert [label.route(r).abbreviation for r in regimen.routes] == [match["route"]]
         assert regimen.duration == parse_quantity(match["duration"])
         if match["repeat"]:
             assert regimen.repeat == parse_quantity(f"{match['repeat']} times/year")
-        found[regimen_id] = (str(regimen.dose), regimen.route, str(regimen.duration))
+        found[regimen_id] = (str(regimen.dose), regimen.routes[0], str(regimen.duration))
     assert found == {
         "stroke-tbi": ("20–50 mL/day", "iv", "7–21 days"),
         "dementia": ("10–30 mL/day", "iv", "4 weeks"),
@@ -109,7 +119,7 @@ def test_regimens_match_the_dossier_lines(label, dossier):
         ("stroke", "tbi"), ("alzheimers", "vascular-dementia"), ("cognitive-enhancement",)}
     assert next(r for r in label.dosing.regimens if r.id == "nootropic").repeat_note == "cycles repeated as needed"
     # The off-label regimen is kept in the content but never reaches a document.
-    assert [r.id for r in label.approved_regimens] == ["stroke-tbi", "dementia"]
+    assert [r.id for r in shown_regimens(label)] == ["stroke-tbi", "dementia"]
 
 
 def test_cycling_and_individualisation(label, dossier):
@@ -117,9 +127,11 @@ def test_cycling_and_individualisation(label, dossier):
     assert "20-day cycles with 1-2 month breaks to prevent tolerance" in dossier
     assert (cycling.cycle_length, cycling.rest_period) == (parse_quantity("20 days"), parse_quantity("1-2 months"))
     assert cycling.rationale == "to prevent tolerance" and cycling.qualifier == "typically"
-    elderly = label.dosing.populations[0]
+    elderly = label.dosing.adjustments[0]
     assert re.search(r"Lower initial doses \(e\.g\., (\d+ mL/day)\)", dossier)[1] == "5 mL/day"
-    assert elderly.starting_dose == parse_quantity("5 mL/day")
+    assert elderly.action == "starting-dose" and elderly.dose == parse_quantity("5 mL/day")
+    assert elderly.example  # the source says "e.g.": an example of a lower dose, never an instruction
+    assert label.population(elderly.population).name == "Elderly or frail patients"
     assert elderly.reason == "to minimize adverse effects"
     combination = label.dosing.combinations[0]
     assert combination.agents == ["cholinesterase inhibitors (e.g., donepezil)"] and combination.indications == ["alzheimers"]
@@ -141,7 +153,8 @@ def test_storage(label, dossier):
 
 
 def test_safety(label, dossier):
-    assert [a.term for a in label.adverse_reactions.reactions] == ["Headache", "Nausea", "Injection-site pain"]
+    assert [a.term for a in label.adverse_reactions.reactions] == ["headache", "nausea", "injection-site pain"]
+    assert not label.adverse_reactions.clinical_trials  # no incidences: nothing may be called "most common"
     assert all(a.severity == "mild" for a in label.adverse_reactions.reactions)
     assert label.adverse_reactions.overall == "Generally well-tolerated"
     high_dose = label.warnings[0]
@@ -183,25 +196,27 @@ def test_claims_library_judges_every_marketing_line(label, dossier):
 
 
 def test_gaps_are_recorded_not_filled(label):
-    assert label.product.concentration is None
-    assert {g.id for g in label.gaps} >= {"concentration", "reconstitution", "reporting-contact"}
+    assert all(k.volume is None for p in label.product.presentations for k in p.packages)
+    assert label.preparation is None and not label.interactions
+    assert {g.id for g in label.gaps} >= {"concentration", "reconstitution", "reporting-contact", "interactions",
+                                          "approval-basis"}
+    placed = {section for g in label.gaps for section in g.sections}
+    assert {"pop-pregnancy", "pop-lactation", "pop-pediatric", "pharmacokinetics", "clinical-studies"} <= placed
+
+
+def test_indication_names_are_the_sources(label, dossier):
+    """The reviewer found "ischemic" stroke, which the source does not say: names are the source's."""
+    stroke = label.indication("stroke")
+    assert stroke.name == "stroke recovery" and "Stroke Recovery" in dossier
+    assert "ischemic stroke" not in squash(dossier).lower()
 
 
 def test_no_number_is_invented(label, dossier):
     """Every number in a typed fact appears in the dossier: nothing was filled in."""
     dossier_numbers = {Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", dossier)}
 
-    def quantities(node):
-        if isinstance(node, Quantity):
-            yield node
-        elif hasattr(type(node), "model_fields"):
-            for name in type(node).model_fields:
-                yield from quantities(getattr(node, name))
-        elif isinstance(node, list):
-            for item in node:
-                yield from quantities(item)
-
     numbers = set()
-    for q in quantities(label):
-        numbers |= {q.low} | ({q.high} if q.high is not None else set())
+    for _, q in walk(label):
+        if isinstance(q, Quantity):
+            numbers |= {q.low} | ({q.high} if q.high is not None else set())
     assert numbers and numbers <= dossier_numbers, numbers - dossier_numbers
