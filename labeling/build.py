@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labeling import __version__
-from labeling.documents import DOCUMENT_KINDS
 from labeling.templates import templates_dir
 
 if TYPE_CHECKING:
-    from labeling.documents import DocumentKind
     from labeling.model import Label
 
 MANIFEST = "manifest.json"
+PROVENANCE = "provenance.json"
+SIDE_FILES = (".html", PROVENANCE)  # written beside the documents on request; not artifacts the manifest tracks
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,14 @@ def inputs_fingerprint(content_bytes: bytes) -> dict[str, str]:
     }
 
 
-def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool) -> bool:
+def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool, provenance: bool = False) -> bool:
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if any(manifest.get(key) != value for key, value in fingerprint.items()):
         return False
-    if html and not manifest.get("html"):
+    if (html and not manifest.get("html")) or (provenance and not manifest.get("provenance")):
         return False
     for name, digest in manifest.get("artifacts", {}).items():
         path = out_dir / name
@@ -95,37 +95,57 @@ def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool) -> boo
     return bool(manifest.get("artifacts"))
 
 
-def render_documents(label: Label, *, html: bool = False) -> dict[str, bytes]:
-    """Every document kind rendered in memory: file name → bytes (plus HTML previews when asked)."""
-    from labeling.render import renderer
+def manifest_artifacts(out_dir: Path) -> tuple[str, ...]:
+    """The artifacts an up-to-date folder holds, as its manifest lists them."""
+    try:
+        return tuple(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("artifacts", {}))
+    except (OSError, ValueError):
+        return ()
 
+
+def render_documents(label: Label, *, html: bool = False, provenance: bool = False) -> dict[str, bytes]:
+    """Every document the label's market gets, composed and written in memory: file name → bytes (plus HTML
+    previews of the PDFs, and the provenance map, when asked)."""
+    from labeling.compose import compose
+    from labeling.documents import DOCUMENT_KINDS, outputs_for
+    from labeling.language import language_for
+    from labeling.render import writer
+
+    lang = language_for(label.label.language)
     files: dict[str, bytes] = {}
-    for kind in DOCUMENT_KINDS.values():
-        files[kind.filename] = renderer(kind.format)(label, kind)
-        if html and kind.format == "pdf":
-            files[Path(kind.filename).with_suffix(".html").name] = preview_html(label, kind).encode("utf-8")
+    trees: dict[str, Any] = {}
+    for output in outputs_for(label):
+        kind = DOCUMENT_KINDS[output.kind]
+        if output.kind not in trees:
+            trees[output.kind] = compose(label, kind, lang)
+        files[output.filename] = writer(output.format)(label, trees[output.kind], kind)
+        if html and output.format == "pdf":
+            files[Path(output.filename).with_suffix(".html").name] = preview_html(label, trees[output.kind], kind)
+    if provenance:
+        from labeling.provenance import provenance_json
+
+        files[PROVENANCE] = provenance_json(label.product.id, trees).encode("utf-8")
     return files
 
 
-def preview_html(label: Label, kind: DocumentKind) -> str:
+def preview_html(label: Label, tree: Any, kind: Any) -> bytes:
     """The PDF's HTML with its stylesheet linked from templates/, so a browser shows what WeasyPrint lays out."""
-    from labeling.render.html import render_markup
+    from labeling.render.html import render_html
 
-    html = render_markup(label, kind)
+    html = render_html(label, tree, kind)
     link = f'<base href="{templates_dir().as_uri()}/">'
     if kind.stylesheet:
         link += f'<link rel="stylesheet" href="{kind.stylesheet}">'
-    return html.replace("<head>", "<head>\n" + link, 1)
+    return html.replace("<head>", "<head>\n" + link, 1).encode("utf-8")
 
 
 def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bool = False,
-                html: bool = False) -> BuildResult:
+                html: bool = False, provenance: bool = False) -> BuildResult:
     out_dir = out_root / label.product.id
     fingerprint = inputs_fingerprint(content_bytes)
-    if not force and is_up_to_date(out_dir, fingerprint, html):
-        names = tuple(k.filename for k in DOCUMENT_KINDS.values())
-        return BuildResult(label.product.id, out_dir, False, names)
-    files = render_documents(label, html=html)
+    if not force and is_up_to_date(out_dir, fingerprint, html, provenance):
+        return BuildResult(label.product.id, out_dir, False, manifest_artifacts(out_dir))
+    files = render_documents(label, html=html, provenance=provenance)
     manifest = {
         "product": label.product.id,
         "version": label.label.version,
@@ -133,7 +153,8 @@ def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bo
         "content": label.source_file,
         **fingerprint,
         "html": html,
-        "artifacts": {name: sha256(data) for name, data in files.items() if not name.endswith(".html")},
+        "provenance": provenance,
+        "artifacts": {name: sha256(data) for name, data in files.items() if not name.endswith(SIDE_FILES)},
     }
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -159,7 +180,8 @@ def _warm_worker() -> None:
     font_config()
 
 
-def up_to_date(paths: list[Path], out_root: Path, html: bool = False) -> dict[Path, BuildResult]:
+def up_to_date(paths: list[Path], out_root: Path, html: bool = False,
+               provenance: bool = False) -> dict[Path, BuildResult]:
     """Products whose outputs match their content, templates and tool version, found from the manifests alone:
     a no-op build neither parses YAML nor imports a renderer."""
     manifests: dict[str, Path] = {}
@@ -175,20 +197,20 @@ def up_to_date(paths: list[Path], out_root: Path, html: bool = False) -> dict[Pa
             data = path.read_bytes()
         except OSError:
             continue
-        if out_dir is not None and is_up_to_date(out_dir, inputs_fingerprint(data), html):
-            fresh[path] = BuildResult(out_dir.name, out_dir, False, tuple(k.filename for k in DOCUMENT_KINDS.values()))
+        if out_dir is not None and is_up_to_date(out_dir, inputs_fingerprint(data), html, provenance):
+            fresh[path] = BuildResult(out_dir.name, out_dir, False, manifest_artifacts(out_dir))
     return fresh
 
 
-def _build_one(path: str, out_root: str, force: bool, html: bool) -> BuildResult:
+def _build_one(path: str, out_root: str, force: bool, html: bool, provenance: bool = False) -> BuildResult:
     from labeling.load import load_label
 
     label = load_label(path)
-    return build_label(label, Path(path).read_bytes(), Path(out_root), force=force, html=html)
+    return build_label(label, Path(path).read_bytes(), Path(out_root), force=force, html=html, provenance=provenance)
 
 
 def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool = False, html: bool = False,
-                    on_result: Any = None, fresh: dict[Path, BuildResult] | None = None,
+                    on_result: Any = None, fresh: dict[Path, BuildResult] | None = None, provenance: bool = False,
                     ) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
     """Build every product; with ``jobs`` > 1 in worker processes. Returns results and per-product errors
     (a product that fails leaves its previous outputs untouched; the others are still built)."""
@@ -198,7 +220,7 @@ def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool
     errors: list[tuple[Path, Exception]] = []
     # Up-to-date products are settled here, without a worker: a no-op rebuild never imports a renderer.
     if fresh is None:  # the caller may have settled them already
-        fresh = {} if force else up_to_date(paths, out_root, html)
+        fresh = {} if force else up_to_date(paths, out_root, html, provenance)
     for result in fresh.values():
         results.append(result)
         if on_result:
@@ -207,7 +229,7 @@ def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             try:
-                result = _build_one(str(path), str(out_root), force, html)
+                result = _build_one(str(path), str(out_root), force, html, provenance)
             except RenderError as error:
                 errors.append((path, error))
                 continue
@@ -220,10 +242,11 @@ def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool
 
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the renderers once; every worker forks from it with them already loaded.
-    context.set_forkserver_preload(["labeling.render.pdf", "labeling.render.docx"])
+    context.set_forkserver_preload(["labeling.render.pdf", "labeling.render.docx", "labeling.compose.insert",
+                                    "labeling.compose.patient_info", "labeling.compose.sheet"])
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
                              initializer=_warm_worker) as pool:
-        futures = {pool.submit(_build_one, str(p), str(out_root), force, html): p for p in paths}
+        futures = {pool.submit(_build_one, str(p), str(out_root), force, html, provenance): p for p in paths}
         for future in as_completed(futures):
             try:
                 result = future.result()

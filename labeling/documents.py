@@ -1,271 +1,260 @@
-"""The document kinds: for each document, its template, format, file name, parts and sections, and which fact
-groups each section must show.
+"""Document kinds and markets: what each document holds, and which documents a label's market gets.
 
-This table is written once and read twice: the renderer takes section headings from it (templates never spell
-a heading of their own) and the verifier splits extracted text by the same headings and knows which facts to
-look for where. A new document kind is one entry here, one template, and a renderer/extractor for its format.
+A **kind** says what a document holds — its parts and sections, their PLR numbers, LOINC codes and which fact
+groups are verified in full where — never how it is written: a kind can be written as PDF, DOCX or XML by the
+writers registered in ``labeling.render``. Headings are words, so they live in the language layer, keyed by
+kind and section. A **market** says which (kind, format) outputs a label gets. Adding a kind is an entry in
+``DOCUMENT_KINDS`` plus its composer (``labeling.compose``); adding a format is a writer; neither edits this
+table's other entries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the table is read by the no-op build check, which must not pay for the content model
+if TYPE_CHECKING:
     from labeling.model import Label
-
-# The FDA's reporting line, printed in every US Highlights after the company's own contact.
-FDA_MEDWATCH = "1-800-FDA-1088 or www.fda.gov/medwatch"
-
-# Use in Specific Populations: which PLR subsection each population kind goes in.
-POPULATION_SECTIONS = {
-    "pregnancy": "pop-pregnancy",
-    "lactation": "pop-lactation",
-    "pediatric": "pop-pediatric",
-    "geriatric": "pop-geriatric",
-    "renal-impairment": "pop-renal",
-    "hepatic-impairment": "pop-hepatic",
-}
 
 # Fact groups a section can be declared to carry in full; the verifier knows how to find each.
 DOSING, STORAGE, CONTRAINDICATIONS = "dosing", "storage", "contraindications"
 FACT_GROUPS = (DOSING, STORAGE, CONTRAINDICATIONS)
+PROFESSIONAL, PATIENT = "professional", "patient"
 
 
 @dataclass(frozen=True)
-class Section:
+class SectionSpec:
     key: str
-    heading: str  # exactly as printed (the verifier searches for it)
-    number: str | None = None  # PLR section number ("2", "8.5"); None for unnumbered
-    facts: tuple[str, ...] = ()  # fact groups this section must show in full
-    present: Callable[[Label], bool] | None = None  # None: always present
+    number: str | None = None  # a fixed number ("2", "8.1"); None: unnumbered, or numbered in order ("auto")
     level: int = 1
-    loinc: str | None = None  # SPL section code, for the later SPL export
-
-    def is_present(self, label: Label) -> bool:
-        return self.present is None or self.present(label)
+    loinc: str | None = None  # SPL section code
+    checks: tuple[str, ...] = ()  # fact groups this section must show in full
+    required: bool = False  # when it has no facts it still appears, with its recorded gap as a placeholder
+    auto_number: bool = False  # a subsection numbered in order among its present siblings (2.1, 2.2, …)
 
 
 @dataclass(frozen=True)
-class Part:
-    """A top-level division of a document (the PLR insert has three); plain documents have one, unnamed."""
-
+class PartSpec:
     key: str
-    heading: str | None
-    sections: tuple[Section, ...]
+    sections: tuple[SectionSpec, ...]
+    titled: bool = True  # the part has a heading of its own (the insert's Highlights, Contents, FPI)
     numbering: str = "{number} {heading}"  # how a numbered heading is printed
-
-
-SMALL_WORDS = {"and", "or", "of", "in", "for", "the", "a", "an", "to", "with", "at", "by", "on"}
-
-
-def title_case(text: str) -> str:
-    """PLR subsection headings in title case: "High doses" → "High Doses"; capitals already written stay
-    ("CNS effects" → "CNS Effects"), small words stay lower case except the first."""
-    words = text.split()
-    return " ".join(w if i and w.lower() in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     name: str
-    title: str
-    format: str  # "pdf" or "docx"
-    filename: str
-    template: str
-    audience: str  # "professional" or "patient": which wording the verifier expects
-    parts: tuple[Part, ...]
-    stylesheet: str | None = None
-    options: dict[str, str] = field(default_factory=dict)
+    audience: str  # "professional" or "patient": which wording the composer and the verifier use
+    parts: tuple[PartSpec, ...]
+    stylesheet: str | None = None  # for writers that lay out HTML
 
-    def sections(self, part: str | None = None) -> list[Section]:
+    def sections(self, part: str | None = None) -> list[SectionSpec]:
         return [s for p in self.parts if part is None or p.key == part for s in p.sections]
 
-    def section(self, key: str, part: str | None = None) -> Section:
-        for section in self.sections(part):
+    def section(self, key: str) -> SectionSpec:
+        for section in self.sections():
             if section.key == key:
                 return section
         raise KeyError(f"{self.name} has no section {key!r}")
 
-    def heading(self, key: str, label: Label) -> str:
-        """A section's heading exactly as printed for this label ("2 DOSAGE AND ADMINISTRATION",
-        "5. How to store Cerebrolysin"): the renderer prints it and the verifier searches for it."""
+    def part_of(self, key: str) -> PartSpec:
         for part in self.parts:
-            for section in part.sections:
-                if section.key == key:
-                    populations = " and ".join(p.population for p in label.dosing.populations)
-                    text = section.heading.replace("{name}", label.product.name).replace(
-                        "{populations}", title_case(populations))
-                    return part.numbering.format(number=section.number, heading=text) if section.number else text
+            if any(s.key == key for s in part.sections):
+                return part
         raise KeyError(f"{self.name} has no section {key!r}")
 
-    def present_sections(self, label: Label, part: str | None = None) -> list[Section]:
-        return [s for s in self.sections(part) if s.is_present(label)]
-
-
-# --- when optional sections are present ---------------------------------------------------------------------
-
-
-def _has_warnings(label: Label) -> bool:
-    return bool(label.warnings or label.monitoring)
-
-
-def _has_interactions(label: Label) -> bool:
-    return bool(label.interactions)
-
-
-def _has_populations(label: Label) -> bool:
-    return bool(label.specific_populations)
-
-
-def _has_population(kind: str) -> Callable[[Label], bool]:
-    return lambda label: any(p.population == kind for p in label.specific_populations)
-
-
-def _has_rmc(label: Label) -> bool:
-    return bool(label.label.recent_major_changes)
-
-
-def _never(label: Label) -> bool:
-    """Sections the content model has no facts for yet: omitted, their numbers left as gaps (PLR)."""
-    return False
-
-
-def _has_references(label: Label) -> bool:
-    return bool(label.cited_references)
-
-
-def _has_mechanisms(label: Label) -> bool:
-    return bool(label.mechanisms)
-
-
-def _has_combinations(label: Label) -> bool:
-    return bool(label.dosing.combinations)
+    def checked_sections(self, group: str) -> list[SectionSpec]:
+        return [s for s in self.sections() if group in s.checks]
 
 
 # --- the package insert (US PLR) -------------------------------------------------------------------------------
 
-_HIGHLIGHTS = Part(
-    "highlights",
-    "HIGHLIGHTS OF PRESCRIBING INFORMATION",
-    (
-        Section("hl-recent-major-changes", "RECENT MAJOR CHANGES", present=_has_rmc),
-        Section("hl-indications", "INDICATIONS AND USAGE"),
-        Section("hl-dosage", "DOSAGE AND ADMINISTRATION", facts=(DOSING,)),
-        Section("hl-dosage-forms", "DOSAGE FORMS AND STRENGTHS"),
-        Section("hl-contraindications", "CONTRAINDICATIONS", facts=(CONTRAINDICATIONS,)),
-        Section("hl-warnings", "WARNINGS AND PRECAUTIONS", present=_has_warnings),
-        Section("hl-adverse-reactions", "ADVERSE REACTIONS"),
-        Section("hl-interactions", "DRUG INTERACTIONS", present=_has_interactions),
-        Section("hl-populations", "USE IN SPECIFIC POPULATIONS", present=_has_populations),
-    ),
-)
+_HIGHLIGHTS = PartSpec("highlights", (
+    SectionSpec("hl-boxed-warning"),
+    SectionSpec("hl-recent-major-changes"),
+    SectionSpec("hl-indications"),
+    SectionSpec("hl-dosage", checks=(DOSING,)),
+    SectionSpec("hl-dosage-forms"),
+    SectionSpec("hl-contraindications", checks=(CONTRAINDICATIONS,)),
+    SectionSpec("hl-warnings"),
+    SectionSpec("hl-adverse-reactions"),
+    SectionSpec("hl-interactions"),
+    SectionSpec("hl-populations"),
+))
 
-_FPI_SECTIONS = (
-    Section("indications", "INDICATIONS AND USAGE", "1", loinc="34067-9"),
-    Section("dosage", "DOSAGE AND ADMINISTRATION", "2", facts=(DOSING,), loinc="34068-7"),
-    Section("dosage-recommended", "Recommended Dosage", "2.1", level=2),
-    Section("dosage-cycles", "Treatment Cycles", "2.2", level=2, present=lambda label: label.cycling is not None),
-    Section("dosage-populations", "Dosage in {populations}", "2.3", level=2,
-            present=lambda label: bool(label.dosing.populations)),
-    Section("dosage-combinations", "Use with Other Treatments", "2.4", level=2, present=_has_combinations),
-    Section("dosage-forms", "DOSAGE FORMS AND STRENGTHS", "3", loinc="43678-2"),
-    Section("contraindications", "CONTRAINDICATIONS", "4", facts=(CONTRAINDICATIONS,), loinc="34070-3"),
-    Section("warnings", "WARNINGS AND PRECAUTIONS", "5", present=_has_warnings, loinc="43685-7"),
-    Section("adverse-reactions", "ADVERSE REACTIONS", "6", loinc="34084-4"),
-    Section("interactions", "DRUG INTERACTIONS", "7", present=_has_interactions, loinc="34073-7"),
-    Section("populations", "USE IN SPECIFIC POPULATIONS", "8", present=_has_populations, loinc="43684-0"),
-    Section("pop-pregnancy", "Pregnancy", "8.1", level=2, present=_has_population("pregnancy")),
-    Section("pop-lactation", "Lactation", "8.2", level=2, present=_has_population("lactation")),
-    Section("pop-pediatric", "Pediatric Use", "8.4", level=2, present=_has_population("pediatric")),
-    Section("pop-geriatric", "Geriatric Use", "8.5", level=2, present=_has_population("geriatric"), loinc="34082-8"),
-    Section("pop-renal", "Renal Impairment", "8.6", level=2, present=_has_population("renal-impairment"),
-            loinc="88828-9"),
-    Section("pop-hepatic", "Hepatic Impairment", "8.7", level=2, present=_has_population("hepatic-impairment"),
-            loinc="88829-7"),
-    Section("abuse", "DRUG ABUSE AND DEPENDENCE", "9", present=_never, loinc="42227-9"),
-    Section("overdosage", "OVERDOSAGE", "10", present=_never, loinc="34088-5"),
-    Section("description", "DESCRIPTION", "11", loinc="34089-3"),
-    Section("pharmacology", "CLINICAL PHARMACOLOGY", "12", present=_has_mechanisms, loinc="34090-1"),
-    Section("mechanism", "Mechanism of Action", "12.1", level=2, present=_has_mechanisms, loinc="43679-0"),
-    Section("nonclinical", "NONCLINICAL TOXICOLOGY", "13", present=_never, loinc="43680-8"),
-    Section("clinical-studies", "CLINICAL STUDIES", "14", present=_never, loinc="34092-7"),
-    Section("references", "REFERENCES", "15", present=_has_references, loinc="34093-5"),
-    Section("how-supplied", "HOW SUPPLIED/STORAGE AND HANDLING", "16", facts=(STORAGE,), loinc="34069-5"),
-    Section("how-supplied-presentation", "How Supplied", "16.1", level=2),
-    Section("storage", "Storage and Handling", "16.2", level=2, loinc="44425-7"),
-    Section("counseling", "PATIENT COUNSELING INFORMATION", "17", loinc="88436-1"),
-)
+_FPI = PartSpec("fpi", (
+    SectionSpec("boxed-warning", loinc="34066-1"),
+    SectionSpec("indications", "1", loinc="34067-9", required=True),
+    SectionSpec("indication", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("indication-usage", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage", "2", loinc="34068-7", checks=(DOSING,), required=True),
+    SectionSpec("dosage-recommended", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-targets", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-cycles", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-populations", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-combinations", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-preparation", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-administration", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("dosage-forms", "3", loinc="43678-2", required=True),
+    SectionSpec("contraindications", "4", loinc="34070-3", checks=(CONTRAINDICATIONS,), required=True),
+    SectionSpec("warnings", "5", loinc="43685-7", required=True),
+    SectionSpec("warning", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("warning-monitoring", level=2, auto_number=True, loinc="42229-5"),
+    SectionSpec("adverse-reactions", "6", loinc="34084-4", required=True),
+    SectionSpec("ar-trials", "6.1", level=2, loinc="42229-5"),
+    SectionSpec("ar-postmarketing", "6.2", level=2, loinc="42229-5"),
+    SectionSpec("interactions", "7", loinc="34073-7"),
+    SectionSpec("populations", "8", loinc="43684-0", required=True),
+    SectionSpec("pop-pregnancy", "8.1", level=2, loinc="42228-7", required=True),
+    SectionSpec("pop-lactation", "8.2", level=2, loinc="77290-5", required=True),
+    SectionSpec("pop-reproductive", "8.3", level=2, loinc="77291-3"),
+    SectionSpec("pop-pediatric", "8.4", level=2, loinc="34081-0", required=True),
+    SectionSpec("pop-geriatric", "8.5", level=2, loinc="34082-8", required=True),
+    SectionSpec("pop-renal", level=2, auto_number=True, loinc="88828-9"),
+    SectionSpec("pop-hepatic", level=2, auto_number=True, loinc="88829-7"),
+    SectionSpec("abuse", "9", loinc="42227-9"),
+    SectionSpec("overdosage", "10", loinc="34088-5", required=True),
+    SectionSpec("description", "11", loinc="34089-3", required=True),
+    SectionSpec("pharmacology", "12", loinc="34090-1", required=True),
+    SectionSpec("mechanism", "12.1", level=2, loinc="43679-0", required=True),
+    SectionSpec("pharmacodynamics", "12.2", level=2, loinc="43681-6"),
+    SectionSpec("pharmacokinetics", "12.3", level=2, loinc="43682-4", required=True),
+    SectionSpec("microbiology", "12.4", level=2, loinc="49489-8"),
+    SectionSpec("pharmacogenomics", "12.5", level=2, loinc="66106-6"),
+    SectionSpec("nonclinical", "13", loinc="43680-8", required=True),
+    SectionSpec("carcinogenesis", "13.1", level=2, loinc="34083-6", required=True),
+    SectionSpec("clinical-studies", "14", loinc="34092-7", required=True),
+    SectionSpec("references", "15", loinc="34093-5"),
+    SectionSpec("how-supplied", "16", loinc="34069-5", checks=(STORAGE,), required=True),
+    SectionSpec("how-supplied-presentation", "16.1", level=2, loinc="42229-5"),
+    SectionSpec("storage", "16.2", level=2, loinc="44425-7"),
+    SectionSpec("counseling", "17", loinc="88436-1", required=True),
+))
 
 PACKAGE_INSERT = DocumentKind(
     name="package-insert",
-    title="Prescribing Information",
-    format="pdf",
-    filename="package-insert.pdf",
-    template="package-insert.html.j2",
+    audience=PROFESSIONAL,
     stylesheet="package-insert.css",
-    audience="professional",
-    parts=(
-        _HIGHLIGHTS,
-        Part("contents", "FULL PRESCRIBING INFORMATION: CONTENTS*", ()),
-        Part("fpi", "FULL PRESCRIBING INFORMATION", _FPI_SECTIONS),
-    ),
+    parts=(_HIGHLIGHTS, PartSpec("contents", ()), _FPI),
+)
+
+# --- FDA Patient Information (US) ---------------------------------------------------------------------------------
+
+PATIENT_INFORMATION = DocumentKind(
+    name="patient-information",
+    audience=PATIENT,
+    stylesheet="patient-information.css",
+    parts=(PartSpec("information", (
+        SectionSpec("important"),
+        SectionSpec("what-is"),
+        SectionSpec("who-not", checks=(CONTRAINDICATIONS,)),
+        SectionSpec("before"),
+        SectionSpec("how", checks=(DOSING,)),
+        SectionSpec("avoid"),
+        SectionSpec("side-effects"),
+        SectionSpec("storage", checks=(STORAGE,)),
+        SectionSpec("general"),
+        SectionSpec("ingredients"),
+    ), titled=False, numbering="{heading}"),),
+)
+
+MEDICATION_GUIDE = DocumentKind(
+    name="medication-guide",
+    audience=PATIENT,
+    stylesheet="patient-information.css",
+    parts=PATIENT_INFORMATION.parts,
 )
 
 # --- the patient leaflet (EU QRD structure) ----------------------------------------------------------------------
 
-
 PATIENT_LEAFLET = DocumentKind(
     name="patient-leaflet",
-    title="Package leaflet: Information for the user",
-    format="pdf",
-    filename="patient-leaflet.pdf",
-    template="patient-leaflet.html.j2",
+    audience=PATIENT,
     stylesheet="patient-leaflet.css",
-    audience="patient",
-    parts=(
-        Part(
-            "leaflet",
-            None,
-            (
-                Section("what-it-is", "What {name} is and what it is used for", "1"),
-                Section("before", "What you need to know before you are given {name}", "2",
-                        facts=(CONTRAINDICATIONS,)),
-                Section("how-given", "How {name} is given", "3", facts=(DOSING,)),
-                Section("side-effects", "Possible side effects", "4"),
-                Section("storage", "How to store {name}", "5", facts=(STORAGE,)),
-                Section("contents", "Contents of the pack and other information", "6"),
-            ),
-            numbering="{number}. {heading}",
-        ),
-    ),
+    parts=(PartSpec("leaflet", (
+        SectionSpec("what-it-is", "1"),
+        SectionSpec("before", "2", checks=(CONTRAINDICATIONS,)),
+        SectionSpec("how-given", "3", checks=(DOSING,)),
+        SectionSpec("side-effects", "4"),
+        SectionSpec("storage", "5", checks=(STORAGE,)),
+        SectionSpec("contents", "6"),
+    ), titled=False, numbering="{number}. {heading}"),),
 )
 
-# --- the product sheet (marketing, DOCX) ------------------------------------------------------------------------
+# --- the product sheet (marketing) ---------------------------------------------------------------------------------
 
 PRODUCT_SHEET = DocumentKind(
     name="product-sheet",
-    title="Product sheet",
-    format="docx",
-    filename="product-sheet.docx",
-    template="product-sheet.xml.j2",
-    audience="professional",
-    parts=(
-        Part(
-            "sheet",
-            None,
-            (
-                Section("identity", "Product at a glance"),
-                Section("indications", "Approved indications"),
-                Section("dosing", "Dosage and administration", facts=(DOSING,)),
-                Section("storage", "Storage", facts=(STORAGE,)),
-                Section("safety", "Important safety information", facts=(CONTRAINDICATIONS,)),
-                Section("claims", "Key points from the approved label"),
-            ),
-        ),
-    ),
+    audience=PROFESSIONAL,
+    parts=(PartSpec("sheet", (
+        SectionSpec("identity"),
+        SectionSpec("indications"),
+        SectionSpec("dosing", checks=(DOSING,)),
+        SectionSpec("storage", checks=(STORAGE,)),
+        SectionSpec("safety", checks=(CONTRAINDICATIONS,)),
+        SectionSpec("claims"),
+    ), titled=False),),
 )
 
-DOCUMENT_KINDS: dict[str, DocumentKind] = {k.name: k for k in (PACKAGE_INSERT, PRODUCT_SHEET, PATIENT_LEAFLET)}
+DOCUMENT_KINDS: dict[str, DocumentKind] = {k.name: k for k in (PACKAGE_INSERT, PATIENT_INFORMATION,
+                                                                  MEDICATION_GUIDE, PATIENT_LEAFLET, PRODUCT_SHEET)}
 
+
+def register_kind(kind: DocumentKind) -> DocumentKind:
+    """Add a document kind (its composer is registered in ``labeling.compose``)."""
+    DOCUMENT_KINDS[kind.name] = kind
+    return kind
+
+
+# --- markets: which documents a label gets ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    kind: str
+    format: str  # a writer in labeling.render.WRITERS
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}.{self.format}"
+
+
+@dataclass(frozen=True)
+class Market:
+    code: str
+    outputs: tuple[Output, ...]
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(o.kind for o in self.outputs))
+
+
+MARKETS: dict[str, Market] = {
+    "us": Market("us", (Output("package-insert", "pdf"), Output("patient-information", "pdf"),
+                        Output("product-sheet", "docx"))),
+    "eu": Market("eu", (Output("patient-leaflet", "pdf"), Output("product-sheet", "docx"))),
+}
+
+
+def register_output(market: str, output: Output) -> None:
+    """Add an output to a market (a new format of an existing kind, e.g. SPL for the US insert)."""
+    current = MARKETS[market]
+    MARKETS[market] = Market(current.code, current.outputs + (output,), current.notes)
+
+
+# A market's outputs name "patient-information"; a US label with a Medication Guide gets that kind instead.
+PATIENT_LABELING = "patient-information"
+
+
+def outputs_for(label: Label | str) -> tuple[Output, ...]:
+    """The outputs a label gets: its market's, with the patient labeling the label says it has."""
+    if isinstance(label, str):
+        return MARKETS[label].outputs
+    chosen = label.label.patient_labeling
+    return tuple(Output(chosen, o.format) if o.kind == PATIENT_LABELING else o
+                 for o in MARKETS[label.label.market].outputs)
+
+
+def all_filenames() -> list[str]:
+    """Every file name any market can produce (for reading manifests without loading a label)."""
+    return sorted({o.filename for m in MARKETS.values() for o in m.outputs})

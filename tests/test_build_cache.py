@@ -58,7 +58,7 @@ def test_a_content_change_rebuilds(project):
     assert states(build(content, "--out", out).stdout) == {"cerebrolysin": "up to date"}
 
 
-@pytest.mark.parametrize("template", ["package-insert.html.j2", "patient-leaflet.css", "reference.docx",
+@pytest.mark.parametrize("template", ["package-insert.html.j2", "patient-information.css", "reference.docx",
                                       "fonts/LiberationSans-Bold.ttf", "_pdf-meta.html.j2"])
 def test_a_change_to_any_template_rebuilds(project, tmp_path, template):
     content, out = project
@@ -105,7 +105,7 @@ def test_code_hash_follows_python_sources_only(tmp_path):
     assert code_hash(tmp_path) != before
 
 
-@pytest.mark.parametrize("victim", ["package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf", "manifest.json"])
+@pytest.mark.parametrize("victim", ["package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json"])
 def test_a_deleted_or_edited_output_is_rebuilt(project, victim):
     content, out = project
     original = (out / "cerebrolysin" / victim).read_bytes()
@@ -144,7 +144,7 @@ def test_parallel_portfolio_matches_serial_builds(tmp_path):
     assert serial.returncode == parallel.returncode == 0, parallel.stderr
     assert states(parallel.stdout) == {f"product-{i}": "built" for i in range(3)}
     for index in range(3):
-        for name in ("package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf"):
+        for name in ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf"):
             assert (tmp_path / "serial" / f"product-{index}" / name).read_bytes() == \
                 (tmp_path / "parallel" / f"product-{index}" / name).read_bytes()
     again = build(*paths, "--out", tmp_path / "parallel", "--jobs", "2")

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")
-ARTIFACTS = ("package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf", "manifest.json")
+ARTIFACTS = ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json")
 KILLS = 20
 
 

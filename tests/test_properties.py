@@ -83,10 +83,12 @@ def labels(draw, quantities=quantity_texts):
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(labels())
 def test_loader_and_templates_on_generated_labels(text):
-    """Every generated label either loads and renders through every template (Jinja, the DOCX writer), or
-    fails with the tool's own error."""
+    """Every generated label either loads and composes into every document kind, laid out by every template
+    (Jinja for the PDFs, the sheet XML for DOCX), or fails with the tool's own error."""
+    from labeling.compose import compose
     from labeling.documents import DOCUMENT_KINDS
-    from labeling.render.html import render_markup
+    from labeling.render.docx import sheet_xml
+    from labeling.render.html import render_html
 
     try:
         label = parse_label(text, "generated.yaml")
@@ -94,7 +96,9 @@ def test_loader_and_templates_on_generated_labels(text):
         return
     try:
         for kind in DOCUMENT_KINDS.values():
-            render_markup(label, kind)
+            tree = compose(label, kind)
+            render_html(label, tree, kind)
+            sheet_xml(tree)
     except RenderError:
         pass
 

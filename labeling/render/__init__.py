@@ -1,34 +1,47 @@
-"""Renderers: one per output format, registered in one table (pandoc's writers).
+"""Writers: one per output format, registered in one table (pandoc's writers).
 
-``RENDERERS[format](label, kind) -> bytes``. The PDF renderer is imported only when a PDF is rendered, so
-commands that render nothing never import WeasyPrint.
+``writer(format)(label, document, kind) -> bytes`` lays out a composed document tree. Writer modules are imported
+only when their format is written, so commands that write nothing never import WeasyPrint or python-docx. A new
+format is one entry here (``register_writer``) and its module; kinds, composers and markets do not change.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from labeling.doctree import Document
     from labeling.documents import DocumentKind
     from labeling.model import Label
 
-Renderer = Callable[["Label", "DocumentKind"], bytes]
+Writer = Callable[["Label", "Document", "DocumentKind"], bytes]
+
+# format → "module:function"; imported on first use.
+WRITERS: dict[str, str | Writer] = {
+    "pdf": "labeling.render.pdf:write_pdf",
+    "docx": "labeling.render.docx:write_docx",
+    "html": "labeling.render.html:write_html",
+}
 
 
 class RenderError(Exception):
-    """A document that cannot be rendered as asked (too long, forbidden resource, broken template): exit 2.
+    """A document that cannot be written as asked (too long, forbidden resource, broken template): exit 2.
 
-    Defined here, away from the renderers, so the command line can catch it without importing WeasyPrint."""
+    Defined here, away from the writers, so the command line can catch it without importing WeasyPrint."""
 
 
-def renderer(format: str) -> Renderer:
-    if format == "pdf":
-        from labeling.render.pdf import render_pdf
+def register_writer(format: str, function: Writer) -> None:
+    WRITERS[format] = function
 
-        return render_pdf
-    if format == "docx":
-        from labeling.render.docx import render_docx
 
-        return render_docx
-    raise KeyError(f"no renderer for format {format!r}")
+def writer(format: str) -> Writer:
+    entry = WRITERS.get(format)
+    if entry is None:
+        raise KeyError(f"no writer for format {format!r} (known: {', '.join(sorted(WRITERS))})")
+    if isinstance(entry, str):
+        module_name, _, function = entry.partition(":")
+        entry = getattr(importlib.import_module(module_name), function)
+        WRITERS[format] = entry
+    return entry

@@ -1,8 +1,7 @@
-"""The product sheet writer: the kind's Jinja template → sheet XML → a DOCX styled by ``templates/reference.docx``.
+"""The DOCX writer: a document tree → sheet XML → a DOCX styled by ``templates/reference.docx``.
 
-All wording lives in the template (``templates/product-sheet.xml.j2``), rendered with the shared environment of
-``labeling.render.html`` (autoescape on, so content text is always literal). The template writes a small XML
-vocabulary; this module only maps it onto Word paragraphs, runs and tables, each with a named style of the
+Every word is in the tree (facts and registered phrases). The tree is first written as a small XML vocabulary
+(``sheet_xml``), which this module maps onto Word paragraphs, runs and tables, each with a named style of the
 reference document, so marketing restyles the sheet in Word without touching code (pandoc's reference doc).
 
 The sheet XML::
@@ -43,10 +42,14 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 from docx.text.paragraph import Paragraph
 
+from labeling.doctree import Document as Tree
+from labeling.doctree import Paragraph as TreeParagraph
+from labeling.doctree import BulletList, Run, Table
 from labeling.documents import DocumentKind
+from labeling.language import language_for
 from labeling.model import Label
 from labeling.render import RenderError
-from labeling.render.html import TEMPLATES_DIR, render_markup, templates_dir
+from labeling.templates import TEMPLATES_DIR, templates_dir
 
 # Beside the templates: marketing restyles the sheet in Word through it. The bundled one is REFERENCE_DOCX.
 REFERENCE_NAME = "reference.docx"
@@ -114,13 +117,110 @@ class MissingStylesError(SheetError):
 # Entry point
 
 
-def render_docx(label: Label, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
-    """The document kind rendered for ``label`` as DOCX bytes (identical bytes for identical input).
+def write_docx(label: Label, document: Tree, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
+    """The document tree as DOCX bytes (identical bytes for identical input).
 
     ``reference`` defaults to ``reference.docx`` beside the templates."""
     if reference is None:
         reference = templates_dir() / REFERENCE_NAME
-    return sheet_to_docx(render_markup(label, kind), label, kind, reference=reference)
+    return sheet_to_docx(sheet_xml(document), label, kind, reference=reference)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The tree as sheet XML
+
+# Paragraph styles of the tree → the sheet XML element (and Word style) they become.
+_FRONT = {"kicker": ("kicker", None), "title": ("title", None), "subtitle": ("subtitle", None),
+          "product": ("title", None), "kind-title": ("kicker", None)}
+_PARAGRAPH_STYLES = {"note": "Note", "claim": "Claim", "claim-support": "Claim Support", "callout": "Callout",
+                     "draft-notice": "Callout", "gap": "Note"}
+
+
+def sheet_xml(document: Tree) -> str:
+    """A document tree in the sheet XML vocabulary (documented at the top of this module)."""
+    root = ET.Element("sheet")
+    metadata = document.metadata
+    ET.SubElement(root, "properties", {
+        "title": document.title, **{k: metadata[k] for k in ("subject", "keywords", "category", "comments")
+                                    if metadata.get(k)}})
+    if document.footer is not None:
+        lang = language_for(document.language)
+        footer = ET.SubElement(root, "footer")
+        _runs(footer, document.footer.runs)
+        ET.SubElement(footer, "tab")
+        _page_field(footer, lang.phrase("page.of").text)
+    for block in document.front:
+        _block(root, block, front=True)
+    for part in document.parts:
+        if part.heading is not None:
+            _runs(ET.SubElement(root, "h1"), part.heading.runs)
+        for block in part.blocks:
+            _block(root, block)
+        for section in part.sections:
+            _section(root, section)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _section(parent: ET.Element, section: Any) -> None:
+    _runs(ET.SubElement(parent, "h1" if section.level <= 1 else "h2"), section.heading.runs)
+    for block in section.blocks:
+        _block(parent, block)
+    for child in section.sections:
+        _section(parent, child)
+
+
+def _block(parent: ET.Element, block: Any, front: bool = False) -> None:
+    if isinstance(block, TreeParagraph):
+        tag, style = _FRONT.get(block.style, ("p", None)) if front else ("p", None)
+        style = style or _PARAGRAPH_STYLES.get(block.style)
+        element = ET.SubElement(parent, tag, {"style": style} if style and tag == "p" else {})
+        _runs(element, block.unit.runs)
+    elif isinstance(block, BulletList):
+        ul = ET.SubElement(parent, "ul")
+        for item in block.items:
+            _runs(ET.SubElement(ul, "li"), item.runs)
+    elif isinstance(block, Table):
+        if block.caption is not None:
+            _runs(ET.SubElement(parent, "p", {"style": "Note"}), block.caption.runs)
+        header = "row" if block.rows and block.rows[0].header else ("column" if block.row_headers else "none")
+        columns = max(len(row.cells) for row in block.rows)
+        attributes = {"header": header}
+        if block.widths and len(block.widths) == columns:
+            attributes["widths"] = " ".join(str(w) for w in block.widths)
+        table = ET.SubElement(parent, "table", attributes)
+        for row in block.rows:
+            tr = ET.SubElement(table, "tr")
+            for index, cell in enumerate(row.cells):
+                is_head = row.header or (block.row_headers and index == 0)
+                _runs(ET.SubElement(tr, "th" if is_head else "td"), cell.runs)
+
+
+def _append_text(element: ET.Element, text: str) -> None:
+    """Text after whatever ``element`` already holds (its text, or the tail of its last child)."""
+    children = list(element)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _runs(element: ET.Element, runs: tuple[Run, ...] | list[Run]) -> None:
+    """Runs as inline sheet XML: strong → <b>, em → <i>, the rest plain text."""
+    for run in runs:
+        tag = {"strong": "b", "em": "i"}.get(run.style)
+        if tag is None:
+            _append_text(element, run.text)
+        else:
+            ET.SubElement(element, tag).text = run.text
+
+
+def _page_field(element: ET.Element, template: str) -> None:
+    """``Page {page} of {pages}`` with Word page fields in the slots."""
+    for piece in re.split(r"(\{pages?\})", template):
+        if piece in ("{page}", "{pages}"):
+            ET.SubElement(element, "field", {"name": "PAGE" if piece == "{page}" else "NUMPAGES"})
+        elif piece:
+            _append_text(element, piece)
 
 
 def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: str | Path | None = None) -> bytes:
@@ -129,18 +229,18 @@ def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: s
         root = ET.fromstring(markup)
     except ET.ParseError as error:
         line = markup.splitlines()[error.position[0] - 1].strip() if error.position[0] else ""
-        raise SheetError(f"{kind.template}: the template produced malformed sheet XML ({error}): {line[:160]!r}") \
+        raise SheetError(f"{kind.name}: the template produced malformed sheet XML ({error}): {line[:160]!r}") \
             from None
     if root.tag != "sheet":
-        raise SheetError(f"{kind.template}: the sheet XML must start with <sheet>, not <{root.tag}>")
-    _no_loose_text(root, kind.template)
+        raise SheetError(f"{kind.name}: the sheet XML must start with <sheet>, not <{root.tag}>")
+    _no_loose_text(root, kind.name)
     document = open_reference(reference)
     _clear_body(document)
-    writer = _Writer(document, kind.template)
+    writer = _Writer(document, kind.name)
     properties: dict[str, str] = {}
     for element in root:
         if element.tag == "properties":
-            properties = _properties(element, kind.template)
+            properties = _properties(element, kind.name)
         elif element.tag == "footer":
             writer.footer(element)
         else:

@@ -1,50 +1,39 @@
-"""The Jinja environment shared by every template, and the one set of formatting filters.
+"""The HTML writer: a document tree laid out by the kind's Jinja template (``templates/<kind>.html.j2``).
 
-Templates only place and phrase facts: every number reaches a document through the filters below, which
-call ``labeling.quantities``. Autoescaping is on and undefined variables are errors, so content text is
-always literal and a template typo fails the build instead of printing a blank.
+Templates place the tree; they hold no words and no numbers of their own (every heading, sentence and page
+string is in the tree or the language layer). The environment is sandboxed — a template from
+``LABELING_TEMPLATES`` cannot reach Python internals — autoescapes everything, and fails on an undefined
+variable, naming the template file and line.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from labeling.documents import FDA_MEDWATCH, POPULATION_SECTIONS, DocumentKind, title_case
+from labeling.language import language_for
 from labeling.render import RenderError
-from labeling.model import THRESHOLD_SLOT, Label, WarningItem
-from labeling.quantities import Quantity, format_patient, format_professional
+from labeling.templates import templates_dir
 
-from labeling.templates import TEMPLATES_DIR, templates_dir  # noqa: F401 - re-exported for renderers
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def _unbreakable(text: str) -> str:
-    """No line break between a number and its unit, nor inside a range ("20 to 50 / mL a day")."""
-    text = re.sub(r"(?<=\d) to (?=\d)", "\u00a0to\u00a0", text)
-    return re.sub(r"(?<=\d) (?=\S)", "\u00a0", text)
+if TYPE_CHECKING:
+    from labeling.doctree import Document
+    from labeling.documents import DocumentKind
+    from labeling.model import Label
 
 
-def pro(quantity: Quantity | None) -> str:
-    """``20–50 mL/day``: the professional form."""
-    if quantity is None:
-        raise ValueError("a template formatted a quantity that the content does not give")
-    return _unbreakable(format_professional(quantity))
+class TemplateError(RenderError):
+    """A template that cannot be rendered (syntax error, undefined variable, unsafe access): named with its file
+    and line."""
 
 
-def patient(quantity: Quantity | None) -> str:
-    """``20 to 50 mL a day``: the patient form."""
-    if quantity is None:
-        raise ValueError("a template formatted a quantity that the content does not give")
-    return _unbreakable(format_patient(quantity))
+# Section level → HTML heading element (level 1 sections are h2: h1 is the document's or a part's title).
+HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 
 
 def css_string(text: str) -> Markup:
@@ -53,139 +42,107 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def month_year(date: dt.date) -> str:
-    """PLR "Revised: M/YYYY"."""
-    return f"{date.month}/{date.year}"
+def css_counters(text: str) -> Markup:
+    """A phrase with ``{page}`` and ``{pages}`` slots as CSS content: ``"Page " counter(page) " of " …``."""
+    parts = []
+    for piece in re.split(r"(\{pages?\})", str(text)):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))
 
 
-def long_month(date: dt.date) -> str:
-    return f"{MONTHS[date.month - 1]} {date.year}"
-
-
-def warning_text(warning: WarningItem, audience: str = "professional", strip_period: bool = False) -> Markup:
-    """A warning's text with its typed threshold placed at ``{threshold}`` (escaped like any content text)."""
-    text = warning.patient_text if audience == "patient" and warning.patient_text else warning.text
-    if strip_period:
-        text = text.rstrip(".")
-    escaped = str(escape(text))
-    if warning.threshold is not None:
-        formatted = patient(warning.threshold) if audience == "patient" else pro(warning.threshold)
-        escaped = escaped.replace(THRESHOLD_SLOT, str(escape(formatted)))
-    return Markup(escaped)
-
-
-def words(items: list[str], conjunction: str = "and") -> str:
-    """``a, b and c``."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def capitalize_first(text: str) -> str:
-    """Upper-case the first letter only (Jinja's ``capitalize`` lower-cases the rest, e.g. "Alzheimer's")."""
-    return text[:1].upper() + text[1:]
-
-
-def heading_case(text: str) -> str:
-    """"DOSAGE AND ADMINISTRATION" → "Dosage and Administration" (PLR Recent Major Changes)."""
-    return title_case(text.lower())
-
-
-def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
-
-
-@lru_cache(maxsize=4)
-def environment(folder: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(folder)),
+@lru_cache(maxsize=8)
+def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(f) for f in folders]),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pro=pro, patient=patient, month_year=month_year, long_month=long_month,
-                       warning_text=warning_text, words=words, lower_first=lower_first,
-                       capitalize_first=capitalize_first, css_string=css_string, heading_case=heading_case)
+    env.filters.update(css_string=css_string, css_counters=css_counters)
     return env
 
 
-def context(label: Label, kind: DocumentKind) -> dict[str, Any]:
-    """What every template sees: the label, its document kind, and lookups for headings and facts."""
-    indications = {i.id: i for i in label.indications}
-
-    def heading(key: str) -> str:
-        return kind.heading(key, label)
-
-    def ref(*keys: str) -> str:
-        """A PLR cross-reference "(2.1, 5.1)" built from the section table, never typed into a template."""
-        return "(" + ", ".join(kind.section(k).number or "" for k in keys) + ")"
-
-    def present(key: str) -> bool:
-        return kind.section(key).is_present(label)
-
-    def subsections(key: str) -> list[dict[str, Any]]:
-        """Numbered subsections made from a list of facts (5.1 High doses, 5.2 Monitoring …)."""
-        if key != "warnings" or not kind.section(key).number:
-            return []
-        number = kind.section(key).number
-        entries: list[dict[str, Any]] = [
-            {"id": f"warning-{w.id}", "number": f"{number}.{i}", "title": title_case(w.title), "warning": w}
-            for i, w in enumerate(label.warnings, start=1)
-        ]
-        if label.monitoring:
-            entries.append({"id": "warning-monitoring", "number": f"{number}.{len(entries) + 1}",
-                            "title": "Monitoring", "warning": None})
-        return entries
-
-    return {
-        "label": label,
-        "product": label.product,
-        "info": label.label,
-        "kind": kind,
-        "heading": heading,
-        "ref": ref,
-        "present": present,
-        "subsections": subsections,
-        "fda_medwatch": FDA_MEDWATCH,
-        "population_sections": POPULATION_SECTIONS,
-        "indication": indications.__getitem__,
-        "indication_names": lambda ids: [indications[i].name for i in ids],
-        "patient_names": lambda ids: [indications[i].patient_name or indications[i].name for i in ids],
-        "route": label.route,
-        "regimens": label.approved_regimens,
-        "routes": label.labelled_routes,
-        "approved_indications": label.approved_indications,
-        "approved_claims": [c for c in label.claims if c.status == "approved"],
-    }
+def template_folders(language: str) -> tuple[Path, ...]:
+    """The language's own template folder first (``templates/<code>/``), then the shared templates."""
+    root = templates_dir()
+    folders = [root / code for code in (language, language.split("-")[0]) if (root / code).is_dir()]
+    return (*dict.fromkeys(folders), root)
 
 
-class TemplateError(RenderError):
-    """A template that cannot be rendered (syntax error, undefined variable): named with its file and line."""
-
-
-def render_markup(label: Label, kind: DocumentKind, folder: Path | None = None) -> str:
-    """The document kind's template rendered for this label (HTML for PDFs, the sheet XML for DOCX)."""
+def render_html(label: Label, document: Document, kind: DocumentKind) -> str:
+    """The document laid out as HTML by its kind's template."""
     import jinja2
 
-    folder = folder or templates_dir()
+    folders = template_folders(document.language)
+    name = f"{kind.name}.html.j2"
+    lang = language_for(document.language)
+    context: dict[str, Any] = {"doc": document, "kind": kind, "page_of": lang.phrase("page.of").text,
+                               "heading_tags": HEADING_TAGS}
     try:
-        return environment(folder).get_template(kind.template).render(**context(label, kind))
+        return environment(folders).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{folder / (error.name or kind.template)}:{error.lineno}: {error.message}") from None
+        raise TemplateError(f"{error.filename or folders[-1] / (error.name or name)}:{error.lineno}: "
+                            f"{error.message}") from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"{folder}: template {error.name!r} not found") from None
+        raise TemplateError(f"{folders[-1]}: template {error.name!r} not found") from None
     except jinja2.UndefinedError as error:
-        raise TemplateError(f"{_template_line(error, folder, kind.template)}: {error.message}") from None
+        raise TemplateError(f"{_template_line(error, folders, name)}: {error.message}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise TemplateError(f"{_template_line(error, folders, name)}: unsafe template code refused ({error})") \
+            from None
 
 
-def _template_line(error: BaseException, folder: Path, template: str) -> str:
+def write_html(label: Label, document: Document, kind: DocumentKind) -> bytes:
+    return render_html(label, document, kind).encode("utf-8")
+
+
+def _template_line(error: BaseException, folders: tuple[Path, ...], template: str) -> str:
     """Where in a template an error happened: Jinja puts the template's own lines into the traceback."""
     import traceback
 
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.startswith(str(folder)):
+        if any(frame.filename.startswith(str(folder)) for folder in folders):
             return f"{frame.filename}:{frame.lineno}"
-    return str(folder / template)
+    return str(folders[-1] / template)
+
+
+def text_of(markup: str) -> str:
+    """The visible text of HTML (``aria-hidden`` and head elements left out), one line per block."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        SKIP = {"head", "style", "script", "title"}
+        BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "div", "section", "caption"}
+
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in self.SKIP or dict(attrs).get("aria-hidden") == "true" or self.skipping:
+                self.skipping += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.skipping:
+                self.skipping -= 1
+            elif tag in self.BLOCKS:
+                self.parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skipping:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(markup)
+    return "".join(parser.parts)
+
+
+__all__ = ["TemplateError", "css_string", "escape", "render_html", "text_of", "write_html"]

@@ -1,4 +1,5 @@
-"""PDF writer: the kind's HTML template laid out by WeasyPrint, checked, and written as tagged PDF/UA-1.
+"""PDF writer: the document tree as HTML (labeling.render.html) laid out by WeasyPrint, checked, and written as
+tagged PDF/UA-1.
 
 One font configuration and one parsed stylesheet per kind serve every document a process renders. Nothing
 outside ``templates/`` can be fetched: the sandboxed URL fetcher fails the build naming any other URL.
@@ -15,12 +16,15 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from labeling.doctree import Document
 from labeling.documents import DocumentKind
 from labeling.model import Label
 from labeling.render import RenderError
-from labeling.render.html import render_markup, templates_dir
+from labeling.render.html import render_html
+from labeling.templates import templates_dir
 
 PT_PER_INCH = 72
+PT_PER_PX = 0.75  # WeasyPrint's layout boxes are in CSS pixels: 96 per inch, 72 points per inch
 LETTER_HEIGHT_PT = 11 * PT_PER_INCH
 # PLR: Highlights (boxed warning excluded) fit in half of a letter page.
 HIGHLIGHTS_MAX_PT = LETTER_HEIGHT_PT / 2
@@ -77,7 +81,7 @@ def _stylesheet(path: Path) -> CSS:
 
 def layout(html: str, kind: DocumentKind):  # type: ignore[no-untyped-def]
     """Lay out the HTML; returns WeasyPrint's Document (pages with boxes we can measure)."""
-    source = HTML(string=html, base_url=(templates_dir() / kind.template).as_uri(), url_fetcher=SandboxFetcher())
+    source = HTML(string=html, base_url=(templates_dir() / f"{kind.name}.html").as_uri(), url_fetcher=SandboxFetcher())
     try:
         sheets = [stylesheet(kind.stylesheet)] if kind.stylesheet else []
         return source.render(stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1")
@@ -85,8 +89,8 @@ def layout(html: str, kind: DocumentKind):  # type: ignore[no-untyped-def]
         raise ForbiddenResourceError(str(error)) from None
 
 
-def render_pdf(label: Label, kind: DocumentKind) -> bytes:
-    return pdf_from_html(render_markup(label, kind), label, kind)
+def write_pdf(label: Label, document: Document, kind: DocumentKind) -> bytes:
+    return pdf_from_html(render_html(label, document, kind), label, kind)
 
 
 def pdf_from_html(html: str, label: Label, kind: DocumentKind, *, checks: bool = True) -> bytes:
@@ -117,14 +121,23 @@ def find_box(page, element_id: str):  # type: ignore[no-untyped-def]
     return None
 
 
+def _border_height(box) -> float:  # type: ignore[no-untyped-def]
+    return float(box.margin_height() - box.margin_top - box.margin_bottom)
+
+
 def highlights_height(document) -> float:  # type: ignore[no-untyped-def]
-    """Height in points of the Highlights block (border box), or infinity if it leaves page 1."""
+    """Height in points of the Highlights block (border box) without its boxed warning, which PLR does not count;
+    infinity if it leaves page 1."""
     if any(find_box(page, "highlights") for page in document.pages[1:]):
         return float("inf")
     box = find_box(document.pages[0], "highlights")
     if box is None:
         raise RenderError("the package insert has no Highlights block (id='highlights') on page 1")
-    return box.margin_height() - box.margin_top - box.margin_bottom
+    height = _border_height(box)
+    boxed = find_box(document.pages[0], "hl-boxed-warning")
+    if boxed is not None:
+        height -= boxed.margin_height()  # it spans both columns (column-span: all)
+    return height * PT_PER_PX
 
 
 def check_highlights_half_page(document, label: Label) -> None:  # type: ignore[no-untyped-def]
