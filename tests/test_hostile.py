@@ -163,9 +163,9 @@ def test_hostile_input(case, previous, tmp_path):
 
     folder = out / "cerebrolysin"
     texts = {name: normalize(read_artifact(folder / name).text) for name in
-             ("package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf")}
+             ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf")}
     assert any(normalize(case.words) in text for text in texts.values()), case.words
-    for name in ("package-insert.pdf", "patient-leaflet.pdf"):
+    for name in ("package-insert.pdf", "patient-information.pdf"):
         data = (folder / name).read_bytes()
         assert b"/EmbeddedFile" not in data and b"root:x:0:0" not in data  # nothing fetched, nothing attached
     assert b"root:x:0:0" not in (folder / "product-sheet.docx").read_bytes()
@@ -180,20 +180,24 @@ TEMPLATE_ATTACKS = [
      "file:///etc/hostname"),
     ("web stylesheet", "fonts.css", "@font-face", '@import url("http://example.com/x.css");\n@font-face',
      "http://example.com/x.css"),
-    ("web image in CSS", "patient-leaflet.css", "html {", 'html { background: url("https://example.com/t.png"); ',
+    ("web image in CSS", "patient-information.css", "html {", 'html { background: url("https://example.com/t.png"); ',
      "https://example.com/t.png"),
-    ("relative path escaping templates", "patient-leaflet.html.j2", "<body>", '<body><img src="../pyproject.toml">',
+    ("relative path escaping templates", "patient-information.html.j2", "<body>", '<body><img src="../pyproject.toml">',
      "pyproject.toml"),
-    ("undefined variable", "patient-leaflet.html.j2", "{{ NAME }} is used for:", "{{ product.nmae }} is used for:",
-     "patient-leaflet.html.j2:"),
-    ("template syntax error", "package-insert.html.j2", "{% if present(\"hl-warnings\") %}", "{% if present(",
+    ("undefined variable", "patient-information.html.j2", "{{ doc.language }}", "{{ doc.langauge }}",
+     "patient-information.html.j2:"),
+    ("template syntax error", "package-insert.html.j2", "{% for part in doc.parts %}", "{% for part in %}",
      "package-insert.html.j2:"),
+    ("python internals from a template", "package-insert.html.j2", "<body>",
+     "<body>{{ cycler.__init__.__globals__.os.popen('id').read() }}", "package-insert.html.j2:"),
+    ("python internals through a macro", "_tree.html.j2", "{%- for run in unit.runs -%}",
+     "{%- for run in unit.runs -%}{{ run.__class__.__mro__ }}", "_tree.html.j2:"),
 ]
 
 
 @pytest.mark.parametrize(("name", "template", "old", "new", "words"), TEMPLATE_ATTACKS, ids=[a[0] for a in TEMPLATE_ATTACKS])
 def test_sandboxed_templates(name, template, old, new, words, previous, tmp_path, monkeypatch):
-    from labeling.render.html import TEMPLATES_DIR
+    from labeling.templates import TEMPLATES_DIR
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)

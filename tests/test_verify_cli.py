@@ -14,7 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from labeling.cli import main
-from labeling.render.html import _unbreakable
+from labeling.compose import unbreakable
+from labeling.language import english
+
+
+def _unbreakable(text: str) -> str:
+    return unbreakable(text, english())
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
@@ -52,7 +58,7 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
     return target
 
 
-@pytest.mark.parametrize("name", ["package-insert.pdf", "product-sheet.docx", "patient-leaflet.pdf"])
+@pytest.mark.parametrize("name", ["package-insert.pdf", "product-sheet.docx", "patient-information.pdf"])
 def test_clean_artifacts_verify(built, name):
     result = run("verify", built / name, "--content", SAMPLE)
     assert result.exit_code == 0, result.output
@@ -60,12 +66,13 @@ def test_clean_artifacts_verify(built, name):
 
 
 def test_json_output_is_stable_and_parseable(built):
-    result = run("verify", built / "patient-leaflet.pdf", "--content", SAMPLE, "--format", "json")
+    result = run("verify", built / "patient-information.pdf", "--content", SAMPLE, "--format", "json")
     assert result.exit_code == 0
     payload = json.loads(result.output)
-    assert payload["schema_version"] == 1 and payload["ok"] is True
+    assert payload["schema_version"] == 2 and payload["ok"] is True and payload["command"] == "verify"
+    assert payload["tool"]["name"] == "labeling"
     (document,) = payload["documents"]
-    assert document["kind"] == "patient-leaflet"
+    assert document["kind"] == "patient-information"
     assert document["findings"] == []
     assert document["facts"]["storage.conditions[unopened].temperature"] == {
         "ok": True, "expected": "15–25 °C", "found": None}
@@ -75,7 +82,7 @@ def test_json_output_is_stable_and_parseable(built):
     ("old", "new", "occurrence", "fact", "words"),
     [
         ("20–50 mL/day", "20–60 mL/day", 1, "dosing.regimens[stroke-tbi].dose", "expected 20–50 mL/day, found 20–60 mL/day"),
-        ("Intravenous (IV)", "Intramuscular (IM)", 2, "dosing.regimens[stroke-tbi].route", "expected intravenous, found intramuscular"),
+        ("Intravenous (IV)", "Intramuscular (IM)", 2, "dosing.regimens[stroke-tbi].routes", "expected intravenous, found intramuscular"),
         ("15–25 °C", "15–30 °C", 1, "storage.conditions[unopened].temperature", "expected 15–25 °C, found 15–30 °C"),
         ("Severe hepatic impairment", "", 1, "contraindications[severe-hepatic-impairment]", "not found"),
         ("Active malignancy", "Active malignancy; active bleeding", 1, "contraindications", "active bleeding"),
@@ -114,9 +121,9 @@ def test_an_artifact_without_our_metadata_needs_kind(built, tmp_path):
 
 
 def test_kind_disagreeing_with_the_document_is_bad_input(built):
-    result = run("verify", built / "package-insert.pdf", "--content", SAMPLE, "--kind", "patient-leaflet")
+    result = run("verify", built / "package-insert.pdf", "--content", SAMPLE, "--kind", "patient-information")
     assert result.exit_code == 2
-    assert "says it is a package-insert, but --kind says patient-leaflet" in result.output
+    assert "says it is a package-insert, but --kind says patient-information" in result.output
 
 
 @pytest.mark.parametrize(("data", "words"), [
@@ -154,15 +161,25 @@ def test_check_builds_verifies_and_prints_the_matrix(tmp_path):
 
 
 def test_check_reports_a_template_that_drifted(tmp_path, monkeypatch):
-    """A team's template that hard-codes a stale dose: check exits 1 and names the fact in the matrix."""
-    from labeling.render.html import TEMPLATES_DIR
+    """A team's template that prints a stale dose of its own instead of the tree's: check exits 1 and names the
+    fact in the matrix."""
+    from labeling.render.html import environment
+    from labeling.templates import TEMPLATES_DIR
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
-    leaflet = templates / "patient-leaflet.html.j2"
-    leaflet.write_text(leaflet.read_text().replace("{{ regimen.dose | patient }}", "20 to 40 mL a day", 1))
+    macros = templates / "_tree.html.j2"
+    stale = ('<span class="{{ run.style }}">{{ run.text }}</span>',
+             '<span class="{{ run.style }}">{{ run.text | replace("50", "40") }}</span>')
+    text = macros.read_text()
+    assert stale[0] in text
+    macros.write_text(text.replace(stale[0], stale[1], 1))
     monkeypatch.setenv("LABELING_TEMPLATES", str(templates))
-    result = run("check", SAMPLE, "--out", tmp_path / "out")
+    environment.cache_clear()
+    try:
+        result = run("check", SAMPLE, "--out", tmp_path / "out")
+    finally:
+        environment.cache_clear()
     assert result.exit_code == 1, result.output
     assert "dosing.regimens[stroke-tbi].dose: expected 20–50 mL/day, found 20–40 mL/day" in result.output
     assert "✗ 20–40 mL/day" in result.output

@@ -7,17 +7,20 @@ wherever a page happens to break, so lines that recur at the top or bottom of se
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from labeling.extract import UnreadableArtifact
 from labeling.extract.sections import normalize
 
-FURNITURE_LINES = 5  # how many lines at the top and bottom of a page may be a running header or footer
+FURNITURE_LINES = 8  # how many lines at the top and bottom of a page may be a running header or footer (a narrow
+# page wraps a header into several lines)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,41 @@ class Artifact:
         return self.metadata.get("kind")
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One readable format: how to recognise its bytes, and the function (``module:name``) that turns them into
+    (text, metadata). Readers are tried in order; a new format is one entry in ``READERS``."""
+
+    format: str
+    sniff: Callable[[bytes], bool]
+    read: str
+
+
+def _read_pdf(data: bytes) -> tuple[str, dict[str, str]]:
+    from labeling.extract.pdf import extract_pdf_pages, pdf_metadata
+
+    return "\n".join(strip_page_furniture(extract_pdf_pages(data))), pdf_metadata(data)
+
+
+def _read_docx(data: bytes) -> tuple[str, dict[str, str]]:
+    from labeling.extract.docx import docx_metadata, extract_docx_text
+
+    return extract_docx_text(data), docx_metadata(data)
+
+
+READERS: list[Reader] = [
+    Reader("pdf", lambda data: data.startswith(b"%PDF"), "labeling.extract.artifact:_read_pdf"),
+    Reader("docx", lambda data: data.startswith(b"PK") and _is_docx(data), "labeling.extract.artifact:_read_docx"),
+]
+READABLE_FORMATS = tuple(r.format for r in READERS)
+
+
+def register_reader(reader: Reader) -> None:
+    global READABLE_FORMATS
+    READERS.append(reader)
+    READABLE_FORMATS = tuple(r.format for r in READERS)
+
+
 def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifact:
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -43,19 +81,16 @@ def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifa
     else:
         data = source
         name = name or "artifact"
-    try:
-        if data.startswith(b"%PDF"):
-            from labeling.extract.pdf import extract_pdf_pages, pdf_metadata
-
-            pages = extract_pdf_pages(data)
-            return Artifact(name, "pdf", "\n".join(strip_page_furniture(pages)), pdf_metadata(data))
-        if data.startswith(b"PK") and _is_docx(data):
-            from labeling.extract.docx import docx_metadata, extract_docx_text
-
-            return Artifact(name, "docx", extract_docx_text(data), docx_metadata(data))
-    except UnreadableArtifact as error:
-        raise UnreadableArtifact(f"{name}: {error}") from None
-    raise UnreadableArtifact(f"{name}: not a PDF or DOCX file")
+    for reader in READERS:
+        if not reader.sniff(data):
+            continue
+        module, _, function = reader.read.partition(":")
+        try:
+            text, metadata = getattr(importlib.import_module(module), function)(data)
+        except UnreadableArtifact as error:
+            raise UnreadableArtifact(f"{name}: {error}") from None
+        return Artifact(name, reader.format, text, metadata)
+    raise UnreadableArtifact(f"{name}: not a {' or '.join(f.upper() for f in READABLE_FORMATS)} file")
 
 
 def _is_docx(data: bytes) -> bool:
@@ -70,9 +105,10 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", normalize(line))
 
 
-def _looks_like_furniture(key: str) -> bool:
-    """A running header or footer has a few words or a page number; a lone word may be a wrapped heading."""
-    return "#" in key or len(key.split()) >= 2
+def _looks_like_furniture(key: str, count: int) -> bool:
+    """A running header or footer has a few words or a page number; a lone word may be a wrapped heading, unless
+    it recurs at the edge of three pages or more (a header wrapped in a narrow page margin)."""
+    return "#" in key or len(key.split()) >= 2 or count >= 3
 
 
 def strip_page_furniture(pages: list[str]) -> list[str]:
@@ -91,7 +127,7 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     cleaned = []
     for page, keyed in zip(pages, edges):
         lines = page.split("\n")
-        drop = {i for i, key in keyed if (counts[key] >= threshold and _looks_like_furniture(key))
+        drop = {i for i, key in keyed if (counts[key] >= threshold and _looks_like_furniture(key, counts[key]))
                 or re.fullmatch(r"Page # of #", key)}
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned

@@ -1,8 +1,9 @@
-"""Normalise extracted text and split it into sections by the headings a document kind declares.
+"""Normalise extracted text and split it into sections by the headings a composed document declares.
 
 Extraction differs by tool and layout: ligatures, dash and minus variants, soft hyphens, non-breaking and
 thin spaces, line wrapping. Everything here reduces those differences, never the facts: numbers, units and
-words survive unchanged.
+words survive unchanged. The headings to look for come from the document tree the label composes to (so a
+subsection numbered 2.3 in this label is looked for as "2.3 …"), never from a rendered template.
 """
 
 from __future__ import annotations
@@ -10,58 +11,112 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from labeling.documents import DocumentKind
-from labeling.model import Label
+if TYPE_CHECKING:
+    from labeling.doctree import Document
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 
 
-def normalize(text: str) -> str:
-    """One line of plain text: NFKC, one kind of dash, no soft hyphens, line-end hyphenation joined."""
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a]+")
+
+
+def _unify(text: str) -> str:
+    """Everything normalize does except collapsing line breaks."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u00ad\n", "").replace("\u00ad", "").replace("\ufffe", "")
     text = text.replace("\u2010\n", "")  # a hyphen the layout inserted to break a word
     text = text.translate(_DASHES)
     text = re.sub(r"(?<=\w)-\n(?=\w)", "-", text)  # a real hyphen that fell at a line end: keep it, join
-    text = text.replace("\u00b0 C", "°C").replace("\u00ba", "°")
-    text = re.sub(r"[\s\u00a0\u2009\u202f\u2007\u200a]+", " ", text)
-    return text.strip()
+    return text.replace("\u00b0 C", "°C").replace("\u00b0 F", "°F").replace("\u00ba", "°")
+
+
+def normalize(text: str) -> str:
+    """One line of plain text: NFKC, one kind of dash, no soft hyphens, line-end hyphenation joined."""
+    return _SPACES.sub(" ", _unify(text)).strip()
+
+
+def flatten(text: str) -> tuple[str, set[int]]:
+    """``normalize(text)`` and the offsets in it where a line of the original began (headings start lines)."""
+    parts: list[str] = []
+    starts: set[int] = set()
+    length = 0
+    for line in _unify(text).split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            continue
+        if parts:
+            parts.append(" ")
+            length += 1
+        starts.add(length)
+        parts.append(line)
+        length += len(line)
+    return "".join(parts), starts
+
+
+def _find_heading(flat: str, starts: set[int], heading: str, start: int, limit: int) -> int:
+    """The last occurrence of a heading (as written, or in capitals) in flat[start:limit] that begins a line;
+    failing that, the last occurrence at all (a layout may run a heading into the text before it)."""
+    at_line: list[int] = []
+    anywhere: list[int] = []
+    for candidate in dict.fromkeys((heading, heading.upper())):
+        end = limit
+        while True:
+            index = flat.rfind(candidate, start, end)
+            if index < 0:
+                break
+            if index in starts:
+                at_line.append(index)
+                break
+            anywhere.append(index)
+            end = index + len(candidate) - 1
+    return max(at_line) if at_line else max(anywhere, default=-1)
 
 
 @dataclass(frozen=True)
 class FoundSection:
-    key: str
+    key: str  # the section's id in the tree (its key, or its anchor for repeated subsections)
     heading: str
     text: str  # the section's own text including its subsections, heading excluded
     start: int
 
 
-def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, FoundSection]:
-    """Find each present section's heading, in document order, and cut the text between them.
+def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
+    """Find each section's heading, in document order, and cut the text between them.
 
     Parts (the insert's Highlights / Contents / FPI) are found first, so a heading repeated in the Contents is
-    never taken for the section itself; within a part, a contents list is skipped by matching from the end. A heading that cannot be found leaves its section out of the result:
-    the verifier reports it.
+    never taken for the section itself; within a part, a contents list is skipped by matching from the end. A
+    heading that cannot be found leaves its section out of the result: the verifier reports it.
     """
-    flat = normalize(text)
+    flat, starts = flatten(text)
     found: dict[str, FoundSection] = {}
-    part_bounds = _part_bounds(flat, kind)
-    for part in kind.parts:
+    part_bounds = _part_bounds(flat, tree)
+    for part in tree.parts:
         start, end = part_bounds.get(part.key, (0, len(flat)))
-        sections = [s for s in part.sections if s.is_present(label)]
+        sections = [inner for section in part.sections for inner in section.walk()]
         # Assign headings from the last backwards: a table of contents repeats every heading before the
         # sections themselves, so the last occurrence that keeps the order is the section.
-        hits: list[tuple[int, int, str, int]] = []  # (start, end of heading, key, level)
+        hits: list[tuple[int, int, str, int]] = []  # (start, end of heading, id, level)
         limit = end
+        missing = []
         for section in reversed(sections):
-            heading = normalize(kind.heading(section.key, label))
+            heading = normalize(section.heading.text)
             # As declared, or in capitals (a style with all-caps, as Word and CSS headings often have).
-            index = max(flat.rfind(heading, start, limit), flat.rfind(heading.upper(), start, limit))
+            index = _find_heading(flat, starts, heading, start, limit)
             if index < 0:
+                missing.append((section, heading))
                 continue
-            hits.insert(0, (index, index + len(heading), section.key, section.level))
+            hits.insert(0, (index, index + len(heading), section.id, section.level))
             limit = index
+        # A reader may take a block of a multi-column page out of order (a heading and its text moved after
+        # the next column's): a heading that begins a line elsewhere in the part is still its section.
+        for section, heading in missing:
+            claimed = [(b, a) for b, a, _, _ in hits]
+            index = _find_heading(flat, starts, heading, start, end)
+            if index >= 0 and index in starts and not any(b <= index < a for b, a in claimed):
+                hits.append((index, index + len(heading), section.id, section.level))
+        hits.sort()
         for position, (begin, after, key, level) in enumerate(hits):
             stop = end
             for other in hits[position + 1:]:
@@ -72,13 +127,13 @@ def split_sections(text: str, kind: DocumentKind, label: Label) -> dict[str, Fou
     return found
 
 
-def _part_bounds(flat: str, kind: DocumentKind) -> dict[str, tuple[int, int]]:
+def _part_bounds(flat: str, tree: Document) -> dict[str, tuple[int, int]]:
     positions: list[tuple[int, str, int]] = []
     limit = len(flat)
-    for part in reversed(kind.parts):
-        if not part.heading:
+    for part in reversed(tree.parts):
+        if part.heading is None:
             continue
-        heading = normalize(part.heading)
+        heading = normalize(part.heading.text)
         index = flat.rfind(heading, 0, limit)
         if index >= 0:
             positions.insert(0, (index, part.key, index + len(heading)))
