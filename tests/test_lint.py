@@ -18,7 +18,6 @@ from labeling.load import parse_label
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
 SOURCE = SAMPLE.read_text(encoding="utf-8")
-FACE_VALUE = Path(__file__).resolve().parent / "fixtures" / "face-value.yaml"
 
 
 def edited(*pairs: tuple[str, str]) -> str:
@@ -40,9 +39,46 @@ def without_gaps(text: str) -> str:
     return text[:start] + "\n" + text[end:]
 
 
+def face_value() -> str:
+    """The vendor's page taken at face value: every use and every claim approved, no gap recorded, no decision
+    written down (the shipped label with its reviewer's decisions undone)."""
+    text = re.sub(r"status: (?:investigational|off-label|rejected|pending)\n", "status: approved\n", without_gaps(SOURCE))
+    start = text.index("      lint_ignore:\n")
+    end = text.index("      indications: [cognitive-enhancement]\n")
+    return "# the vendor's page at face value: labeling lint must fail it\n" + text[:start] + text[end:]
+
+
+@pytest.fixture()
+def face_value_file(tmp_path):
+    path = tmp_path / "face-value.yaml"
+    path.write_text(face_value(), encoding="utf-8")
+    return path
+
+
+STROKE_DOSE = "      dose: 20-50 mL/day\n      duration: 7-21 days\n"
+ELDERLY_DOSE = "      dose: 5 mL/day\n"
+WARNING_TEXT = "    text: Doses of {threshold} may increase the rate of non-fatal adverse events.\n"
+PRODUCT_CLASS = "  pharmacologic_class: peptide-based neurotrophic agent\n"
+TRIALS = ("  overall: Generally well-tolerated\n", "  overall: Generally well-tolerated\n  clinical_trials:\n"
+          "    - arms:\n        - id: product-arm\n          name: Cerebrolysin\n          patients: 120\n"
+          "        - id: placebo\n          name: Placebo\n          patients: 118\n      cutoff: {cutoff}\n"
+          "      rows:\n        - reaction: headache\n          incidence: {{product-arm: {headache}, placebo: 2%}}\n"
+          "        - reaction: nausea\n          incidence: {{product-arm: 2%, placebo: 1%}}\n")
+
+
+def trials(cutoff: str = "≥5%", headache: str = "6%") -> tuple[str, str]:
+    return TRIALS[0], TRIALS[1].format(cutoff=cutoff, headache=headache)
+
+
+def with_population(name: str, *bands: str) -> tuple[str, str]:
+    """A population `children` (with the given bands) in `populations`."""
+    lines = "".join(f"    {band}\n" for band in bands)
+    return ("\npopulations:\n", f"\npopulations:\n  - id: children\n    name: {name}\n{lines}")
+
+
 # code, the mistake (edits of the sample), words of the message, severity, the fix (edits) or None if the sample passes
 CASES = [
-    ("LBL001", [("starting_dose: 5 mL/day", "starting_dose: 5.0 mL/day")], "trailing zero in '5.0 mL'", ERROR, None),
+    ("LBL001", [(ELDERLY_DOSE, "      dose: 5.0 mL/day\n")], "trailing zero in '5.0 mL'", ERROR, None),
     ("LBL002", [("text: Active malignancy", "text: Active malignancy at doses above .5 mg")], "missing leading zero", ERROR, None),
     ("LBL003", [("strength: 60 mg/vial", "strength: 60mg/vial")], "no space between number and unit", WARNING, None),
     ("LBL004", [("text: Severe renal impairment", "text: Severe renal impairment (give 10 IU SC)")], "error-prone abbreviation 'IU'", ERROR, None),
@@ -50,18 +86,25 @@ CASES = [
     ("LBL006", [("text: Active malignancy", "text: Active malignancy after 20 mLs")], "plural unit 'mLs'", ERROR, None),
     ("LBL007", [("text: Active malignancy", "text: Active malignancy; 5 mg. daily")], "period after unit", WARNING, None),
     ("LBL008", [("text: Active malignancy", "text: Active malignancy at 10 mg/20 mg")], "symbol between doses", WARNING, None),
-    ("LBL009", [("text: Active malignancy", "text: Active malignancy; do not exceed 60 mL/day")], "'60 mL/day' is written in prose", WARNING, None),
+    ("LBL009", [(WARNING_TEXT, WARNING_TEXT.replace("events.", "events. Do not exceed 60 mL/day."))], "'60 mL/day' is written in prose", WARNING, None),
     ("LBL010", [("text: Active malignancy", "text: Active malignancy at doses >60 mL/day")], "comparison symbol in '>60 mL'", ERROR, None),
     ("LBL011", [("text: Active malignancy", "text: Active malignancy; 10 ml")], "unit symbol 'ml': write 'mL'", WARNING, None),
     ("LBL012", [("text: Active malignancy", "text: Active malignancy; ii vials")], "Roman numeral in 'ii vials'", ERROR, None),
-    ("LBL101", [("gaps:\n  - id: concentration\n    about: product.concentration", "gaps:\n  - id: concentration\n    about: something-else")],
-     "dose 20–50 mL/day is a volume", ERROR, [("  strength: 60 mg/vial\n", "  strength: 60 mg/vial\n  concentration: 215.2 mg/mL\n")]),
+    ("LBL101", [("    about: product.concentration\n", "    about: something-else\n"),
+                ("    affects: [stroke-tbi, dementia, nootropic, elderly-start, high-dose]\n", "    affects: [high-dose]\n")],
+     "dose 20–50 mL/day is a volume but the strength is 60 mg/vial", ERROR, [("          pack: 6 vials\n", "          pack: 6 vials\n          volume: 10 mL\n")]),
     ("LBL102", [("temperature: 2-8 °C", "temperature: 2-12 °C")], "'refrigerated' storage must lie within 2 °C to 8 °C", ERROR, None),
     ("LBL103", [("temperature: 2-8 °C", "temperature: -20-8 °C")], "reaches 0 °C or below", ERROR, None),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥40 mL/day")], "reached by regimen stroke-tbi", ERROR, None),
     ("LBL105", [("    regimens: [nootropic]\n", "    regimens: []\n")], "regimen stroke-tbi lasts up to 21 days", WARNING, None),
     ("LBL106", [("repeat: 2-4 times/year", "repeat: 2-14 times/year")], "need 392 days, more than a year", ERROR, None),
-    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 15 mL/day")], "not below the lowest regimen dose 10–30 mL/day", WARNING, None),
+    ("LBL107", [(ELDERLY_DOSE, "      dose: 15 mL/day\n")], "not below the lowest regimen dose 10–30 mL/day", WARNING, None),
+    ("LBL108", [(STROKE_DOSE, "      dose: 20-50 mL/day\n      max_daily_dose: 40 mL/day\n      duration: 7-21 days\n")],
+     "stroke-tbi: 20–50 mL/day reaches 50 mL/day, above its maximum daily dose 40 mL/day", ERROR, None),
+    ("LBL109", [trials(headache="3%")], "no reaction reaches the cut-off 5% or more in the product's arm (Cerebrolysin; highest 3%)", ERROR,
+     [trials()]),
+    ("LBL110", [("  market: us\n", "  market: us\n  patient_labeling_approved: true\n")], "marked FDA-approved but the label records no approval", ERROR,
+     [("  market: us\n", "  market: us\n  patient_labeling_approved: true\n  approval:\n    basis: NDA 000000\n")]),
     ("LBL201", [("      lint_ignore:\n        - rule: LBL201\n", "      lint_ignore:\n        - rule: LBL001\n")],
      "regimen nootropic serves cognitive-enhancement, which is not approved", ERROR, None),
     ("LBL202", [("    status: off-label\n", "    status: approved\n")], "indication cognitive-enhancement is approved but its text says", ERROR, None),
@@ -75,14 +118,23 @@ CASES = [
       ("    status: pending\n    reason: >-\n      The mechanisms", "    status: rejected\n    reason: >-\n      The mechanisms")]),
     ("LBL207", [("    status: investigational\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Explored",
                  "    status: investigational\n    summary: Explored")], "indication multiple-sclerosis is investigational but gives no status_reason", ERROR, None),
-    ("LBL301", [("  - id: reporting-contact\n    about: label.adverse_reaction_contact", "  - id: reporting-contact\n    about: nothing")],
+    ("LBL301", [("    about: label.adverse_reaction_contact\n", "    about: nothing\n")],
      "has no telephone number or web address", ERROR, [("adverse_reaction_contact: Sinopharmatech Co., Ltd.", "adverse_reaction_contact: Sinopharmatech Co., Ltd. at +86 10 5555 0100")]),
-    ("LBL302", [("    about: specific_populations\n", "    about: nothing\n")], "no pregnancy, lactation, pediatric statement", ERROR,
-     [("specific_populations:\n", "specific_populations:\n  - id: pregnancy\n    population: pregnancy\n    text: No data.\n  - id: lactation\n    population: lactation\n    text: No data.\n  - id: pediatric\n    population: pediatric\n    text: No data.\n")]),
+    ("LBL302", [("    sections: [pop-pregnancy, pop-lactation, pop-pediatric]\n", "")],
+     "package-insert section '8.1 Pregnancy' is required but gets no facts (from specific_populations) and no gap names it", ERROR, None),
     ("LBL304", [("  recent_major_changes: []", "  recent_major_changes:\n    - section: description\n      date: 2026-10-01")], "not eligible for Recent Major Changes", ERROR, None),
     ("LBL305", [("  recent_major_changes: []", "  recent_major_changes:\n    - section: dosage\n      date: 2026-12-01")], "after the revision date", ERROR, None),
     ("LBL307", [("    summary: Accelerates neuronal repair", "    summary: Accelerates neuronal repair"), ("indications: [stroke, tbi]", "indications: [stroke]")],
      "approved indication tbi has no approved regimen", ERROR, None),
+    ("LBL308", [(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n      duration: 7-21 days\n")],
+     "stroke-tbi: 0.5 mL/kg/day is dosed per kilogram of body weight but gives no maximum", WARNING,
+     [(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n      max_daily_dose: 50 mL/day\n      duration: 7-21 days\n")]),
+    ("LBL309", [with_population("Pediatric patients"), ("      routes: [iv]\n      dose: 20-50", "      population: children\n      routes: [iv]\n      dose: 20-50")],
+     "population children is pediatric ('Pediatric') but has no age or weight band; stroke-tbi is dosed for it", WARNING,
+     [with_population("Pediatric patients", "age: 6-17 years"), ("      routes: [iv]\n      dose: 20-50", "      population: children\n      routes: [iv]\n      dose: 20-50")]),
+    ("LBL310", [(PRODUCT_CLASS, "  pharmacologic_class: penicillin-class antibacterial\n")],
+     "the pharmacologic class names 'antibacterial' but product.antibacterial is not true", ERROR,
+     [(PRODUCT_CLASS, "  pharmacologic_class: penicillin-class antibacterial\n  antibacterial: true\n")]),
 ]
 
 
@@ -128,7 +180,8 @@ NOT_NOTATION = ["give 0.5 mL", "up to 1,000 units", "use 100,000 units", "give 1
                 "of 5 mcg", "20 mL a day", "units of 10 mL", "to 50 mL.", "below 25 °C", "section 2.1", "vial 1 of 2",
                 "in 5 U.S. centres", "hs-CRP above 3 mg", "HS (hidradenitis suppurativa)", "reply A.S.A.P.",
                 "HbA1c 7.0%", "20.0% of patients", "p<0.05", "HbA1c >7%", "Hgb <8 g/dL", "500 mg/10 mL (50 mg/mL)",
-                "available 24/7", "take 1/2 of the dose", "IV infusion of 20 mL", "IV injections of 10 mL"]
+                "available 24/7", "take 1/2 of the dose", "IV infusion of 20 mL", "IV injections of 10 mL",
+                "peaks of 3.5 to 5.0 mcg/mL", "Vss 4.7 to 6.0 L", "FPG fell by 53.0 mg/dL"]
 NOTATION_CODES = [code for code in sorted({c for c, _, _ in NOTATION})]
 
 
@@ -159,8 +212,9 @@ COHERENCE = [
     ("LBL104", [("dose: 20-50 mL/day", "dose: 140-700 mL/week")], "reached by regimen stroke-tbi", ERROR),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≥0.04 L/day")], "reached by regimen stroke-tbi", ERROR),
     ("LBL104", [("threshold: ≥80 mL/day", "threshold: ≤40 mL/day")], "goes beyond the limit", ERROR),
-    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 0.5 L/day")], "not below the lowest regimen dose", WARNING),
-    ("LBL107", [("starting_dose: 5 mL/day", "starting_dose: 10 mL/day")], "not below the lowest regimen dose", WARNING),
+    ("LBL107", [(ELDERLY_DOSE, "      dose: 0.5 L/day\n")], "not below the lowest regimen dose", WARNING),
+    ("LBL107", [(ELDERLY_DOSE, "      dose: 10 mL/day\n")], "not below the lowest regimen dose", WARNING),
+    ("LBL107", [(ELDERLY_DOSE, "      dose: 60 mL/day\n"), ("      example: true\n", "")], "above the highest regimen dose 20–50 mL/day", WARNING),
     ("LBL106", [("duration: 4 weeks\n      repeat: 2-4 times/year", "duration: 2-20 weeks\n      repeat: 2-4 times/year")],
      "need up to 560 days", WARNING),
     ("LBL102", [("temperature_name: room temperature", "temperature_name: controlled room temperature")],
@@ -178,6 +232,7 @@ def test_coherence_rule_catches_more_edits(code, edits, words, severity):
 
 def test_threshold_just_above_every_regimen_passes():
     assert lint(edited(("threshold: ≥80 mL/day", "threshold: ≥51 mL/day")), "LBL104") == []
+    assert lint(edited(("threshold: ≥80 mL/day", "threshold: 50 mL/day")), "LBL104") == []  # a named, labelled dose
 
 
 # An approved, supported claim reworded: what it says must not contradict the label facts.
@@ -280,7 +335,7 @@ def test_explicit_none_documents_say_none_and_verify(tmp_path):
     assert label.contraindications == [] and label.no_contraindications
     for name, data in render_documents(label).items():
         artifact = read_artifact(data, name)
-        kind = next(k for k in DOCUMENT_KINDS.values() if k.filename == name)
+        kind = DOCUMENT_KINDS[name.rsplit(".", 1)[0]]
         assert verify_text(artifact.text, kind, label, name).ok, name
         assert "Hypersensitivity to porcine" not in artifact.text
         if kind.audience == "professional":
@@ -292,27 +347,80 @@ def test_open_gaps_are_listed_and_vanish_when_closed():
     assert lint(without_gaps(SOURCE), "LBL306") == []
 
 
-def test_reading_grade_catches_a_hard_leaflet():
-    hard = edited(("  what_it_is: >-\n", "  what_it_is: >-\n    Notwithstanding the aforementioned pharmacotherapeutic considerations, "
-                   "neurotrophic peptidergic preparations demonstrate multifactorial neuroprotective characteristics, "
-                   "necessitating individualised administration protocols under specialist supervision "))
-    hits = lint(hard, "LBL401")
-    assert any("1. What Cerebrolysin is and what it is used for" in d.message for d in hits), [str(d) for d in hits]
+HARD = ("  what_it_is: >-\n", "  what_it_is: >-\n    Notwithstanding the aforementioned pharmacotherapeutic considerations, "
+        "neurotrophic peptidergic preparations demonstrate multifactorial neuroprotective characteristics, "
+        "necessitating individualised administration protocols under specialist supervision ")
+
+
+def test_reading_grade_catches_a_hard_patient_document():
+    (hit,) = lint(edited(HARD), "LBL401")
+    assert "patient-information section 'What is Cerebrolysin?' reads at grade" in hit.message, hit.message
+    assert hit.fact == "patient.what_it_is" and hit.severity == WARNING
     assert lint(SOURCE, "LBL401") == []
 
 
-def test_minimum_type_size_is_measured_on_the_built_pdf(tmp_path):
-    from labeling.documents import PACKAGE_INSERT
-    from labeling.render.html import render_markup
-    from labeling.render.pdf import pdf_from_html
+def test_reading_grade_reads_the_leaflet_of_an_eu_label():
+    eu = edited(("  market: us\n", "  market: eu\n"), HARD)
+    (hit,) = lint(eu, "LBL401")
+    assert hit.message.startswith("patient-leaflet section '1. What Cerebrolysin is and what it is used for'"), hit.message
+
+
+def test_reading_grade_leaves_stock_wording_and_short_sections_alone():
+    """The regulator's stock sentences are the same in every label; a section with few words of the content's own
+    is too short to grade (only its patient wording is graded)."""
+    from labeling.compose import compose
+    from labeling.lint.rules.readability import patient_wording
+    from labeling.lint.text import raw_paths
+    from labeling.lint import LintContext
 
     label = parse_label(SOURCE, "label.yaml")
-    (tmp_path / "package-insert.pdf").write_bytes(pdf_from_html(render_markup(label, PACKAGE_INSERT), label, PACKAGE_INSERT))
+    ctx = LintContext(label)
+    sections = {s.heading: s for s in patient_wording(label, compose(label, "patient-information"), raw_paths(ctx))}
+    general = sections["General information about the safe and effective use of Cerebrolysin."]
+    assert general.text == "" and not general.words
+    what_is = sections["What is Cerebrolysin?"]
+    assert "made from proteins found in pig brain" in what_is.text and "prescription medicine" not in what_is.text
+
+
+def _built(tmp_path, label, kind_name, css: str = ""):
+    from labeling.compose import compose
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.render.html import render_html
+    from labeling.render.pdf import pdf_from_html
+
+    kind = DOCUMENT_KINDS[kind_name]
+    html = render_html(label, compose(label, kind), kind)
+    if css:
+        html = html.replace("</head>", f"<style>{css}</style></head>")
+    (tmp_path / f"{kind_name}.pdf").write_bytes(pdf_from_html(html, label, kind))
+
+
+def _manifest(tmp_path, *names):
+    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": {n: "0" * 64 for n in names}}))
+
+
+def test_minimum_type_size_is_measured_on_the_built_pdfs(tmp_path):
+    label = parse_label(SOURCE, "label.yaml")
+    _built(tmp_path, label, "package-insert")
+    _built(tmp_path, label, "patient-information")
+    _manifest(tmp_path, "package-insert.pdf", "patient-information.pdf", "product-sheet.docx")
     assert lint(SOURCE, "LBL402", tmp_path) == []
-    tiny = render_markup(label, PACKAGE_INSERT).replace("</head>", "<style>.fpi p { font-size: 6pt !important; }</style></head>")
-    (tmp_path / "package-insert.pdf").write_bytes(pdf_from_html(tiny, label, PACKAGE_INSERT))
+    _built(tmp_path, label, "package-insert", "body, p, li, td { font-size: 6pt !important; }")
     (hit,) = lint(SOURCE, "LBL402", tmp_path)
-    assert "smallest type is 6.0 pt, below 8 pt" in hit.message
+    assert "package-insert.pdf: smallest type is 6.0 pt, below 8 pt" in hit.message
+
+
+def test_patient_documents_need_10_pt_and_only_the_manifest_is_measured(tmp_path):
+    label = parse_label(SOURCE, "label.yaml")
+    _built(tmp_path, label, "patient-information", "body, p, li, td { font-size: 9pt !important; }")
+    assert lint(SOURCE, "LBL402", tmp_path) == []  # no manifest: nothing the build recorded
+    _manifest(tmp_path, "package-insert.pdf")  # listed but absent; the PDF on disk is not listed
+    assert lint(SOURCE, "LBL402", tmp_path) == []
+    _manifest(tmp_path, "patient-information.pdf")
+    (hit,) = lint(SOURCE, "LBL402", tmp_path)
+    assert "patient-information.pdf: smallest type is 9.0 pt, below 10 pt" in hit.message
+    config = LintConfig(select=["LBL402"], options={"min-type-pt": {"patient-information": 9}})
+    assert run_lint(label, config, tmp_path) == []
 
 
 def test_every_rule_has_a_case_and_documentation():
@@ -320,7 +428,7 @@ def test_every_rule_has_a_case_and_documentation():
     assert set(all_rules()) == tested
     for code, rule in all_rules().items():
         doc = rule.__doc__ or ""
-        assert "What it does" in doc and "Why is this bad?" in doc, code
+        assert "What it does" in doc and "Why is this bad?" in doc and "Example" in doc, code
 
 
 def test_suppression_needs_a_reason_and_a_stale_one_is_reported():
@@ -335,7 +443,7 @@ def test_suppression_needs_a_reason_and_a_stale_one_is_reported():
 
 def test_face_value_dossier_fails_with_the_expected_errors():
     """The dossier taken at face value: every claim approved, cognitive enhancement approved, no gaps recorded."""
-    diagnostics = run_lint(parse_label(FACE_VALUE.read_bytes(), str(FACE_VALUE)))
+    diagnostics = run_lint(parse_label(face_value(), "face-value.yaml"))
     errors = [d for d in diagnostics if d.severity == ERROR]
     text = "\n".join(str(d) for d in errors)
     assert any(d.code == "LBL204" and "weekly-dosing" in d.message and "per day" in d.message for d in errors), text
@@ -343,39 +451,66 @@ def test_face_value_dossier_fails_with_the_expected_errors():
     assert any(d.code in ("LBL203", "LBL205") and "high-purity" in d.message for d in errors), text
     assert any(d.code in ("LBL203", "LBL205") and "disease-modifying" in d.message for d in errors), text
     assert any(d.code == "LBL101" and "mL/day" in d.message and "60 mg/vial" in d.message for d in errors), text
+    assert any(d.code == "LBL302" and "8.1 Pregnancy" in d.message for d in errors), text
     for diagnostic in errors:
-        assert diagnostic.file == str(FACE_VALUE) and diagnostic.line > 1
+        assert diagnostic.file == "face-value.yaml" and diagnostic.line > 1
 
 
 def test_shipped_label_has_warnings_but_no_errors():
     diagnostics = run_lint(parse_label(SOURCE, str(SAMPLE)))
     assert [d for d in diagnostics if d.severity == ERROR] == []
     codes = {d.code for d in diagnostics}
-    assert {"LBL101", "LBL306", "LBL301"} <= codes  # the dossier's real gaps stay visible
+    assert {"LBL101", "LBL306", "LBL301", "LBL206"} <= codes  # the dossier's real gaps stay visible
+    assert codes <= {"LBL101", "LBL306", "LBL301", "LBL206"}, [str(d) for d in diagnostics]  # and nothing else
+    assert all("(recorded gap)" in d.message for d in diagnostics if d.code in ("LBL101", "LBL301"))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "content").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_content_file_lints_without_asking_to_type_the_untypable(path):
+    """Real labels (the content corpus) lint without crashing, and LBL009 asks only for what the content can
+    type: never in a narrative section, always a quantity a typed field or a typed value can hold. Content that
+    does not validate (being written) is skipped."""
+    from labeling.lint.text import valued
+    from labeling.load import ContentError, load_label
+    from labeling.quantities import find_quantities
+
+    try:
+        label = load_label(path)
+    except ContentError:
+        pytest.skip(f"{path.name} does not validate")
+    for diagnostic in run_lint(label, LintConfig(select=["LBL009"])):
+        assert not diagnostic.fact.startswith("narrative"), str(diagnostic)
+        quoted = diagnostic.message.split("'")[1]
+        assert all(valued(f.quantity) for f in find_quantities(quoted)), str(diagnostic)
 
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def test_lint_command_text_json_sarif_and_exit_codes(tmp_path):
+def test_lint_command_text_json_sarif_and_exit_codes(tmp_path, face_value_file):
     clean = run("lint", SAMPLE, "--out", tmp_path)
     assert clean.exit_code == 0 and "Found 0 errors and" in clean.output
-    bad = run("lint", FACE_VALUE, "--out", tmp_path)
+    bad = run("lint", face_value_file, "--out", tmp_path)
     assert bad.exit_code == 1
     first = bad.output.splitlines()[0]
-    assert first.startswith(f"{FACE_VALUE}:") and " LBL" in first
-    payload = json.loads(run("lint", FACE_VALUE, "--format", "json", "--out", tmp_path).output)
-    assert payload["schema_version"] == 1 and payload["errors"] > 0
+    assert first.startswith(f"{face_value_file}:") and " LBL" in first
+    payload = json.loads(run("lint", face_value_file, "--format", "json", "--out", tmp_path).output)
+    from labeling.output import SCHEMA_VERSION
+
+    assert payload["schema_version"] == SCHEMA_VERSION and payload["command"] == "lint"
+    assert payload["tool"]["name"] == "labeling" and payload["errors"] > 0
     assert {"file", "line", "column", "code", "name", "severity", "message", "fact"} <= set(payload["diagnostics"][0])
-    sarif = json.loads(run("lint", FACE_VALUE, "--format", "sarif", "--out", tmp_path).output)
+    sarif = json.loads(run("lint", face_value_file, "--format", "sarif", "--out", tmp_path).output)
     assert sarif["version"] == "2.1.0"
     (sarif_run,) = sarif["runs"]
+    assert sarif_run["properties"] == {"labeling_schema_version": SCHEMA_VERSION}
     rule_ids = [r["id"] for r in sarif_run["tool"]["driver"]["rules"]]
     for result in sarif_run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         region = result["locations"][0]["physicalLocation"]["region"]
-        assert region["startLine"] >= 1 and result["level"] in ("error", "warning")
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1 and result["level"] in ("error", "warning")
+        assert result["message"]["text"]
     assert run("lint", ROOT / "tests" / "broken" / "typo-key.yaml").exit_code == 2
 
 
@@ -426,7 +561,8 @@ def test_rules_documentation_is_current():
 
 
 @pytest.mark.parametrize(("name", "fires"), [("room temperature; do not refrigerate", False),
-                                             ("non-refrigerated", False), ("refrigerated", True), ("cold", True)])
+                                             ("non-refrigerated", False), ("refrigerated", True), ("cold", True),
+                                             ("refrigerated or room temperature", False), ("frozen or refrigerated", True)])
 def test_storage_names_are_read_with_their_negations(name, fires):
     hits = lint(edited(("temperature_name: room temperature", f"temperature_name: {name}")), "LBL102")
     assert bool(hits) == fires, [str(d) for d in hits]
@@ -436,8 +572,7 @@ def test_storage_names_are_read_with_their_negations(name, fires):
                                                 ("sinopharmatech.com", False), ("1-800-PHARMA-1", False),
                                                 ("+86 10 5555 0100", False), ("pv@sinopharmatech.cn", False)])
 def test_reporting_contact_needs_a_real_number_or_address(contact, fires):
-    text = edited(("  - id: reporting-contact\n    about: label.adverse_reaction_contact",
-                   "  - id: reporting-contact\n    about: nothing"),
+    text = edited(("    about: label.adverse_reaction_contact\n", "    about: nothing\n"),
                   ("adverse_reaction_contact: Sinopharmatech Co., Ltd.", f"adverse_reaction_contact: {contact}"))
     assert bool(lint(text, "LBL301")) == fires
 
@@ -459,3 +594,181 @@ def test_machine_formats_report_unreadable_content_and_still_lint_the_rest(tmp_p
         rules = run_["tool"]["driver"]["rules"]
         assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run_["results"])
         assert any(r["ruleId"] == "LBL000" and r["level"] == "error" for r in run_["results"])
+
+
+# --- LBL009: what the model can type, and what it cannot --------------------------------------------------------
+
+def _in_warning(text: str) -> str:
+    return edited((WARNING_TEXT, WARNING_TEXT.replace("events.", f"events. {text}")))
+
+
+NUMBERS_IN_PROSE = [
+    (_in_warning("Do not exceed 60 mL/day."), "'60 mL/day' is written in prose; make it a typed fact so it is verified (a dose field)"),
+    (edited((STROKE_DOSE, STROKE_DOSE + "      condition: in patients with CrCl below 30 mL/min\n")), "'30 mL/min' is written in prose; make it a typed fact so it is verified (a renal function band field)"),
+    (edited(("    name: Elderly or frail patients\n", "    name: Patients 65 years and older\n")), "'65 years' is written in prose; make it a typed fact so it is verified (an age band field)"),
+    (edited(("      condition: if not used immediately\n", "      condition: if not used immediately or below 25 °C\n")), "'25 °C'"),
+    (edited(("      condition: if not used immediately\n", "      condition: if not used within 24 hours\n")), "'24 hours'"),
+    (edited(("    mixture of low molecular weight peptides", "    mixture of 25% low molecular weight peptides")), "'25%' is written in prose; make it a typed fact so it is verified (a typed value: values: {name: 25%} and {name} in the text)"),
+    (_in_warning("Hypoglycemia (blood glucose below 70 mg/dL) may occur."), "'70 mg/dL'"),
+    (_in_warning("Re-evaluate 48 hours after imaging."), "'48 hours' is written in prose; make it a typed fact so it is verified (a typed value"),
+    (edited(("    text: Regular cognitive assessments\n", "    text: Cognitive assessments every 3 months\n")), "'every 3 months'"),
+    (edited((STROKE_DOSE, STROKE_DOSE + "      condition: only if symptoms improve within 7 days\n")), "'7 days'"),
+    (edited((STROKE_DOSE, STROKE_DOSE + "      with_agents: [clarithromycin 500 mg]\n")), "'500 mg' is written in prose; make it a typed fact so it is verified (a co-agent"),
+]
+NOT_NUMBERS_TO_TYPE = [
+    _in_warning("Use with caution in type 2 diabetes."), _in_warning("Avoid strong CYP3A4 inhibitors."),
+    _in_warning("Monitor HbA1c."), _in_warning("See section 2.1."), _in_warning("Reported since 2019."),
+    _in_warning("Dosed per 1.73 m² of body surface."), _in_warning("Doses of IL-1 beta and Factor VIII."),
+    edited(("    mixture of low molecular weight peptides", "    mixture (C16H19N3O5S•3H2O, a 1H-pyrrole) of low molecular weight peptides")),
+    edited(("\ngaps:\n", "\nnarrative:\n  - id: pk\n    section: pharmacokinetics\n    text: Cmax was 4.7 mcg/mL after 40 mg.\n\ngaps:\n")),
+    edited(("  how_it_is_given: A doctor or nurse will give you Cerebrolysin as an injection.",
+            "  how_it_is_given: A doctor or nurse will give you 20 mL of Cerebrolysin as an injection.")),
+    edited((STROKE_DOSE, STROKE_DOSE + "      with_agents: [{agent: clarithromycin, dose: 500 mg}]\n")),
+    edited((WARNING_TEXT, "    values: {onset: 1-4 hours}\n" + WARNING_TEXT.replace("events.", "events {onset} after a dose."))),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), NUMBERS_IN_PROSE, ids=[w for _, w in NUMBERS_IN_PROSE])
+def test_number_in_prose_asks_to_type_what_the_fact_can_type(text, words):
+    hits = lint(text, "LBL009")
+    assert any(words in d.message for d in hits), [str(d) for d in hits]
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS_TO_TYPE, ids=range(len(NOT_NUMBERS_TO_TYPE)))
+def test_number_in_prose_leaves_the_untypable_alone(text):
+    assert [str(d) for d in lint(text, "LBL009")] == []
+
+
+# --- LBL108: maxima and the doses they limit ----------------------------------------------------------------------
+
+MAXIMA = [
+    ("      dose: 500 mg\n      frequency: twice daily\n      max_daily_dose: 850 mg/day\n", "at least 1,000 mg/day, above its maximum daily dose 850 mg/day"),
+    ("      dose: 100 mg\n      max_dose: 80 mg\n", "goes above its maximum per dose 80 mg"),
+    ("      dose: 2 g/day\n      max_daily_dose: 1500 mg/day\n", "above its maximum daily dose"),
+    ("      dose: 500 mg\n      frequency: twice daily\n      titration:\n        step: 500 mg\n        interval: every 1 week\n"
+     "        up_to: 250 mg\n", "titration goes up to 250 mg, below the starting dose 500 mg"),
+    ("      dose: 500 mg\n      frequency: twice daily\n      max_daily_dose: 2550 mg/day\n      titration:\n        step: 500 mg\n"
+     "        interval: every 1 week\n        up_to: 3000 mg/day\n", "above its max daily dose 2,550 mg/day"),
+]
+MAXIMA_THAT_FIT = [
+    "      dose: 500 mg\n      frequency: twice daily\n      max_daily_dose: 2550 mg/day\n",
+    "      dose: 1 g\n      frequency: every 4-6 hours\n      max_daily_dose: 4 g/day\n",  # the maximum cuts the frequency
+    "      dose: 5 mg/kg\n      max_dose: 400 mg\n",  # another basis: cannot be compared
+    "      dose: 25 mg/kg/day\n      divided: true\n      frequency: every 12 hours\n      max_daily_dose: 2 g/day\n",
+    "      dose: 500 mg\n      frequency: twice daily\n      max_daily_dose: 2550 mg/day\n      titration:\n        step: 500 mg\n"
+    "        interval: every 1 week\n        up_to: 2000 mg/day\n",
+    "      dose: 20-50 mL/day\n      max_daily_dose: 50 mL/day\n",
+]
+
+
+@pytest.mark.parametrize(("dose", "words"), MAXIMA, ids=[w[:30] for _, w in MAXIMA])
+def test_maximum_below_the_dose_it_limits_is_an_error(dose, words):
+    hits = lint(edited((STROKE_DOSE, dose)), "LBL108")
+    assert any(words in d.message and d.severity == ERROR for d in hits), [str(d) for d in hits]
+
+
+@pytest.mark.parametrize("dose", MAXIMA_THAT_FIT, ids=range(len(MAXIMA_THAT_FIT)))
+def test_maximum_that_fits_its_dose_passes(dose):
+    assert [str(d) for d in lint(edited((STROKE_DOSE, dose)), "LBL108")] == []
+
+
+def test_adjustment_maximum_below_its_dose():
+    text = edited((ELDERLY_DOSE, "      dose: 5 mL/day\n      max_daily_dose: 4 mL/day\n"))
+    (hit,) = lint(text, "LBL108")
+    assert "elderly-start: 5 mL/day is at least 5 mL/day, above its maximum daily dose 4 mL/day" in hit.message
+
+
+# --- LBL109, LBL302, LBL308–LBL310: more look-alikes -------------------------------------------------------------------
+
+def test_reactions_the_label_calls_most_common_must_reach_the_cutoff():
+    head, body = trials(cutoff="≥1%", headache="6%")
+    listed = body + "  most_common:\n    cutoff: ≥5%\n    reactions: [headache, nausea]\n"
+    (hit,) = lint(edited((head, listed)), "LBL109")
+    assert "nausea is called most common (5% or more) but its incidence in the product's arm is 2%" in hit.message
+    assert hit.fact == "adverse_reactions.most_common.reactions[1]"
+    vomiting = ("  reactions:\n    - id: headache\n", "  reactions:\n    - id: vomiting\n      term: vomiting\n"
+                                                      "    - id: headache\n")
+    assert lint(edited((head, listed.replace("[headache, nausea]", "[headache, vomiting]")), vomiting),
+                "LBL109") == []  # no incidence data for vomiting: nothing to compare
+
+
+def test_incidence_cutoff_must_be_a_lower_bound_and_reached():
+    (hit,) = lint(edited(trials(cutoff="≤5%")), "LBL109")
+    assert "is an upper bound" in hit.message
+    assert lint(edited(trials(cutoff="'>5%'", headache="5%")), "LBL109") != []  # 5% does not pass "more than 5%"
+    assert lint(edited(trials(cutoff="≥5%", headache="5%")), "LBL109") == []
+    assert lint(SOURCE, "LBL109") == []  # no trial data: Highlights say "reported", not "most common"
+
+
+def test_required_section_named_by_a_gap_or_filled_passes():
+    no_overdosage_gap = edited(("    sections: [overdosage]\n", ""))
+    (hit,) = lint(no_overdosage_gap, "LBL302")
+    assert "'10 OVERDOSAGE'" in hit.message and "(from narrative)" in hit.message
+    filled = no_overdosage_gap.replace("\ngaps:\n", "\nnarrative:\n  - id: overdose\n    section: overdosage\n"
+                                                   "    text: No case of overdose has been reported.\n\ngaps:\n", 1)
+    assert lint(filled, "LBL302") == []
+    eu = edited(("  market: us\n", "  market: eu\n"), ("    sections: [overdosage]\n", ""))
+    assert lint(eu, "LBL302") == []  # an EU label gets no PLR insert
+
+
+@pytest.mark.parametrize(("edits", "fires"), [
+    ([(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n      max_dose: 40 mL\n")], False),
+    ([with_population("Children", "weight: <40 kg"),
+      (STROKE_DOSE, "      population: children\n      dose: 0.5 mL/kg/day\n")], False),  # the band caps it
+    ([with_population("Children", "weight: ≥40 kg"),
+      (STROKE_DOSE, "      population: children\n      dose: 0.5 mL/kg/day\n")], True),  # no upper bound
+    ([("      dose: 5-10 mL/day\n", "      dose: 0.5 mL/kg/day\n")], False),  # the off-label regimen is printed nowhere
+    ([with_population("Renal impairment", "renal_function: 30-45 mL/min/1.73 m²", "renal_measure: eGFR"),
+      (STROKE_DOSE, "      population: children\n      dose: 20-50 mL/day\n")], False),  # a renal band is not a dose
+])
+def test_weight_based_dose_without_maximum_look_alikes(edits, fires):
+    assert bool(lint(edited(*edits), "LBL308")) == fires
+
+
+REGIMEN_FOR_CHILDREN = ("      routes: [iv]\n      dose: 20-50", "      population: children\n      routes: [iv]\n      dose: 20-50")
+
+
+@pytest.mark.parametrize(("edits", "fires"), [
+    ([with_population("Adults"), REGIMEN_FOR_CHILDREN], False),
+    ([with_population("Women of childbearing potential"), REGIMEN_FOR_CHILDREN], False),
+    ([with_population("Infants", "weight: 3-10 kg"), REGIMEN_FOR_CHILDREN], False),
+    ([with_population("Neonates"), REGIMEN_FOR_CHILDREN], True),
+    ([with_population("Patients with stroke"), REGIMEN_FOR_CHILDREN,
+      ("  - id: stroke\n    name: ", "  - id: stroke\n    population: children\n    statement: Recovery after stroke in children.\n    name: ")], True),
+    ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: In children, ")], True),
+    ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: Not for use in children, ")], False),
+])
+def test_pediatric_population_look_alikes(edits, fires):
+    assert bool(lint(edited(*edits), "LBL309")) == fires
+
+
+@pytest.mark.parametrize(("edits", "fires"), [
+    ([(PRODUCT_CLASS, "  pharmacologic_class: cephalosporin antibiotic\n")], True),
+    ([(PRODUCT_CLASS, "  pharmacologic_class: macrolide\n")], True),
+    ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: Infections caused by susceptible bacteria; ")], True),
+    ([(PRODUCT_CLASS, "  pharmacologic_class: nucleoside analogue antiviral\n")], False),
+    ([(PRODUCT_CLASS, "  pharmacologic_class: azole antifungal\n")], False),
+    ([(PRODUCT_CLASS, "  pharmacologic_class: tumor necrosis factor (TNF) blocker, a monoclonal antibody\n")], False),
+    ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: Fungal infections; ")], False),
+    ([(PRODUCT_CLASS, "  pharmacologic_class: penicillin-class antibacterial\n"),
+      ("      name: intravenous\n", "      name: topical\n")], False),  # not systemic
+])
+def test_antibacterial_look_alikes(edits, fires):
+    assert bool(lint(edited(*edits), "LBL310")) == fires
+
+
+def test_patient_labeling_approved_is_fine_with_an_approval():
+    assert lint(SOURCE, "LBL110") == []
+    approved = ("  market: us\n", "  market: us\n  patient_labeling_approved: true\n  initial_us_approval: 2002\n")
+    assert lint(edited(approved), "LBL110") == []  # the approval year records an approved product
+
+
+def test_incidence_rows_must_name_known_reactions_and_the_products_arm_at_load():
+    """What LBL109 does not need to check: the loader already refuses these (exit 2, before lint runs)."""
+    from labeling.load import ContentError
+
+    head, body = trials()
+    with pytest.raises(ContentError, match="'dizziness' is not the id of any adverse reaction"):
+        parse_label(edited((head, body.replace("reaction: nausea", "reaction: dizziness"))), "label.yaml")
+    with pytest.raises(ContentError, match="no incidence for the product's arm 'product-arm'"):
+        parse_label(edited((head, body.replace("{product-arm: 2%, placebo: 1%}", "{placebo: 1%}"))), "label.yaml")

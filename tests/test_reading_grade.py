@@ -12,12 +12,12 @@ import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labeling.documents import PATIENT_LEAFLET
-from labeling.extract.sections import split_sections
+from labeling.compose import compose
+from labeling.lint import LintContext
 from labeling.lint.reading_grade import PronouncingDictionary, flesch_kincaid_grade, pronouncing_dictionary
+from labeling.lint.rules.readability import patient_wording
+from labeling.lint.text import raw_paths
 from labeling.load import load_label
-from labeling.render.html import render_markup
-from labeling.verify import markup_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
@@ -51,13 +51,20 @@ def test_out_of_order_neighbours_and_comments_are_found():
     assert lookup.syllables("zed") == 1
 
 
-def _leaflet_sections() -> list[str]:
+def _patient_sections() -> list[str]:
+    """What LBL401 grades: the patient wording of each section of the sample's patient documents (the US
+    Patient Information it gets, and the EU leaflet the same content would get), and each whole section."""
     label = load_label(SAMPLE)
-    text = markup_text(render_markup(label, PATIENT_LEAFLET), sentences=True)
-    return [section.text for section in split_sections(text, PATIENT_LEAFLET, label).values()]
+    paths = raw_paths(LintContext(label))
+    texts = []
+    for kind in ("patient-information", "patient-leaflet"):
+        document = compose(label, kind)
+        texts += [section.text for section in patient_wording(label, document, paths)]
+        texts += [" ".join(unit.text for unit in section.units()) for _, section in document.sections()]
+    return texts
 
 
-@pytest.mark.parametrize("text", _leaflet_sections()
+@pytest.mark.parametrize("text", _patient_sections()
                          + ["", "Yes.", "Don't inject it into a vein! Ask your doctor's nurse.",
                             "Cerebrolysin is a porcine-derived, brain-specific neuropeptide preparation; "
                             "sepulveda and stilton aren't in dosing tables (10–50 mL).",

@@ -13,9 +13,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from labeling.model import Fact, Label
+from labeling.model import Fact, FactPath, Label
+
+if TYPE_CHECKING:
+    from labeling.doctree import Document
+    from labeling.language import Language
 
 ERROR, WARNING = "error", "warning"
 
@@ -36,11 +40,16 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Hit:
-    """What a rule reports: where in the content (a path) and what; optionally a severity of its own."""
+    """What a rule reports: where in the content (a raw path or a ``FactPath``) and what; optionally a severity
+    of its own."""
 
-    path: tuple[Any, ...]
+    path: tuple[Any, ...] | FactPath
     message: str
     severity: str | None = None
+
+    @property
+    def raw(self) -> tuple[Any, ...]:
+        return self.path.raw if isinstance(self.path, FactPath) else tuple(self.path)
 
 
 @dataclass
@@ -55,6 +64,19 @@ class LintContext:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    @property
+    def lang(self) -> Language:
+        """The label's language: the words rules read text with come from it."""
+        from labeling.language import language_for
+
+        return self.memo("lang", lambda: language_for(self.label.label.language))  # type: ignore[no-any-return]
+
+    def document(self, kind: str) -> Document:
+        """The label's document of ``kind`` as composed (what a reader of that document will see), once."""
+        from labeling.compose import compose
+
+        return self.memo(f"document:{kind}", lambda: compose(self.label, kind, self.lang))  # type: ignore
 
 
 class Rule(ABC):
@@ -160,12 +182,15 @@ def _parse_config(section: dict[str, Any], where: str) -> LintConfig:
                               "such as 8")
         config.options["reading-grade-max"] = value
     if "min-type-pt" in section:
+        from labeling.lint.rules.readability import pdf_kinds
+
         value = section["min-type-pt"]
-        documents = {"package-insert", "patient-leaflet"}
+        documents = pdf_kinds()
         if not isinstance(value, dict) or set(value) - documents or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values()):
             raise ConfigError(f"{where}: [tool.labeling.lint] min-type-pt = {value!r}: expected a table of point "
-                              "sizes such as { package-insert = 8, patient-leaflet = 9 }")
+                              f"sizes by document ({', '.join(sorted(documents))}) such as "
+                              "{ package-insert = 8, patient-information = 10 }")
         config.options["min-type-pt"] = value
     return config
 
@@ -200,23 +225,24 @@ def dotted(label: Label, path: tuple[Any, ...]) -> str:
 def run_lint(label: Label, config: LintConfig | None = None, artifacts: Path | None = None) -> list[Diagnostic]:
     config = config or LintConfig()
     ctx = LintContext(label, artifacts, config.options)
-    facts = list(label.facts())
+    facts = [(path.raw, fact) for path, fact in label.facts()]
     diagnostics: list[Diagnostic] = []
     used: set[tuple[int, str]] = set()
     for code, rule_class in all_rules().items():
         if not config.enabled(code):
             continue
         for hit in rule_class().check(ctx):
-            owner = _owning_fact(facts, hit.path)
+            raw = hit.raw
+            owner = _owning_fact(facts, raw)
             if owner is not None:
                 suppressed = [s for s in owner[1].lint_ignore if s.rule == code]
                 if suppressed:
                     used.add((id(owner[1]), code))
                     continue
             severity = config.severity.get(code) or hit.severity or rule_class.severity
-            line, column = label.position(hit.path)
+            line, column = label.position(raw)
             diagnostics.append(Diagnostic(label.source_file, line, column, code, severity, hit.message,
-                                          dotted(label, hit.path)))
+                                          dotted(label, raw)))
     diagnostics.extend(_unused_suppressions(label, facts, used, config))
     return sorted(diagnostics)
 

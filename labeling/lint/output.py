@@ -1,4 +1,8 @@
-"""Printing lint diagnostics: concise text, JSON, and SARIF 2.1.0 for CI code-scanning annotations."""
+"""Printing lint diagnostics: concise text, JSON, and SARIF 2.1.0 for CI code-scanning annotations.
+
+JSON and SARIF carry the envelope every command shares (``labeling.output``): one ``schema_version`` and the
+tool's identity.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,18 @@ from typing import Any
 
 from labeling import __version__
 from labeling.lint import ERROR, Diagnostic, all_rules
+from labeling.output import SCHEMA_VERSION, json_document, sarif_properties
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = SCHEMA_VERSION  # the shared envelope's version (kept under its old name for importers)
 
 
 def as_text(diagnostics: list[Diagnostic]) -> list[str]:
     return [str(d) for d in diagnostics]
 
 
-def as_json(diagnostics: list[Diagnostic]) -> str:
-    payload = {
-        "schema_version": JSON_SCHEMA_VERSION,
+def payload(diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The lint fields of the JSON document (``check`` nests them under ``lint``)."""
+    return {
         "errors": sum(d.severity == ERROR for d in diagnostics),
         "warnings": sum(d.severity != ERROR for d in diagnostics),
         "diagnostics": [
@@ -26,7 +31,10 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
             for d in diagnostics
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    return json_document("lint", payload(diagnostics))
 
 
 # Codes that are not rules: content that cannot be read, and suppressions that suppress nothing.
@@ -84,6 +92,7 @@ def as_sarif(diagnostics: list[Diagnostic]) -> str:
             "tool": {"driver": {"name": "labeling", "version": __version__,
                                 "informationUri": "https://github.com/labeling/labeling", "rules": descriptors}},
             "results": results,
+            "properties": sarif_properties(),
         }],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -6,10 +6,17 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from labeling.doctree import PHRASE
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.rules.coherence import gap_recorded
+from labeling.lint.rules.traceability import pediatric_word, says
+from labeling.lint.text import word_pattern
+from labeling.model import Label
+from labeling.quantities import format_professional
+from labeling.reach import REACH, approved_indications, kinds_of, labelled_routes, shown_adjustments, shown_regimens
 
-RMC_ELIGIBLE = {"boxed-warning", "indications", "dosage", "contraindications", "warnings"}
+# PLR: Recent Major Changes only for Boxed Warning, 1, 2, 4 and 5; the reach table names them (``rmc``).
+RMC_ELIGIBLE = frozenset(entry.rmc for entry in REACH if entry.rmc)
 # A way to report: a telephone number (ten digits or more, or an international "+" number, or a US vanity
 # number such as 1-800-FDA-1088), a web address (with or without www) or an e-mail address.
 PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(?\d[\d\s().-]{8,}\d|\b1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b")
@@ -30,6 +37,8 @@ class ReportingContactIncomplete(Rule):
 
     Why is this bad? PLR Highlights require "To report SUSPECTED ADVERSE REACTIONS, contact [manufacturer] at
     [phone]"; a company name alone gives the reader no way to report. A warning when the gap is recorded.
+
+    Example: `adverse_reaction_contact: Sinopharmatech Co., Ltd. at +86 10 5555 0100`.
     """
 
     code, name = "LBL301", "reporting-contact-incomplete"
@@ -44,23 +53,45 @@ class ReportingContactIncomplete(Rule):
 
 
 @register
-class MissingPlrPopulations(Rule):
-    """What it does: checks that Use in Specific Populations covers 8.1 Pregnancy, 8.2 Lactation and 8.4
-    Pediatric Use.
+class RequiredSectionWithoutContent(Rule):
+    """What it does: composes each document the label gets and finds the sections its kind marks required
+    (`labeling.documents`; in the PLR insert 1–6, 8, 8.1, 8.2, 8.4, 8.5, 10–14, 12.1, 12.3, 13.1, 16 and 17)
+    that get no facts and that no gap names (`gaps[].sections`).
 
-    Why is this bad? PLR requires these subsections in every prescribing information, even to say that no data
-    exist. A warning when the gap is recorded.
+    Why is this bad? PLR requires these sections in every prescribing information, even to say that no data
+    exist; the document then prints "Not yet available: no information has been provided for this section."
+    Give the facts, or record the gap with the sections it leaves empty, so the document says what is missing.
+
+    Example: no `specific_populations` entry for pregnancy → a gap with `sections: [pop-pregnancy]`.
     """
 
-    code, name = "LBL302", "missing-plr-populations"
+    code, name = "LBL302", "required-section-without-content"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
-        present = {p.population for p in ctx.label.specific_populations}
-        missing = [name for name in ("pregnancy", "lactation", "pediatric") if name not in present]
-        if missing:
-            recorded = gap_recorded(ctx.label, "specific_populations")
-            yield Hit(("specific_populations",), f"no {', '.join(missing)} statement (PLR 8.1, 8.2, 8.4)"
-                      + (" (recorded gap)" if recorded else ""), WARNING if recorded else None)
+        label = ctx.label
+        unrecorded = ctx.lang.phrase("gap.unrecorded").text
+        for kind in kinds_of(label):
+            for _, section in ctx.document(kind).sections():
+                units = list(section.units(nested=False))
+                if not any(run.source == PHRASE + "gap.unrecorded" for unit in units for run in unit.runs):
+                    continue
+                groups = [entry for entry in REACH if section.key in entry.places.get(kind, ())]
+                owner = groups[0].paths[0] if groups else ""
+                path = _written(label, owner) or ("gaps",)
+                holds = f" (from {owner})" if owner else ""
+                yield Hit(path, f"{kind} section {section.heading.text!r} is required but gets no facts{holds} and "
+                                f"no gap names it (gaps[].sections: [{section.key}]): it would print "
+                                f"{unrecorded!r}")
+
+
+def _written(label: Label, dotted: str) -> tuple[str, ...] | None:
+    """The path of a content group when the content has it, else None."""
+    if not dotted:
+        return None
+    node: object = label
+    for name in dotted.split("."):
+        node = getattr(node, name, None)
+    return tuple(dotted.split(".")) if node not in (None, [], ()) else None
 
 
 @register
@@ -87,6 +118,8 @@ class RecentMajorChangeSection(Rule):
     """What it does: checks that Recent Major Changes name only Boxed Warning, 1, 2, 4 or 5.
 
     Why is this bad? PLR allows Recent Major Changes only for those sections; others are not major changes.
+
+    Example: `section: description` in `recent_major_changes` → remove the entry.
     """
 
     code, name = "LBL304", "rmc-section-not-eligible"
@@ -105,6 +138,8 @@ class RecentMajorChangeDate(Rule):
     the 12 months before it.
 
     Why is this bad? An entry after the revision date cannot be; one older than a year must be removed (PLR).
+
+    Example: `date: 2025-06-01` with `revision_date: 2026-11-01` → remove the entry.
     """
 
     code, name = "LBL305", "rmc-date"
@@ -137,6 +172,8 @@ class OpenGap(Rule):
 
     Why is this bad? A recorded gap is honest, but the documents stay drafts until it is closed; the warning
     keeps each one in view on every run.
+
+    Example: the gap `concentration` → give the concentration, then remove the gap.
     """
 
     code, name = "LBL306", "open-gap"
@@ -154,15 +191,138 @@ class ApprovedIndicationWithoutRegimen(Rule):
 
     Why is this bad? PLR Dosage and Administration must give the dose for every indication; an indication
     without one cannot be labelled.
+
+    Example: an approved `tbi` indication that no regimen lists in its `indications`.
     """
 
     code, name = "LBL307", "indication-without-dosing"
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         label = ctx.label
-        if not label.approved_indications:
+        if not approved_indications(label):
             yield Hit(("indications",), "no approved indication: the documents would have nothing to label")
-        served = {i for r in label.approved_regimens for i in r.indications}
+        served = {i for r in shown_regimens(label) for i in r.indications}
         for index, indication in enumerate(label.indications):
             if indication.status == "approved" and indication.id not in served:
                 yield Hit(("indications", index), f"approved indication {indication.id} has no approved regimen")
+
+
+@register
+class WeightBasedDoseWithoutMaximum(Rule):
+    """What it does: finds a weight- or surface-based dose (mg/kg, mg/m², per dose or per day) in a regimen
+    or adjustment the documents show that gives no maximum (`max_dose` or `max_daily_dose`).
+
+    Why is this bad? A dose per kilogram has no ceiling of its own: for a heavy patient (or a weight entered
+    in pounds) it grows without limit. Labels state one ("not to exceed 2 g per day"). A dose for a population
+    whose weight band has an upper bound ("less than 40 kg") is capped by the band and passes; a flat dose for
+    a weight band and a renal band (mL/min/1.73 m²) are not weight-based doses.
+
+    Example: `dose: 25 mg/kg/day` with `max_daily_dose: 2 g/day`.
+    """
+
+    code, name = "LBL308", "weight-based-dose-without-maximum"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        for fact in [*shown_regimens(label), *shown_adjustments(label)]:
+            dose = fact.dose
+            if dose is None or dose.basis is None:
+                continue
+            population = label.population(fact.population) if fact.population else None
+            weight = population.weight if population is not None else None
+            if weight is not None and (weight.is_range or weight.comparator in ("<", "≤")):
+                continue  # a weight band with an upper bound caps the dose (children under 40 kg)
+            if getattr(fact, "max_dose", None) is None and fact.max_daily_dose is None:
+                per = "kilogram of body weight" if dose.basis == "kg" else "square meter of body surface"
+                path = label.fact_path(fact.id)
+                recorded = " (recorded gap)" if gap_recorded(label, str(path), fact=fact.id) else ""
+                yield Hit(path / "dose", f"{fact.id}: {format_professional(dose)} is dosed per {per} but gives no "
+                                         f"maximum (max_dose or max_daily_dose){recorded}")
+
+
+@register
+class PediatricPopulationWithoutBand(Rule):
+    """What it does: finds a regimen or adjustment for a pediatric population without an age or weight band: a
+    population whose name (or the indication limited to it) says pediatric, children, infants, neonates or
+    adolescents but has neither `age` nor `weight`; or a regimen with no population for an indication that
+    says so.
+
+    Why is this bad? Pediatric doses are given by age or weight band (PLR 2.x, 8.4); without one the reader
+    cannot tell which children the dose is for, and a dose meant for adolescents may be given to an infant.
+
+    Example: `name: Pediatric patients` → add `age: 6-17 years` (or `weight: ≥40 kg`).
+    """
+
+    code, name = "LBL309", "pediatric-population-without-band"
+    severity = WARNING
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        users: dict[str, list[str]] = {}
+        for fact in [*shown_regimens(label), *shown_adjustments(label)]:
+            if fact.population:
+                users.setdefault(fact.population, []).append(fact.id)
+        for population_id, facts in users.items():
+            population = label.population(population_id)
+            if population.age is not None or population.weight is not None:
+                continue
+            word = pediatric_word(population, label, ctx.lang)
+            if word:
+                yield Hit(label.fact_path(population_id),
+                          f"population {population_id} is pediatric ({word!r}) but has no age or weight band; "
+                          f"{', '.join(facts)} {'is' if len(facts) == 1 else 'are'} dosed for it")
+        words = word_pattern(ctx.lang, "population.pediatric")
+        for regimen in shown_regimens(label):
+            if regimen.population:
+                continue
+            for indication_id in regimen.indications:
+                indication = label.indication(indication_id)
+                word = says(words, indication.name, indication.statement)
+                if word and indication.population is None:
+                    yield Hit(label.fact_path(regimen.id) / "indications",
+                              f"regimen {regimen.id} serves {indication_id}, which is for {word!r}, but names no "
+                              "population with an age or weight band")
+                    break
+
+
+# Routes by which an antibacterial acts locally: 21 CFR 201.24 is about systemic antibacterials.
+LOCAL_ROUTES = frozenset({"topical", "ophthalmic", "nasal", "vaginal", "rectal"})
+
+
+@register
+class AntibacterialStatementMissing(Rule):
+    """What it does: finds a product that looks like a systemic antibacterial — its pharmacologic class names
+    an antibacterial class (antibacterial, antibiotic, penicillin, cephalosporin, macrolide, fluoroquinolone,
+    …) or an approved indication treats infections caused by bacteria — labelled for a systemic route, without
+    `product.antibacterial: true`.
+
+    Why is this bad? 21 CFR 201.24 requires every systemic antibacterial's labeling to carry the statement "To
+    reduce the development of drug-resistant bacteria and maintain the effectiveness of … antibacterial drugs,
+    … should be used only to treat or prevent infections that are proven or strongly suspected to be caused by
+    bacteria." The documents print it only when `product.antibacterial` is true. Antivirals, antifungals,
+    topical and ophthalmic products do not need it.
+
+    Example: `pharmacologic_class: penicillin-class antibacterial` → add `antibacterial: true` under `product`.
+    """
+
+    code, name = "LBL310", "antibacterial-statement-missing"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        label = ctx.label
+        product = label.product
+        routes = {r.name for r in labelled_routes(label)}
+        if product.antibacterial or not routes - LOCAL_ROUTES:
+            return
+        word = says(word_pattern(ctx.lang, "class.antibacterial"), product.pharmacologic_class)
+        if word:
+            yield Hit(("product", "pharmacologic_class"), f"the pharmacologic class names {word!r} but "
+                      "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing")
+            return
+        words = word_pattern(ctx.lang, "class.antibacterial", "indication.bacterial")
+        for indication in approved_indications(label):
+            word = says(words, indication.name, indication.statement)
+            if word:
+                yield Hit(label.fact_path(indication.id), f"indication {indication.id} names {word!r} but "
+                          "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing")
+                return

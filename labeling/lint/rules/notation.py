@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.lint.text import shared_document_texts, typed_quantities
+from labeling.lint.text import (QUANTITY_KINDS, holder, kinds_of, shared_document_texts, shared_raw_quantities, slots,
+                                valued)
 from labeling.quantities import UNITS, canonical_unit, find_quantities
 
 UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
@@ -24,8 +25,7 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousa
 def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
     yield from shared_document_texts(ctx)
     if include_raw:
-        yield from ctx.memo("raw_quantities", lambda: [(path, q.raw) for path, q in typed_quantities(ctx.label)
-                                                        if q.raw])
+        yield from shared_raw_quantities(ctx)
 
 
 class _PatternRule(Rule):
@@ -45,16 +45,30 @@ class _PatternRule(Rule):
 
 @register
 class TrailingZero(_PatternRule):
-    """What it does: finds whole numbers written with a trailing zero before a unit ("5.0 mL").
+    """What it does: finds whole numbers written with a trailing zero before a unit ("5.0 mL"), in free text and
+    in what the content wrote for a typed quantity. ISMP's own exception passes: a zero that shows the
+    precision of a measured value, the other end of a range ("3.5 to 5.0 mcg/mL") or a laboratory result
+    ("−53.0 mg/dL").
 
     Why is this bad? The decimal point is missed on worn or faxed copies and "5.0 mL" is read as "50 mL": a
     ten-fold overdose (ISMP error-prone dose designations).
 
-    Example: `starting_dose: 5.0 mL/day` → write `5 mL/day`.
+    Example: `dose: 5.0 mL/day` → write `5 mL/day`.
     """
 
     code, name = "LBL001", "trailing-zero"
     pattern = re.compile(rf"(?<![\d.,])({NUMBER})\.(0+)(?!\d)(\s*)({DOSE_UNIT})(?![A-Za-z])")
+    # ISMP's exception: a zero that shows the precision of a measured value, as the other end of a range does
+    # ("3.5 to 5.0 mcg/mL", "4.7 to 6.0 L").
+    precision = re.compile(r"\d\.\d+\s*(?:to|-|–|—)\s*$")
+    laboratory = re.compile(r"\s*/\s*d?L\b")  # "−53.0 mg/dL": a laboratory result, reported to its precision
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for path, text in _texts(ctx):
+            for match in self.pattern.finditer(text):
+                if not self.precision.search(text[max(0, match.start() - 16):match.start()]) \
+                        and not self.laboratory.match(text, match.end()):
+                    yield Hit(path, self.message(match))
 
     def message(self, match: re.Match[str]) -> str:
         whole, zeros, space, unit = match.groups()
@@ -144,7 +158,8 @@ class ErrorProneAbbreviation(_PatternRule):
 
 @register
 class ThousandsSeparator(_PatternRule):
-    """What it does: finds numbers of 1,000 or more without thousands separators before a unit.
+    """What it does: finds numbers of 1,000 or more without thousands separators before a unit, in free text
+    (typed quantities are printed with separators whatever the content wrote).
 
     Why is this bad? "100000 units" is misread by a factor of ten; commas make the magnitude visible.
 
@@ -153,6 +168,7 @@ class ThousandsSeparator(_PatternRule):
 
     code, name = "LBL005", "thousands-separator"
     severity = WARNING
+    include_raw = False  # a typed quantity is printed with its separators ("1000 tablets" prints "1,000 tablets")
     pattern = re.compile(rf"(?<![\d,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
                          rf"(?={DOSE_UNIT}(?![A-Za-z]))")
 
@@ -296,15 +312,36 @@ class RomanNumeralDose(_PatternRule):
         return f"Roman numeral in {match.group(0)!r}: write the count in Arabic numerals"
 
 
+# A quantity followed by a slash the quantities module could not read, or run into a word, digit or hyphen
+# ("•3H2O", "1H-pyrrole": chemical formulas and names), is not the quantity it seems to be.
+_UNREAD_PER = re.compile(r"\s*/\s*[^\W\d_]|[\w-]")
+_KIND_NAMES = {"RenalFunction": "a renal function band", "BodyWeight": "a weight band", "Age": "an age band",
+               "Temperature": "a temperature", "Percentage": "a percentage", "Dose": "a dose",
+               "Concentration": "a concentration", "Strength": "a strength", "Volume": "a volume",
+               "Count": "a pack size", "Duration": "a duration", "Frequency": "a frequency"}
+
+
 @register
 class NumberInProse(Rule):
-    """What it does: finds a number with a unit written in free text instead of a typed fact.
+    """What it does: finds a quantity written in free text that the content could type: in a text of a fact
+    (which places typed numbers with `values: {name: …}` and `{name}` in the text), or in a record with a
+    typed field for it (a co-agent's `dose`, a timing's `offset`, a storage temperature). The message names
+    the typed field the fact has for it (a regimen's population band, a warning's `threshold`, a storage
+    time limit) or asks for a typed value.
+
+    Numbers the model cannot type are left alone: narrative sections (`narrative`, prose by nature), numbers
+    that are not quantities ("type 2 diabetes", "CYP3A4", "HbA1c", "1.73 m²", section references, years), and
+    quantities in records that have neither `values` nor a field for them (the patient record's
+    `how_it_is_given`, the reporting contact).
 
     Why is this bad? A dose or temperature in prose bypasses the typed facts: it is not formatted by the one
     set of filters, not compared across documents and not verified on the artifacts, so it can silently go
-    stale. Write it as a typed field (a warning places its threshold with `{threshold}`).
+    stale.
 
-    Example: `text: Do not exceed 60 mL/day.` → a typed fact the templates place.
+    Example: `text: Do not exceed 60 mL/day.` in a warning → `threshold: ≥60 mL/day` and `{threshold}` in the
+    text; `text: vomiting 1-4 hours after ingestion` → `values: {onset: 1-4 hours}` and
+    `text: vomiting {onset} after ingestion`; `with_agents: [clarithromycin 500 mg]` →
+    `with_agents: [{agent: clarithromycin, dose: 500 mg}]`.
     """
 
     code, name = "LBL009", "number-in-prose"
@@ -312,5 +349,27 @@ class NumberInProse(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for path, text in _texts(ctx, include_raw=False):
-            for found in find_quantities(text):
-                yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified")
+            if path[0] == "narrative":
+                continue
+            record = holder(ctx.label, path)
+            own = slots(type(record), nested=False)
+            can_type = slots(type(record))
+            has_values = "values" in type(record).model_fields
+            if not can_type and not has_values:
+                continue
+            for found in find_quantities(text, ctx.lang):
+                if _UNREAD_PER.match(text, found.end):
+                    continue
+                kinds = kinds_of(found.quantity)
+                typed = kinds & own
+                if typed:
+                    how = f"{_KIND_NAMES[next(k for k in QUANTITY_KINDS if k in typed).__name__]} field"
+                elif has_values and valued(found.quantity):
+                    how = f"a typed value: values: {{name: {found.text}}} and {{name}} in the text"
+                elif kinds & can_type:
+                    how = f"{_KIND_NAMES[next(k for k in QUANTITY_KINDS if k in kinds & can_type).__name__]} field"
+                else:
+                    continue
+                if path[-2:-1] == ("with_agents",) or path[-1:] == ("with_agents",):
+                    how = "a co-agent: {agent: …, dose: …, frequency: …}"
+                yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified ({how})")

@@ -6,10 +6,13 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from labeling.language import Language
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.lint.text import hidden, shared_document_texts
-from labeling.model import Claim, Fact, Gap, Label, Reference
+from labeling.lint.text import shared_document_texts, word_pattern
+from labeling.model import Claim, Fact, Gap, Label, Population, Reference, Regimen
 from labeling.quantities import DAYS_IN, FoundQuantity, Quantity, celsius, dose_scale, find_quantities
+from labeling.reach import hidden_facts, labelled_routes, shown_adjustments, shown_populations, shown_regimens
+from labeling.vocabulary import vocabulary
 
 # Words by which an indication's own text says it is not an approved use.
 NOT_APPROVED_WORDS = re.compile(
@@ -76,10 +79,10 @@ class ApprovedUseDescribedAsNotApproved(Rule):
                               "approved use (off-label)")
 
 
-def _shown(fact: Fact, label: Label) -> bool:
-    """Whether a fact can support a claim: it reaches a document and is neither an open question nor another
-    claim."""
-    return not isinstance(fact, (Gap, Claim)) and not hidden(fact, label)
+def _shown(fact: Fact, hidden: set[int]) -> bool:
+    """Whether a fact can support a claim: it reaches a document (``hidden``: what reaches none, from the reach
+    table) and is neither an open question nor another claim."""
+    return not isinstance(fact, (Gap, Claim)) and id(fact) not in hidden
 
 
 @register
@@ -98,6 +101,7 @@ class UnsupportedClaim(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         label = ctx.label
+        hidden = ctx.memo("hidden_facts", lambda: hidden_facts(label))
         for index, claim in enumerate(label.claims):
             if claim.status != "approved":
                 continue
@@ -106,7 +110,7 @@ class UnsupportedClaim(Rule):
                 yield Hit(("claims", index, "supported_by"), f"approved claim {claim.id} ({claim.text!r}) names no "
                                                              "supporting label fact or reference")
             else:
-                unshown = [i for i, f in zip(claim.supported_by, support, strict=True) if not _shown(f, label)]
+                unshown = [i for i, f in zip(claim.supported_by, support, strict=True) if not _shown(f, hidden)]
                 if unshown:
                     yield Hit(("claims", index, "supported_by"),
                               f"approved claim {claim.id} is supported by facts that are not labelled "
@@ -124,15 +128,10 @@ FREQUENCY_WORDS = {
     "other day": re.compile(r"\bevery (?:other|second|2nd) day\b|\bevery (?:two|three|\d+) days\b"
                             r"|\balternate days\b", re.I),
 }
-ROUTE_WORDS = {
-    "oral": re.compile(r"\boral(?:ly)?\b|\bby mouth\b|\btablets?\b|\bcapsules?\b", re.I),
-    "subcutaneous": re.compile(r"\bsubcutaneous(?:ly)?\b|\bunder the skin\b|\bsub-?q\b", re.I),
-    "intramuscular": re.compile(r"\bintramuscular(?:ly)?\b|\bIM\b"),
-    "intravenous": re.compile(r"\bintravenous(?:ly)?\b|\bIV\b"),
-}
+# Populations and uses a claim may not address unless the label treats them (children: from the language's
+# pediatric words, unless a shown population is pediatric).
 POPULATION_WORDS = re.compile(
-    r"\bchild(?:ren)?\b|\bkids?\b|\badolescents?\b|\bteenagers?\b|\bpaediatric\b|\bpediatric\b|\binfants?\b"
-    r"|\bneonates?\b|\bhealthy (?:adults|people|volunteers|individuals|persons)\b|\bstudents?\b|\bathletes?\b"
+    r"\bteenagers?\b|\bhealthy (?:adults|people|volunteers|individuals|persons)\b|\bstudents?\b|\bathletes?\b"
     r"|\bpregnan(?:t|cy)\b|\bbreast-?feeding\b|\blactating\b|\bnursing mothers\b|\bnootropic\b"
     r"|\bcognitive enhancement\b", re.I)
 FREEZING_ALLOWED = re.compile(r"\b(?:can|may) be (?:frozen|stored in (?:a|the) freezer)\b|\bsafe to freeze\b"
@@ -197,40 +196,84 @@ class ClaimContradictsLabel(Rule):
         for index, claim in enumerate(ctx.label.claims):
             if claim.status == "rejected":
                 continue
-            for message in self._contradictions(claim.text, ctx.label, printed):
+            for message in self._contradictions(claim.text, ctx.label, printed, ctx.lang):
                 yield Hit(("claims", index, "text"), f"claim {claim.id} {message}")
 
     @staticmethod
-    def _contradictions(text: str, label: Label, printed: set[str]) -> Iterator[str]:
-        regimens = label.approved_regimens
-        periods = {r.dose.per for r in regimens}
+    def _contradictions(text: str, label: Label, printed: set[str], lang: Language) -> Iterator[str]:
+        regimens = shown_regimens(label)
+        periods = set().union(*(regimen_periods(r) for r in regimens)) if regimens else set()
         for period, pattern in FREQUENCY_WORDS.items():
             found = _first(pattern, text)
             if found and period not in periods:
                 yield (f"says {found.group(0)!r} but every labelled regimen is dosed per "
-                       f"{' or per '.join(sorted(p for p in periods if p))}")
+                       f"{' or per '.join(sorted(p for p in periods if p)) or 'administration'}")
         if _first(SINGLE_DOSE, text) and regimens and all(r.duration is not None for r in regimens):
             yield f"says {_first(SINGLE_DOSE, text).group(0)!r} but every labelled regimen is a course of days"
-        routes = {r.name for r in label.labelled_routes}
-        for route, pattern in ROUTE_WORDS.items():
-            if _first(pattern, text) and route not in routes:
+        routes = {r.name for r in labelled_routes(label)}
+        for route, pattern in vocabulary(lang).routes.items():
+            implied = word_pattern(lang, f"route.implied.{route}")
+            named = _first(pattern, text) or (implied and _first(implied, text))
+            if named and route not in routes:
                 labelled = ", ".join(sorted(routes)) or "none"
                 yield f"names the {route} route, which is not labelled (labelled: {labelled})"
         found = _first(POPULATION_WORDS, text)
+        pediatric = word_pattern(lang, "population.pediatric")
+        if not found and pediatric and not any(pediatric_word(p, label, lang) for p in shown_populations(label)):
+            found = _first(pediatric, text)
         if found:
             yield f"addresses {found.group(0)!r}, a population or use the label does not approve"
         yield from _unapproved_uses(text, label, printed)
-        quantities = find_quantities(text)
+        quantities = find_quantities(text, lang)
         yield from _quantities_outside_label(text, quantities, label)
         yield from _storage_contradictions(text, quantities, label)
         yield from _contraindication_contradictions(text, label)
         found = NO_DOSE_ADJUSTMENT.search(text)
-        if found and label.dosing.populations:
-            named = {w for p in label.dosing.populations
-                     for w in _words(f"{p.population} {p.patient_population or ''}")} - _QUALIFIERS
+        adjusted = [label.population(a.population) for a in shown_adjustments(label) if a.action != "no-adjustment"]
+        if found and adjusted:
+            named = {w for p in adjusted for w in _words(f"{p.name} {p.patient_name or ''}")} - _QUALIFIERS
             if named & set(_words(text)) or re.search(r"\b(?:all|every|any)\b", text, re.I):
-                populations = ", ".join(p.population for p in label.dosing.populations)
+                populations = ", ".join(dict.fromkeys(p.name for p in adjusted))
                 yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
+
+
+def regimen_periods(regimen: Regimen) -> set[str]:
+    """The periods a claim may name for a regimen: its dose's (mL/day), its frequency's (twice daily: day), or
+    its interval's (every 12 hours: day; every 2 days: other day; every 2 weeks: week)."""
+    periods: set[str] = set()
+    if regimen.dose is not None and regimen.dose.per:
+        periods.add(regimen.dose.per)
+    frequency = regimen.frequency
+    if frequency is not None:
+        if frequency.per:
+            periods.add(frequency.per)
+        elif frequency.unit in ("minute", "hour"):
+            periods.add("day")
+        elif frequency.unit == "day":
+            periods.add("day" if frequency.low == 1 else "other day")
+        else:
+            periods.add(frequency.unit)
+    return periods
+
+
+def says(pattern: re.Pattern[str] | None, *texts: str | None) -> str | None:
+    """The first word of ``pattern`` one of the texts says without negating it ("not for use in children"
+    says nothing)."""
+    if pattern is None:
+        return None
+    for text in texts:
+        found = _first(pattern, text or "")
+        if found:
+            return found.group(0)
+    return None
+
+
+def pediatric_word(population: Population, label: Label, lang: Language) -> str | None:
+    """The word that makes a population pediatric (children, infants …), in its own name or in the name or
+    statement of an indication limited to it; None when nothing does."""
+    pattern = word_pattern(lang, "population.pediatric")
+    limited = [text for i in label.indications if i.population == population.id for text in (i.name, i.statement)]
+    return says(pattern, population.name, population.patient_name, *limited)
 
 
 def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str]:
@@ -250,10 +293,11 @@ def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str
 def _quantities_outside_label(text: str, quantities: list[FoundQuantity], label: Label) -> Iterator[str]:
     """Doses, durations and temperatures a claim names must be ones the label has (units and periods
     converted): within a labelled dose range, course duration or storage temperature range."""
-    doses = [r.dose for r in label.approved_regimens] + [p.starting_dose for p in label.dosing.populations]
+    regimens = shown_regimens(label)
+    doses = [f.dose for f in [*regimens, *shown_adjustments(label)] if f.dose is not None]
     thresholds = [w.threshold for w in label.warnings if w.threshold is not None]
     temperatures = [c.temperature for c in label.storage.conditions if c.temperature is not None]
-    durations = [r.duration for r in label.approved_regimens if r.duration is not None]
+    durations = [r.duration for r in regimens if r.duration is not None]
     storage_context, dose_context = bool(STORAGE_CONTEXT.search(text)), bool(DOSE_CONTEXT.search(text))
     daily = bool(FREQUENCY_WORDS["day"].search(text))
     for found in quantities:
@@ -373,6 +417,8 @@ class PendingClaim(Rule):
 
     Why is this bad? It is not: a pending claim never reaches the product sheet. The warning keeps open reviews
     visible until they are decided.
+
+    Example: `status: pending` with the reason the review waits for → `approved` or `rejected` once decided.
     """
 
     code, name = "LBL206", "pending-claim"
@@ -390,6 +436,8 @@ class StatusWithoutReason(Rule):
 
     Why is this bad? Keeping a use out of the label is a regulatory decision; without its reason the next
     reviewer cannot tell a judgement from an oversight.
+
+    Example: `status: investigational` → add `status_reason: The source presents it as a research direction.`
     """
 
     code, name = "LBL207", "status-without-reason"
