@@ -143,12 +143,14 @@ def validate(content: tuple[str, ...]) -> None:
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False),
               help="Folder for output/<product-id>/.")
 @click.option("--html", is_flag=True, help="Also write each PDF's HTML beside it, for previewing templates.")
+@click.option("--provenance", is_flag=True, help="Also write provenance.json: every sentence of every document with "
+                                                 "the facts and stock phrases it is made of.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Products built at once, in worker processes [default: the machine's cores].")
 @click.option("--shard", "shard_spec", metavar="I/N", help="Build only the I-th of N deterministic slices of the "
                                                            "portfolio (for a CI matrix).")
-def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs: int | None,
+def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, force: bool, jobs: int | None,
           shard_spec: str | None) -> None:
     """Render the package insert, product sheet and patient leaflet of every product."""
     import os
@@ -163,7 +165,7 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs:
             return
     from labeling.build import up_to_date
 
-    fresh = {} if force else up_to_date(paths, Path(out_dir), html)
+    fresh = {} if force else up_to_date(paths, Path(out_dir), html, provenance)
     if len(fresh) < len(paths):
         load_all([p for p in paths if p not in fresh])  # every problem of every changed file first
     jobs = jobs or os.cpu_count() or 1
@@ -183,10 +185,10 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, force: bool, jobs:
                 progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
 
             results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html,
-                                              on_result=advance, fresh=fresh)
+                                              on_result=advance, fresh=fresh, provenance=provenance)
     else:
         results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html, on_result=report,
-                                          fresh=fresh)
+                                          fresh=fresh, provenance=provenance)
     if errors:
         raise UserError("\n".join(str(error) for _, error in errors)
                         + f"\n{len(errors)} of {len(paths)} product(s) not built; their previous outputs are untouched.")
@@ -218,6 +220,9 @@ def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-u
     if name is None:
         raise UserError(f"{source}: cannot tell which document this is (it carries no labeling metadata); "
                         f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}")
+    if name not in DOCUMENT_KINDS:
+        raise UserError(f"{source}: the document says it is a {name!r}, which is not a document kind this tool "
+                        f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind")
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
     return verify_text(artifact.text, kind, label, str(source))
 
@@ -225,7 +230,8 @@ def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-u
 @main.command()
 @click.argument("artifact", type=click.Path(dir_okay=False))
 @click.option("--content", required=True, type=click.Path(dir_okay=False), help="The label the artifact must match.")
-@click.option("--kind", "kind_name", type=click.Choice(["package-insert", "product-sheet", "patient-leaflet"]),
+@click.option("--kind", "kind_name", type=click.Choice(["package-insert", "patient-information", "product-sheet",
+                                                        "patient-leaflet"]),
               help="Document kind, when the artifact does not say (e.g. an agency's PDF).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None:
@@ -294,40 +300,17 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     sys.exit(EXIT_FINDINGS if any(d.severity == ERROR for d in diagnostics) else EXIT_OK)
 
 
-def _git(args: list[str]) -> bytes:
-    import subprocess
+def _labels_at(ref: str, paths: list[Path], *, exact: bool = False):  # type: ignore[no-untyped-def]
+    """The content files as they were at a git ref: path → Label, None where absent (user errors exit 2)."""
+    from labeling.gitref import GitError, labels_at
+    from labeling.load import ContentError
 
     try:
-        proc = subprocess.run(["git", *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise UserError("git is not installed; --base needs git") from None
-    if proc.returncode != 0:
-        raise UserError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout
-
-
-def _labels_at(ref: str, paths: list[Path]):  # type: ignore[no-untyped-def]
-    """The content files as they were at a git ref (read with git itself): path → Label, None where absent."""
-    from labeling.load import ContentError, parse_label
-
-    try:
-        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
-    except UserError:
-        raise UserError(f"--base {ref}: not a commit in this git repository") from None
-    listed = _git(["ls-tree", "--name-only", ref, "--", *sorted({str(p.parent) + "/" for p in paths})])
-    at_ref = {Path(line) for line in listed.decode().splitlines() if line.endswith(".yaml")}
-    labels, problems = {}, []
-    for path in sorted(set(paths) | at_ref):
-        if path not in at_ref:
-            labels[path] = None
-            continue
-        try:
-            labels[path] = parse_label(_git(["show", f"{ref}:./{path.as_posix()}"]), f"{ref}:{path}")
-        except ContentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise UserError("\n".join(str(p) for p in problems))
-    return labels
+        return labels_at(ref, paths, exact=exact)
+    except GitError as error:
+        raise UserError(str(error)) from None
+    except ContentError as error:
+        raise UserError("\n".join(str(p) for p in error.problems)) from None
 
 
 @main.command()
@@ -337,7 +320,8 @@ def _labels_at(ref: str, paths: list[Path]):  # type: ignore[no-untyped-def]
 @click.option("--fail-on", type=click.Choice(["major", "minor", "any"]),
               help="Exit 1 when a change of this class (or higher) is found.")
 def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None) -> None:
-    """Fact-level changes between label versions: `diff OLD NEW` or `diff --base GITREF [CONTENT…]`."""
+    """Fact-level changes between label versions: `diff OLD NEW` or `diff --base GITREF [CONTENT…]` (the named
+    files only; with none, every content/*.yaml, products added and removed since GITREF included)."""
     from labeling.diff import SEVERITY_ORDER, diff_products
     from labeling.diff_output import as_json, as_markdown, as_text
 
@@ -347,10 +331,13 @@ def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None
         old, new = load_all([Path(paths[0])])[0], load_all([Path(paths[1])])[0]
         diffs = [diff_products(old, new, paths[0], paths[1])]
     else:
-        current = [Path(p) for p in paths] or sorted(Path().glob(DEFAULT_CONTENT_GLOB))
+        named = [Path(p) for p in paths]
+        current = named or sorted(Path().glob(DEFAULT_CONTENT_GLOB))
         existing = [p for p in current if p.exists()]
         new_labels = dict(zip(existing, load_all(existing), strict=True)) if existing else {}
-        old_labels = _labels_at(base, current or [Path("content/x.yaml")])
+        # Named files: exactly those, never their neighbours at the ref. None: every content file, those added
+        # and removed since the ref too.
+        old_labels = _labels_at(base, named or current or [Path("content/x.yaml")], exact=bool(named))
         diffs = []
         for path in sorted(set(old_labels) | set(new_labels)):
             old, new = old_labels.get(path), new_labels.get(path)
@@ -432,7 +419,8 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
     from rich.markup import escape
 
     from labeling.build import build_label
-    from labeling.documents import DOCUMENT_KINDS
+    from labeling.documents import outputs_for
+    from labeling.extract.artifact import READABLE_FORMATS
     from labeling.render import RenderError
     from labeling.report import findings_text, print_matrix, results_json, summary_line
 
@@ -445,7 +433,8 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
             built = build_label(label, path.read_bytes(), Path(out_dir))
         except RenderError as error:
             raise UserError(str(error)) from None
-        results = [verify_one(built.out_dir / kind.filename, label, kind.name) for kind in DOCUMENT_KINDS.values()]
+        results = [verify_one(built.out_dir / output.filename, label, output.kind)
+                   for output in outputs_for(label) if output.format in READABLE_FORMATS]
         all_results.extend(results)
         if fmt == "text":
             state = "built" if built.built else "up to date"
@@ -463,14 +452,14 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
     if base:
         from labeling.diff import diff_products
 
-        old_labels = _labels_at(base, paths)
+        old_labels = _labels_at(base, paths, exact=True)
         for label, path in zip(labels, paths, strict=True):
             policy.extend(diff_products(old_labels.get(path), label, base, str(path)).policy)
     if fmt == "json":
-        from labeling.lint.output import as_json
+        from labeling.lint.output import payload
 
-        extra = {"lint": json.loads(as_json(diagnostics)), "policy": [str(p) for p in policy]}
-        click.echo(results_json(all_results, extra), nl=False)
+        extra = {"lint": payload(diagnostics), "policy": [str(p) for p in policy]}
+        click.echo(results_json(all_results, extra, command="check"), nl=False)
     else:
         for diagnostic in diagnostics:
             click.echo(str(diagnostic))

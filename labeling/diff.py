@@ -1,61 +1,45 @@
 """Label vs label → fact-level changes, classified, with the change-control policy checks.
 
-Facts are compared by their id path, never by position: reordering a list is not a change and renaming a
-heading is not a dose change. Each change is classified:
+Facts are compared by their path (``labeling.model.FactPath``: list items named by id), never by position:
+reordering a list is not a change and renaming a heading is not a dose change. Which documents a change reaches,
+whether its content group is major and which Recent Major Changes section it belongs to all come from the reach
+table (``labeling.reach``). Each change is classified:
 
-- **major** — boxed warning, indications, dosage and administration, contraindications, warnings and
-  precautions, storage (a change a patient or prescriber acts on);
-- **minor** — any other label fact;
-- **editorial** — wording only: a text that changed in case, spacing or punctuation only, or a wording field
-  (patient phrasing, summaries, descriptions) whose numbers did not change.
+- **major** — a change to a group the reach table marks major (boxed warning, indications, dosage and
+  administration, contraindications, warnings, storage, presentations) that reaches a document;
+- **minor** — any other label fact, and a change that reaches no document (an unlabelled use, a reviewer note);
+- **editorial** — wording only: a text that changed in case, spacing, punctuation or invisible characters only,
+  or a wording field (patient phrasing, summaries, reviewer notes) whose numbers did not change.
 
-The policy: any label change needs a higher version and a later revision date; a major change to a section
-PLR allows in Recent Major Changes needs an entry for that section dated in the month of the new revision.
+The policy: any label change needs a higher version and a later revision date; a major change that reaches the
+package insert, in a group PLR allows in Recent Major Changes, needs an entry for that section dated in the
+month of the new revision.
+
+The comparison is one walk of each label plus dictionary look-ups: linear in the size of the labels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from labeling.model import Fact, Label
-from labeling.quantities import Quantity, find_quantities, format_professional
+from labeling.model import Fact, FactPath, Label, LabelInfo, walk
+from labeling.quantities import Quantity, Schedule, find_quantities, format_professional, format_schedule
+from labeling.reach import (INSERT, NOTE_FIELDS, REACH, REACH_BY_GROUP, WORDING_FIELDS, WORDING_FIELDS_OF, Reach,
+                            documents, group_of, is_note)
 
 MAJOR, MINOR, EDITORIAL = "major", "minor", "editorial"
 SEVERITY_ORDER = {EDITORIAL: 0, MINOR: 1, MAJOR: 2}
 
-# Top-level content section → (PLR section key for Recent Major Changes or None, major?, documents showing it)
-ALL_DOCS = ("package-insert", "product-sheet", "patient-leaflet")
-SECTIONS: dict[str, tuple[str | None, bool, tuple[str, ...]]] = {
-    "indications": ("indications", True, ALL_DOCS),
-    "dosing": ("dosage", True, ALL_DOCS),
-    "contraindications": ("contraindications", True, ALL_DOCS),
-    "warnings": ("warnings", True, ALL_DOCS),
-    "storage": (None, True, ALL_DOCS),
-    "product": (None, False, ALL_DOCS),
-    "adverse_reactions": (None, False, ALL_DOCS),
-    "interactions": (None, False, ("package-insert", "patient-leaflet")),
-    "specific_populations": (None, False, ("package-insert",)),
-    "monitoring": (None, False, ALL_DOCS),
-    "description": (None, False, ("package-insert", "product-sheet", "patient-leaflet")),
-    "mechanisms": (None, False, ("package-insert",)),
-    "references": (None, False, ("package-insert",)),
-    "claims": (None, False, ("product-sheet",)),
-    "gaps": (None, False, ALL_DOCS),
-    "patient": (None, False, ("patient-leaflet",)),
-    "label": (None, False, ALL_DOCS),
-}
-# Fields that only word a fact (how it is said, not what it is): a change here is editorial unless a number moved.
-WORDING_FIELDS = {"patient_text", "patient_name", "patient_term", "patient_population", "patient_applies_to",
-                  "patient_freezing_reason", "summary", "status_reason", "reason", "source", "note", "rationale",
-                  "scope_reason", "what_it_is", "how_it_is_given", "pack_contents", "title", "name", "category",
-                  "freezing_reason", "temperature_name", "qualifier", "condition"}
 # Bookkeeping that is not label content: version and dates are checked by the policy, not reported as changes.
-METADATA = {("label", "version"), ("label", "revision_date"), ("label", "recent_major_changes")}
+METADATA_FIELDS = frozenset({"version", "revision_date", "recent_major_changes"})
 
 
 @dataclass(frozen=True)
@@ -65,8 +49,9 @@ class Change:
     old: str | None
     new: str | None
     severity: str  # major / minor / editorial
-    section: str  # top-level content section
-    documents: tuple[str, ...]
+    section: str  # top-level content section (dosing)
+    documents: tuple[str, ...]  # the label's document kinds the change reaches
+    group: str | None = None  # the reach group that owns the path (regimens)
 
     def __str__(self) -> str:
         if self.kind == "added":
@@ -74,6 +59,10 @@ class Change:
         if self.kind == "removed":
             return f"{self.path}: − {self.old}"
         return f"{self.path}: {self.old} → {self.new}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "old": self.old, "new": self.new, "severity": self.severity,
+                "section": self.section, "group": self.group, "documents": list(self.documents)}
 
 
 @dataclass(frozen=True)
@@ -103,144 +92,260 @@ class ProductDiff:
     def to_dict(self) -> dict[str, Any]:
         return {
             "product": self.product, "old_file": self.old_file, "new_file": self.new_file, "status": self.status,
-            "severity": self.severity,
-            "changes": [{**asdict(c), "documents": list(c.documents)} for c in self.changes],
+            "severity": self.severity, "changes": [c.to_dict() for c in self.changes],
             "policy": [p.message for p in self.policy],
         }
 
 
 # --------------------------------------------------------------------------------------------------------
-# Flattening a label into fact-level values
+# One label version, flattened by the model walker
 
 
-def _value(value: Any) -> tuple[Any, str]:
-    """(comparison key, display text) for a leaf value."""
-    if isinstance(value, Quantity):
-        return ("q", value.key()), format_professional(value)
-    if isinstance(value, str):
-        return ("s", " ".join(value.split())), " ".join(value.split())
-    if isinstance(value, (dt.date, bool, int, float)):
-        return ("v", value), str(value).lower() if isinstance(value, bool) else str(value)
-    return ("v", repr(value)), str(value)
+@dataclass(frozen=True)
+class _Context:
+    """What a value inherits from the containers above it."""
+
+    items: tuple[FactPath, ...] = ()  # the list items it is inside, outermost first (the facts that hold it)
+    unshown: bool = False  # inside a fact its group does not show (an unapproved use, a rejected claim …)
+    unprinted: bool = False  # inside a reviewer note (reach.is_note): printed nowhere
+    remark: bool = False  # inside a reviewer note field (reach.NOTE_FIELDS): the reviewer's own words
 
 
-def flatten(label: Label) -> dict[str, tuple[Any, str]]:
-    """Every fact-level value of the label: path → (comparison key, display text)."""
-    leaves: dict[str, tuple[Any, str]] = {}
-    _flatten(label, "", (), leaves)
-    return leaves
+@dataclass(frozen=True)
+class _Leaf:
+    key: Any  # what is compared
+    text: str  # what is shown
+    context: _Context
+    wording: bool  # a wording field: editorial unless a number moved
 
 
-def _flatten(node: Any, prefix: str, path: tuple[str, ...], out: dict[str, tuple[Any, str]]) -> None:
-    if isinstance(node, BaseModel) and not isinstance(node, Quantity):
-        for name in type(node).model_fields:
-            if name == "lint_ignore":
-                continue
-            value = getattr(node, name)
-            child = f"{prefix}.{name}" if prefix else name
-            _flatten(value, child, path + (name,), out)
-        return
+@dataclass
+class _Item:
+    node: Any
+    context: _Context
+    first: str | None = None  # the first value under it (its summary when it has no text, name or term)
+
+
+@dataclass
+class Snapshot:
+    label: Label
+    leaves: dict[FactPath, _Leaf] = field(default_factory=dict)
+    items: dict[FactPath, _Item] = field(default_factory=dict)
+
+
+def _skip(parent: Any, key: Any, value: Any) -> bool:
+    """Left out of the comparison: lint suppressions, version bookkeeping, and the members of a list of words or
+    ids (the list is compared as one set)."""
+    if key == "lint_ignore" or (isinstance(parent, LabelInfo) and key in METADATA_FIELDS):
+        return True
+    return isinstance(parent, list) and not isinstance(value, BaseModel)
+
+
+def _shown_by_group(label: Label) -> dict[str, set[int]]:
+    """For each reach group that filters what it shows: the object ids of the facts it shows."""
+    return {entry.group: {id(f) for f in entry.shown(label)} for entry in REACH if entry.shown is not None}
+
+
+def snapshot(label: Label) -> Snapshot:
+    """Every fact-level value of the label, by path, with what it inherits; every list item, by path."""
+    result = Snapshot(label)
+    shown = _shown_by_group(label)
+    contexts: dict[tuple[Any, ...], _Context] = {}
+    parents: dict[tuple[Any, ...], Any] = {}
+    groups: dict[tuple[Any, ...], Reach | None] = {}
+    for path, node in walk(label, skip=_skip):
+        raw = path.raw
+        parent = parents.get(raw[:-1]) if raw else None
+        context = contexts.get(raw[:-1], _Context()) if raw else _Context()
+        key = raw[-1] if raw else None
+        if parent is not None and (is_note(parent, key) or key in NOTE_FIELDS):
+            context = _Context(context.items, context.unshown, context.unprinted or is_note(parent, key),
+                               context.remark or key in NOTE_FIELDS)
+        if isinstance(node, Fact) and not context.unshown:  # a fact its group does not show (an unapproved use …)
+            if isinstance(key, int):  # every item of a list belongs to the list's group: look it up once
+                entry = groups[raw[:-1]] if raw[:-1] in groups else groups.setdefault(raw[:-1], group_of(path))
+            else:
+                entry = group_of(path)
+            if entry is not None and entry.group in shown and id(node) not in shown[entry.group]:
+                context = _Context(context.items, True, context.unprinted, context.remark)
+        value = _value(node)
+        if value is None:  # a container: its values inherit this context
+            if isinstance(key, int) and isinstance(node, BaseModel):
+                context = _Context(context.items + (path,), context.unshown, context.unprinted, context.remark)
+                result.items[path] = _Item(node, context)
+            contexts[raw] = context
+            parents[raw] = node
+            continue
+        if value is _ABSENT:
+            continue
+        wording = context.remark or _is_wording(parent, path.field)
+        result.leaves[path] = _Leaf(value[0], value[1], context, wording)
+        for item in context.items:
+            entry = result.items[item]
+            if entry.first is None and path.field != "id":
+                entry.first = value[1]
+    return result
+
+
+_ABSENT = ("absent",)
+
+
+def _value(node: Any) -> tuple[Any, str] | tuple[str] | None:
+    """(comparison key, display text) for a value; None for a container the walk goes into; _ABSENT for nothing.
+
+    A list of words or ids is one value, compared as a set: its order carries no meaning."""
+    if isinstance(node, Quantity):
+        return ("q", node.key()), format_professional(node)
+    if isinstance(node, Schedule):
+        return ("schedule", node.unit, node.points), format_schedule(node)
+    if isinstance(node, BaseModel | dict):
+        return None
     if isinstance(node, list):
-        if node and all(isinstance(item, Fact) for item in node):
-            for item in node:  # keyed by id: reordering is not a change
-                _flatten(item, f"{prefix}[{item.id}]", path, out)
-        elif node and any(isinstance(item, BaseModel) for item in node):
-            for index, item in enumerate(node):
-                _flatten(item, f"{prefix}[{index}]", path, out)
-        else:  # a list of words or ids: order carries no meaning
-            items = sorted(_value(item)[1] for item in node)
-            out[prefix] = (("set", tuple(items)), ", ".join(items) if items else "(none)")
-        return
+        if any(isinstance(item, BaseModel) for item in node):
+            return None
+        if not node:
+            return _ABSENT  # an empty list says nothing: adding its first member is an addition
+        items = sorted({_scalar(item)[1] for item in node})
+        return ("set", tuple(items)), ", ".join(items)
     if node is None:
-        return
-    out[prefix] = _value(node)
+        return _ABSENT
+    return _scalar(node)
 
 
-def _top(path: str) -> str:
-    return re.split(r"[.\[]", path, maxsplit=1)[0]
+def _scalar(node: Any) -> tuple[Any, str]:
+    if isinstance(node, str):
+        text = " ".join(node.split())
+        return ("s", text), text
+    if isinstance(node, bool):
+        return ("v", node), str(node).lower()
+    if isinstance(node, dt.date | int | float):
+        return ("v", node), str(node)
+    return ("v", repr(node)), str(node)
 
 
-def _field(path: str) -> str:
-    return re.split(r"[.\]]", path)[-1]
+def _is_wording(parent: Any, name: str) -> bool:
+    return (name.startswith("patient_") or name in WORDING_FIELDS
+            or name in WORDING_FIELDS_OF.get(type(parent).__name__, ()))
 
 
-def _is_metadata(path: str) -> bool:
-    return any(path == ".".join(m) or path.startswith(".".join(m) + "[") or path.startswith(".".join(m) + ".")
-               for m in METADATA)
+# --------------------------------------------------------------------------------------------------------
+# Text: what a reader sees, and the numbers in it
+
+# Unicode whitespace of every kind (no-break, thin, line separators) reads as a space.
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000\u2028\u2029]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _numbers(text: str | None) -> list[Any]:
-    return sorted(q.quantity.key() for q in find_quantities(text or "")) if text else []
+def plain(text: str) -> str:
+    """Text as a reader sees it: invisible characters (format characters such as U+2060 word joiner, U+200B
+    zero-width space, U+00AD soft hyphen, U+FEFF) removed, every space a plain space, every digit an ASCII digit."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        if category == "Nd" and not char.isascii():
+            out.append(str(unicodedata.decimal(char)))
+        else:
+            out.append(char)
+    return _SPACES.sub(" ", "".join(out)).strip()
 
 
-def _classify(path: str, old: str | None, new: str | None) -> str:
-    section = _top(path)
-    major = SECTIONS.get(section, (None, False, ()))[1]
-    if old is not None and new is not None and re.sub(r"[\W_]+", "", old.lower()) == re.sub(r"[\W_]+", "", new.lower()):
+def _letters(text: str) -> str:
+    """The words and symbols of a text without case, spacing or punctuation ("≥", "%", "°" are kept)."""
+    return "".join(c for c in plain(text).casefold() if unicodedata.category(c)[0] not in "PZC")
+
+
+def _numbers(text: str | None) -> tuple[Counter[Any], Counter[str]]:
+    """The quantities and the bare numbers a text states, as multisets (their order in the text is wording)."""
+    if not text:
+        return Counter(), Counter()
+    seen = plain(text)
+    return Counter(found.quantity.key() for found in find_quantities(seen)), Counter(_NUMBER.findall(seen))
+
+
+def same_numbers(old: str | None, new: str | None) -> bool:
+    return _numbers(old) == _numbers(new)
+
+
+def same_words(old: str, new: str) -> bool:
+    """The same text to a reader: only case, spacing, punctuation or invisible characters differ, and every
+    number and quantity is the same (a moved decimal point is not punctuation)."""
+    return _letters(old) == _letters(new) and same_numbers(old, new)
+
+
+def classify(entry: Reach | None, wording: bool, old: str | None, new: str | None,
+             reaches: tuple[str, ...]) -> str:
+    if old is not None and new is not None and same_words(old, new):
         return EDITORIAL
-    if _field(path) in WORDING_FIELDS and _numbers(old) == _numbers(new):
+    if wording and same_numbers(old, new):
         return EDITORIAL  # how a fact is worded, with the same numbers (also when wording is added or dropped)
-    return MAJOR if major else MINOR
+    return MAJOR if entry is not None and entry.major and reaches else MINOR
+
+
+# --------------------------------------------------------------------------------------------------------
+# Comparing two versions
+
+
+def _reach(snap: Snapshot, path: FactPath, context: _Context) -> tuple[str, ...]:
+    if context.unshown or context.unprinted:
+        return ()
+    return documents(snap.label, path)
+
+
+def _union(*kinds: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for group in kinds for k in group))
 
 
 def diff_labels(old: Label, new: Label) -> list[Change]:
-    before, after = flatten(old), flatten(new)
+    before, after = snapshot(old), snapshot(new)
     changes: list[Change] = []
-    for path in list(before) + [p for p in after if p not in before]:
-        if _is_metadata(path):
-            continue
-        old_value, new_value = before.get(path), after.get(path)
-        if old_value is not None and new_value is not None and old_value[0] == new_value[0]:
-            continue
-        kind = "changed" if old_value and new_value else ("added" if new_value else "removed")
-        old_text = old_value[1] if old_value else None
-        new_text = new_value[1] if new_value else None
-        section = _top(path)
-        changes.append(Change(path, kind, old_text, new_text, _classify(path, old_text, new_text), section,
-                              _documents(path)))
-    return _group_facts(changes, before, after)
-
-
-def _group_facts(changes: list[Change], before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
-    """A fact added or removed as a whole is one change (`contraindications: + Active bleeding`), not one per
-    field."""
-    grouped: list[Change] = []
-    whole: dict[str, Change] = {}
-    for change in changes:
-        match = re.match(r"^(.*?\[[^\]]+\])", change.path)
-        fact = match.group(1) if match else None
-        if fact and change.kind != "changed":
-            existed_before = any(p.startswith(fact + ".") or p == fact for p in before)
-            exists_after = any(p.startswith(fact + ".") or p == fact for p in after)
-            if existed_before != exists_after:
-                if fact not in whole:
-                    summary = _fact_summary(fact, after if exists_after else before)
-                    kind = "added" if exists_after else "removed"
-                    section = _top(fact)
-                    whole[fact] = Change(fact, kind, None if exists_after else summary,
-                                         summary if exists_after else None,
-                                         MAJOR if SECTIONS.get(section, (None, False, ()))[1] else MINOR, section,
-                                         SECTIONS.get(section, (None, False, ALL_DOCS))[2])
-                    grouped.append(whole[fact])
+    whole: set[FactPath] = set()
+    paths = list(before.leaves) + [p for p in after.leaves if p not in before.leaves]
+    for path in paths:
+        was, now = before.leaves.get(path), after.leaves.get(path)
+        if was is not None and now is not None:
+            if was.key == now.key:
                 continue
-        grouped.append(change)
-    return grouped
+            reaches = _union(_reach(before, path, was.context), _reach(after, path, now.context))
+            if was.context.unshown != now.context.unshown:  # the fact starts or stops reaching its documents
+                reaches = _union(reaches, documents(new if was.context.unshown else old, path))
+            entry = group_of(path)
+            changes.append(Change(str(path), "changed", was.text, now.text,
+                                  classify(entry, was.wording or now.wording, was.text, now.text, reaches),
+                                  path.top, reaches, entry.group if entry else None))
+            continue
+        leaf, snap, other = (was, before, after) if was is not None else (now, after, before)
+        assert leaf is not None
+        fact = next((item for item in leaf.context.items if item not in other.items), None)
+        if fact is not None:  # inside a fact added or removed as a whole: one change for the fact
+            if fact not in whole:
+                whole.add(fact)
+                changes.append(_whole_fact(fact, snap, added=snap is after))
+            continue
+        entry = group_of(path)
+        reaches = _reach(snap, path, leaf.context)
+        old_text, new_text = (leaf.text, None) if snap is before else (None, leaf.text)
+        changes.append(Change(str(path), "removed" if snap is before else "added", old_text, new_text,
+                              classify(entry, leaf.wording, old_text, new_text, reaches), path.top, reaches,
+                              entry.group if entry else None))
+    return changes
 
 
-def _documents(path: str) -> tuple[str, ...]:
-    """Which documents show this value: patient wording reaches the leaflet only."""
-    if _field(path).startswith("patient") or _top(path) == "patient":
-        return ("patient-leaflet",)
-    return SECTIONS.get(_top(path), (None, False, ALL_DOCS))[2]
+_SUMMARY_FIELDS = ("text", "name", "term", "citation", "applies_to", "title", "agents", "dosage_form", "dose")
 
 
-def _fact_summary(fact: str, leaves: dict[str, tuple[Any, str]]) -> str:
-    """The words a reader knows a fact by: its text, name or term, else its first value."""
-    for field_name in ("text", "name", "term", "citation", "applies_to", "population"):
-        if f"{fact}.{field_name}" in leaves:
-            return leaves[f"{fact}.{field_name}"][1]
-    values = [v[1] for p, v in leaves.items() if p.startswith(fact + ".") and not p.endswith(".id")]
-    return values[0] if values else fact
+def _whole_fact(fact: FactPath, snap: Snapshot, added: bool) -> Change:
+    """A fact added or removed as a whole is one change (``contraindications[x]: + Active bleeding``), known by
+    its text, name or term, else by its first value."""
+    item = snap.items[fact]
+    summary = next((snap.leaves[fact / name].text for name in _SUMMARY_FIELDS if fact / name in snap.leaves),
+                   item.first or str(fact))
+    entry = group_of(fact)
+    reaches = _reach(snap, fact, item.context)
+    severity = MAJOR if entry is not None and entry.major and reaches else MINOR
+    return Change(str(fact), "added" if added else "removed", None if added else summary, summary if added else None,
+                  severity, fact.top, reaches, entry.group if entry else None)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -249,6 +354,17 @@ def _fact_summary(fact: str, leaves: dict[str, tuple[Any, str]]) -> str:
 
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
+
+
+def rmc_sections(changes: list[Change]) -> list[str]:
+    """The PLR sections whose Recent Major Changes entry this set of changes needs: major changes that reach the
+    package insert, in a group the reach table makes eligible."""
+    sections = set()
+    for change in changes:
+        entry = REACH_BY_GROUP.get(change.group or "")
+        if change.severity == MAJOR and entry is not None and entry.rmc and INSERT in change.documents:
+            sections.add(entry.rmc)
+    return sorted(sections)
 
 
 def check_policy(old: Label, new: Label, changes: list[Change]) -> list[PolicyFinding]:
@@ -263,8 +379,7 @@ def check_policy(old: Label, new: Label, changes: list[Change]) -> list[PolicyFi
         findings.append(PolicyFinding(product, f"the label changed but its revision date did not move on "
                                                f"({old.label.revision_date} → {new.label.revision_date})"))
     revised = new.label.revision_date
-    for section in sorted({SECTIONS[c.section][0] for c in changes
-                           if c.severity == MAJOR and SECTIONS.get(c.section, (None,))[0]}):
+    for section in rmc_sections(changes):
         entries = [r for r in new.label.recent_major_changes if r.section == section]
         if not any((r.date.year, r.date.month) == (revised.year, revised.month) for r in entries):
             findings.append(PolicyFinding(product, f"major change to {section} needs a Recent Major Changes entry "

@@ -1,7 +1,7 @@
 """Redlines of the package insert: a tracked-changes DOCX and a marked-up PDF, from two label versions.
 
-Both start from the same comparison: the insert as this tool renders it for the old and the new label, cut
-into blocks (headings, paragraphs, list items, table cells); blocks are paired in order, and paired blocks that
+Both start from the same comparison: the insert composed for the old and the new label
+(``labeling.compose``) and written as HTML (``labeling.render.html``), cut into blocks (headings, paragraphs, list items, table cells); blocks are paired in order, and paired blocks that
 differ are compared word by word. The DOCX writes real Word revisions (`w:ins` / `w:del` with author and date
 from the new revision) that Word and LibreOffice accept or reject; the PDF is the new insert with insertions
 underlined, deletions struck through and a change bar beside every changed block.
@@ -95,11 +95,17 @@ def word_ops(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def compare(old: Label, new: Label) -> tuple[Any, list[BlockOp]]:
-    from labeling.render.html import render_markup
+def insert_html(label: Label) -> str:
+    """The label's package insert as HTML: composed, then written by the HTML writer (no WeasyPrint)."""
+    from labeling.compose import compose
+    from labeling.render.html import render_html
 
-    _, old_blocks = blocks_of(render_markup(old, PACKAGE_INSERT))
-    document, new_blocks = blocks_of(render_markup(new, PACKAGE_INSERT))
+    return render_html(label, compose(label, PACKAGE_INSERT), PACKAGE_INSERT)
+
+
+def compare(old: Label, new: Label) -> tuple[Any, list[BlockOp]]:
+    _, old_blocks = blocks_of(insert_html(old))
+    document, new_blocks = blocks_of(insert_html(new))
     return document, pair_blocks(old_blocks, new_blocks)
 
 

@@ -1,17 +1,15 @@
 """Printing verification results: one-line findings, the fact × document matrix, and stable JSON.
 
 Checks only produce findings; this module only prints them (ruff's split). The JSON schema is documented in
-docs/verify-json.md and versioned by ``JSON_SCHEMA_VERSION``.
+docs/verify-json.md and versioned by the shared envelope (``labeling.output.SCHEMA_VERSION``).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from labeling.output import json_document
 from labeling.verify import Verification
-
-JSON_SCHEMA_VERSION = 1
 
 
 def findings_text(results: list[Verification]) -> list[str]:
@@ -30,14 +28,13 @@ def summary_line(results: list[Verification]) -> str:
     return f"Found {findings} finding{'s' if findings != 1 else ''} in {documents} {noun}."
 
 
-def results_json(results: list[Verification], extra: dict[str, Any] | None = None) -> str:
+def results_json(results: list[Verification], extra: dict[str, Any] | None = None, command: str = "verify") -> str:
     payload = {
-        "schema_version": JSON_SCHEMA_VERSION,
         "ok": all(r.ok for r in results),
         "documents": [r.to_dict() for r in results],
         **(extra or {}),
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_document(command, payload)
 
 
 def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]]:

@@ -53,7 +53,7 @@ def test_identical_labels_have_no_changes():
     [
         ([("dose: 20-50 mL/day", "dose: 20-40 mL/day")], "dosing.regimens[stroke-tbi].dose", "20–50 mL/day", "20–40 mL/day", MAJOR),
         ([("duration: 4 weeks", "duration: 6 weeks")], "dosing.regimens[dementia].duration", "4 weeks", "6 weeks", MAJOR),
-        ([("      route: iv\n      dose: 10-30", "      route: im\n      dose: 10-30")], "dosing.regimens[dementia].route", "iv", "im", MAJOR),
+        ([("      routes: [iv]\n      dose: 10-30", "      routes: [im]\n      dose: 10-30")], "dosing.regimens[dementia].routes", "iv", "im", MAJOR),
         ([("temperature: 15-25 °C", "temperature: 15-30 °C")], "storage.conditions[unopened].temperature", "15–25 °C", "15–30 °C", MAJOR),
         ([("time_limit: 24 hours", "time_limit: 48 hours")], "storage.conditions[reconstituted].time_limit", "24 hours", "48 hours", MAJOR),
         ([("      protect_from: [light, moisture]", "      protect_from: [moisture]")], "storage.conditions[unopened].protect_from", "light, moisture", "moisture", MAJOR),
@@ -65,7 +65,7 @@ def test_identical_labels_have_no_changes():
         ([("    text: Severe renal impairment", "    text: Moderate or severe renal impairment")], "contraindications[severe-renal-impairment].text",
          "Severe renal impairment", "Moderate or severe renal impairment", MAJOR),
         ([("      fraction: 25%", "      fraction: 30%")], "description.components[peptides].fraction", "25%", "30%", MINOR),
-        ([("      term: Nausea", "      term: Vomiting")], "adverse_reactions.reactions[nausea].term", "Nausea", "Vomiting", MINOR),
+        ([("      term: nausea", "      term: vomiting")], "adverse_reactions.reactions[nausea].term", "nausea", "vomiting", MINOR),
         ([("    status: pending\n    reason: Not a label fact", "    status: approved\n    reason: Not a label fact")], "claims[gmp-certified].status", "pending", "approved", MINOR),
         ([("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease")],
          "contraindications[severe-hepatic-impairment].patient_text", "you have severe liver problems", "you have serious liver disease", EDITORIAL),
@@ -93,7 +93,7 @@ def test_added_and_removed_facts_are_one_change_each():
         ("  - id: active-malignancy\n", "  - id: active-bleeding\n    text: Active bleeding\n    patient_text: you are bleeding\n  - id: active-malignancy\n"),
     )
     assert [str(c) for c in changes] == ["contraindications[active-bleeding]: + Active bleeding"]
-    assert changes[0].severity == MAJOR and "patient-leaflet" in changes[0].documents
+    assert changes[0].severity == MAJOR and "patient-information" in changes[0].documents
     start = SOURCE.index("  - id: severe-renal-impairment\n")
     end = SOURCE.index("  - id: severe-hepatic-impairment\n")
     (removed,) = diff_labels(label(), label(SOURCE[:start] + SOURCE[end:]))
@@ -103,7 +103,7 @@ def test_added_and_removed_facts_are_one_change_each():
 def test_wording_only_is_editorial_and_reaches_only_its_document():
     (change,) = changes_of(("  how_it_is_given: A doctor or nurse will give you Cerebrolysin as an injection.",
                             "  how_it_is_given: Your doctor or nurse gives you Cerebrolysin as an injection."))
-    assert change.severity == EDITORIAL and change.documents == ("patient-leaflet",)
+    assert change.severity == EDITORIAL and change.documents == ("patient-information",)
 
 
 def test_policy_needs_version_date_and_recent_major_changes():
@@ -138,19 +138,20 @@ def test_fail_on_exit_codes_and_formats(tmp_path):
     old = write(tmp_path, "old.yaml", SOURCE)
     editorial = write(tmp_path, "editorial.yaml", edited(
         ("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease"), *BUMP))
-    minor = write(tmp_path, "minor.yaml", edited(("      term: Nausea", "      term: Vomiting"), *BUMP))
+    minor = write(tmp_path, "minor.yaml", edited(("      term: nausea", "      term: vomiting"), *BUMP))
     assert run("diff", old, editorial).returncode == 0
     assert run("diff", old, editorial, "--fail-on", "any").returncode == 1
     assert run("diff", old, editorial, "--fail-on", "minor").returncode == 0
     assert run("diff", old, minor, "--fail-on", "minor").returncode == 1
     assert run("diff", old, minor, "--fail-on", "major").returncode == 0
     payload = json.loads(run("diff", old, minor, "--format", "json").stdout)
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 2 and payload["command"] == "diff"
     (product,) = payload["products"]
     assert product["severity"] == "minor" and product["changes"][0]["path"] == "adverse_reactions.reactions[nausea].term"
     markdown = run("diff", old, minor, "--format", "markdown").stdout
-    assert markdown.startswith("## Label changes") and "| 🟡 minor | `adverse_reactions.reactions[nausea].term` | Nausea | Vomiting |" in markdown
-    unbumped = write(tmp_path, "unbumped.yaml", edited(("      term: Nausea", "      term: Vomiting")))
+    assert markdown.startswith("## Label changes") and "| 🟡 minor | `adverse_reactions.reactions[nausea].term` | nausea | vomiting |" in markdown
+    assert markdown.rstrip().endswith("<!-- labeling diff schema_version=2 -->")
+    unbumped = write(tmp_path, "unbumped.yaml", edited(("      term: nausea", "      term: vomiting")))
     policy = run("diff", old, unbumped)
     assert policy.returncode == 1 and "version did not go up" in policy.stdout
     assert run("diff", old).returncode == 2

@@ -1,0 +1,44 @@
+"""Shared test helpers: compose and write documents the way `labeling build` does, and label variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
+
+
+def tree(label: Any, kind: str):  # type: ignore[no-untyped-def]
+    from labeling.compose import compose
+
+    return compose(label, kind)
+
+
+def render(label: Any, kind: str, fmt: str | None = None) -> bytes:
+    """One document of a label written in a format (default: the format its market gives that kind)."""
+    from labeling.documents import DOCUMENT_KINDS, MARKETS
+    from labeling.render import writer
+
+    if fmt is None:
+        fmt = next((o.format for m in MARKETS.values() for o in m.outputs if o.kind == kind), "pdf")
+    return writer(fmt)(label, tree(label, kind), DOCUMENT_KINDS[kind])
+
+
+def with_info(label: Any, **changes: Any) -> Any:
+    """The label with fields of its `label:` block changed (market, approval, …); not re-validated."""
+    return label.model_copy(update={"label": label.label.model_copy(update=changes)})
+
+
+def eu(label: Any) -> Any:
+    return with_info(label, market="eu")
+
+
+def content_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+def parse(text: str, name: str = "label.yaml") -> Any:
+    from labeling.load import parse_label
+
+    return parse_label(text, name)
