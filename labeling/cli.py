@@ -420,7 +420,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
 
     from labeling.build import build_label
     from labeling.documents import outputs_for
-    from labeling.extract.artifact import READABLE_FORMATS
+    from labeling.extract.artifact import readable_formats
     from labeling.render import RenderError
     from labeling.report import findings_text, print_matrix, results_json, summary_line
 
@@ -434,7 +434,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
         except RenderError as error:
             raise UserError(str(error)) from None
         results = [verify_one(built.out_dir / output.filename, label, output.kind)
-                   for output in outputs_for(label) if output.format in READABLE_FORMATS]
+                   for output in outputs_for(label) if output.format in readable_formats()]
         all_results.extend(results)
         if fmt == "text":
             state = "built" if built.built else "up to date"

@@ -47,6 +47,11 @@ class DocumentKind:
     audience: str  # "professional" or "patient": which wording the composer and the verifier use
     parts: tuple[PartSpec, ...]
     stylesheet: str | None = None  # for writers that lay out HTML
+    template: str | None = None  # the HTML layout, when another kind's serves (default: "<name>.html.j2")
+
+    @property
+    def html_template(self) -> str:
+        return self.template or f"{self.name}.html.j2"
 
     def sections(self, part: str | None = None) -> list[SectionSpec]:
         return [s for p in self.parts if part is None or p.key == part for s in p.sections]
@@ -162,6 +167,7 @@ MEDICATION_GUIDE = DocumentKind(
     name="medication-guide",
     audience=PATIENT,
     stylesheet="patient-information.css",
+    template="patient-information.html.j2",  # the same layout; the composer words it as a Medication Guide
     parts=PATIENT_INFORMATION.parts,
 )
 

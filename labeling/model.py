@@ -230,6 +230,9 @@ class Population(Fact):
 
 class Indication(Fact):
     name: Text = Field(description="Short name, as in Highlights and tables.")
+    heading: Text | None = Field(default=None, description="The FPI subsection heading exactly as printed, where "
+                                 "title case would change a name's case (Helicobacter pylori Infection); default: "
+                                 "the name in title case.")
     patient_name: Text | None = Field(default=None, description="Plain-language name for patient documents.")
     statement: Text | None = Field(default=None, description="The full indication as the FPI states it.")
     patient_statement: Text | None = None
@@ -389,6 +392,8 @@ class Target(Fact):
     duration: Duration | None = None
     text: Text | None = None
     patient_text: Text | None = None
+    highlights: bool = Field(default=True, description="Listed in Highlights (false where the source's Highlights "
+                                                        "leave it to the FPI).")
 
 
 class Combination(Fact):
@@ -501,6 +506,8 @@ class WarningItem(Fact):
     """A warning; a threshold dose is written once, as a typed fact, and placed in the text at ``{threshold}``."""
 
     title: Text
+    heading: Text | None = Field(default=None, description="The FPI subsection heading exactly as printed, where "
+                                 "title case would change a name's case; default: the title in title case.")
     threshold: Dose | None = Field(default=None, description="A dose at or above which the risk rises.")
     text: Text
     summary: Text | None = Field(default=None, description="The Highlights short form.")

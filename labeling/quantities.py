@@ -56,7 +56,7 @@ UNIT_SUGGESTIONS: dict[str, str] = {
     "caps": "capsules",
 }
 # Accepted in content beside the canonical names (standard abbreviations with one meaning).
-_STRICT_ALIASES = {"min": "minute", "mins": "minute"}
+_STRICT_ALIASES = {"min": "minute", "mins": "minute", "unit": "units"}
 
 # Lenient spellings accepted when reading documents back, besides the language's own words (never in content).
 _LENIENT_SYMBOLS: dict[str, str] = {"ml": "mL", "µg": "mcg", "μg": "mcg", "cc": "mL", "ºC": "°C", "℃": "°C",
@@ -111,11 +111,17 @@ def _english() -> Language:
 _COMPARATORS = {"≥": "≥", ">=": "≥", "⩾": "≥", "≤": "≤", "<=": "≤", "⩽": "≤", ">": ">", "<": "<"}
 
 
-def format_number(value: Decimal, lang: Language | None = None) -> str:
-    """ISMP-safe: no trailing zero, always a leading zero, thousands separators from 1,000 up."""
+def format_number(value: Decimal, lang: Language | None = None, *, precise: bool = False) -> str:
+    """ISMP-safe: no trailing zero, always a leading zero, thousands separators from 1,000 up. ``precise`` keeps
+    the decimals as written, ISMP's own exception for lab values and measured percentages (INR 2.0–3.0, 7.0%)."""
     lang = lang or _english()
     group, decimal = lang.word("number.group"), lang.word("number.decimal")
-    if value == value.to_integral_value():
+    if precise and value.as_tuple().exponent < 0:  # type: ignore[operator]
+        integral, _, fraction = f"{value:f}".partition(".")
+        text = f"{int(integral):,}".replace(",", group) + decimal + fraction
+        if integral.startswith("-") and int(integral) == 0:
+            text = "-" + text
+    elif value == value.to_integral_value():
         text = f"{int(value):,}".replace(",", group)
     else:
         normal = value.normalize()
@@ -697,25 +703,30 @@ def _with_comparator(body: str, comparator: str | None, lang: Language) -> str:
     return " ".join(p for p in (lang.word(before) if before else "", body, lang.word(after) if after else "") if p)
 
 
+# Measurements, not doses: their decimals are as precise as written (ISMP allows "INR 2.0–3.0", "7.0%").
+PRECISE_UNITS = frozenset({"INR", "%"})
+
+
 def _amount(q: Quantity, lang: Language, patient: bool) -> str:
     """``20–50 mL`` / ``20 to 50 mL`` / ``15 °C to 25 °C``: the numbers and unit, nothing per."""
+    precise = q.unit in PRECISE_UNITS or q.kind == "target"
     if q.unit in PREFIX_UNITS:
-        numbers = format_number(q.low, lang)
+        numbers = format_number(q.low, lang, precise=precise)
         if q.is_range:
             assert q.high is not None
             joiner = f" {lang.word('range.to')} " if patient else lang.word("range.dash")
-            numbers += joiner + format_number(q.high, lang)
+            numbers += joiner + format_number(q.high, lang, precise=precise)
         return f"{q.unit} {numbers}"
     if q.is_range:
         assert q.high is not None
-        low, high = format_number(q.low, lang), format_number(q.high, lang)
+        low, high = format_number(q.low, lang, precise=precise), format_number(q.high, lang, precise=precise)
         unit = unit_word(q.unit, q.high, lang)
         if patient:
             if q.dimension == "temperature":
                 return f"{low}{_space(q.unit)}{q.unit} {lang.word('range.to')} {high}{_space(q.unit)}{q.unit}"
             return f"{low} {lang.word('range.to')} {high}{_space(q.unit)}{unit}"
         return f"{low}{lang.word('range.dash')}{high}{_space(q.unit)}{unit}"
-    return f"{format_number(q.low, lang)}{_space(q.unit)}{unit_word(q.unit, q.low, lang)}"
+    return f"{format_number(q.low, lang, precise=precise)}{_space(q.unit)}{unit_word(q.unit, q.low, lang)}"
 
 
 def _per_professional(q: Quantity, lang: Language) -> str:
@@ -814,7 +825,6 @@ def format_compact(q: Quantity) -> str:
 # Reading quantities back out of document text (lenient: any phrasing the language's words allow)
 
 
-_PREFIX = re.compile(r"(?<![\w])(?P<unit>INR)\s+(?P<low>\d+(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*(?P<high>\d+(?:\.\d+)?))?")
 
 
 @dataclass(frozen=True)
@@ -836,6 +846,7 @@ class _Scanner:
     pattern: re.Pattern[str]
     count_pattern: re.Pattern[str]
     every_pattern: re.Pattern[str]
+    prefix_pattern: re.Pattern[str]
     units: dict[str, str]
     leading: dict[str, str]
     trailing: dict[str, str]
@@ -851,9 +862,9 @@ def _scanner(lang: Language) -> _Scanner:
     unit_words = _alternatives(list(UNITS) + list(_LENIENT_SYMBOLS) + list(spelled) + [k.lower() for k in UNITS])
     leading = {w.lower(): cmp for key, cmp in (("cmp.gt.before", ">"), ("cmp.lt.before", "<"),
                                                 ("cmp.ge.before", "≥"), ("cmp.le.before", "≤"))
-               for w in (*lang.synonyms(key), lang.words.get(key, ""))}
+               for w in (*lang.synonyms(key), lang.words.get(key, "")) if w}
     trailing = {w.lower(): cmp for key, cmp in (("cmp.ge.after", "≥"), ("cmp.le.after", "≤"))
-                for w in (*lang.synonyms(key), lang.words.get(key, ""))}
+                for w in (*lang.synonyms(key), lang.words.get(key, "")) if w}
     adverbs = {w.lower(): unit for unit in TIME_UNITS for w in lang.synonyms(f"per.adverb.{unit}")}
     counts = {w.lower(): n for n in (1, 2, 3, 4) for w in lang.synonyms(f"count.{n}")}
     bases = {w.lower(): basis for basis in ("kg", "m²", "1.73 m²") for w in lang.synonyms(f"basis.{basis}")}
@@ -888,7 +899,18 @@ def _scanner(lang: Language) -> _Scanner:
         re.VERBOSE | re.IGNORECASE)
     time_words = _alternatives([w for w, u in units.items() if u in TIME_UNITS])
     every_pattern = re.compile(rf"(?<![\w])(?:{every})\s+(?P<unit>{time_words})(?![^\W\d_])", re.IGNORECASE)
-    return _Scanner(pattern, count_pattern, every_pattern, units, leading, trailing, adverbs, counts, bases)
+    # A unit written before its number (INR 2.0–3.0), with a comparator before or after the unit ("more than
+    # INR 4", "an INR above 4") and the language's joiners ("an INR of 2 to 3").
+    comparator = rf"≥|>=|≤|<=|>|<|(?:{_alternatives(list(leading))})(?![^\W\d_])"
+    joiners = _alternatives(lang.synonyms("prefix.joiner"))
+    prefix_pattern = re.compile(
+        rf"""(?<![\w])(?:(?P<lead>{comparator})\s*)?(?P<unit>{_alternatives(sorted(PREFIX_UNITS))})
+        (?:\s+(?:(?P<after>{comparator})|{joiners}))?\s*
+        (?P<low>{number})(?:\s*(?:{range_words})\s*(?P<high>{number}))?
+        (?P<trail>\s+(?:{_alternatives(list(trailing))}))?""",
+        re.VERBOSE | re.IGNORECASE)
+    return _Scanner(pattern, count_pattern, every_pattern, prefix_pattern, units, leading, trailing, adverbs, counts,
+                    bases)
 
 
 def _patient_per_unit(word: str, lang: Language) -> str | None:
@@ -905,6 +927,8 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
     scan = _scanner(lang)
     found: list[FoundQuantity] = []
     for match in scan.pattern.finditer(text):
+        if _in_a_name(text, match):
+            continue
         quantity = _quantity_of(match, scan, lang)
         if quantity is not None:
             found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
@@ -917,13 +941,18 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
         n = scan.counts[" ".join(match["count"].lower().split())]
         quantity = Frequency(Decimal(n), None, "time", per, None, match.group(0))
         found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0)))
-    for match in _PREFIX.finditer(text):
+    for match in scan.prefix_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         low = parse_number(match["low"])
         high = parse_number(match["high"]) if match["high"] else None
-        found.append(FoundQuantity(Quantity(low, high, match["unit"], None, None, match.group(0)), match.start(),
-                                   match.end(), match.group(0)))
+        token = " ".join((match["lead"] or match["after"] or "").lower().split())
+        comparator = (_COMPARATORS.get(token) or scan.leading.get(token)) if token else None
+        if match["trail"]:
+            comparator = scan.trailing.get(" ".join(match["trail"].strip().lower().split()))
+        unit = next(u for u in PREFIX_UNITS if u.lower() == match["unit"].lower())
+        found.append(FoundQuantity(Quantity(low, high if comparator is None else None, unit, None, comparator,
+                                            match.group(0)), match.start(), match.end(), match.group(0)))
     for match in scan.every_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
             continue
@@ -932,6 +961,16 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
             found.append(FoundQuantity(Frequency(Decimal(1), None, unit, None, None, match.group(0)), match.start(),
                                        match.end(), match.group(0)))
     return sorted(found, key=lambda f: f.start)
+
+
+def _in_a_name(text: str, match: re.Match[str]) -> bool:
+    """A number glued to letters is part of a name, not a quantity: a chemical formula ("•3H2O", "1H-pyrrole"),
+    where the letter is a capital that no unit is spelled as, or where a letter or digit follows at once."""
+    token = match["unit"]
+    if len(token) == 1 and token.isupper() and token not in UNITS:
+        return True
+    after = text[match.end():match.end() + 1]
+    return bool(after) and after.isalnum() and not match.group(0)[-1:].isspace()
 
 
 def _quantity_of(match: re.Match[str], scan: _Scanner, lang: Language) -> Quantity | None:

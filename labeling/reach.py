@@ -119,7 +119,7 @@ REACH: tuple[Reach, ...] = (
           shown=shown_populations, major=True, rmc="dosage"),
     Reach("indications", ("indications",),
           {INSERT: ("hl-indications", "indications", "indication", "hl-dosage", "dosage-recommended",
-                    "dosage-combinations"),
+                    "dosage-combinations", "hl-recent-major-changes"),
            PI: ("what-is", "how"), LEAFLET: ("what-it-is", "how-given"), SHEET: ("indications", "dosing", "claims")},
           shown=approved_indications, major=True, rmc="indications",
           fields={"statement": (INSERT,), "limitations": (INSERT,)}),
@@ -152,7 +152,8 @@ REACH: tuple[Reach, ...] = (
           {INSERT: ("hl-contraindications", "contraindications", "counseling"), PI: ("who-not",),
            LEAFLET: ("before",), SHEET: ("safety", "claims")}, major=True, rmc="contraindications"),
     Reach("warnings", ("warnings",),
-          {INSERT: ("hl-warnings", "warnings", "warning", "adverse-reactions"), PI: ("important", "side-effects"),
+          {INSERT: ("hl-warnings", "warnings", "warning", "adverse-reactions", "hl-recent-major-changes"),
+           PI: ("important", "side-effects"),
            LEAFLET: ("before", "how-given"), SHEET: ("safety", "claims")},
           major=True, rmc="warnings", fields={"summary": (INSERT,)}),
     Reach("monitoring", ("monitoring",),
@@ -194,7 +195,7 @@ NOTE_FIELDS_OF: dict[str, frozenset[str]] = {"Indication": frozenset({"summary"}
                                                                                                           "status"})}
 # Fields that only word a fact (how it is said, not what it is): a change to one is editorial unless a number
 # moved (diff). Every ``patient_*`` field is wording too.
-WORDING_FIELDS = frozenset({"summary", "reason", "title", "freezing_reason", "temperature_name", "qualifier",
+WORDING_FIELDS = frozenset({"summary", "reason", "title", "heading", "freezing_reason", "temperature_name", "qualifier",
                             "condition", "what_it_is", "how_it_is_given", "pack_contents"})
 # Wording only on some kinds of fact: a regimen's or a mechanism's name is a row label or a heading; a product's,
 # an ingredient's or a route's name is the fact itself.

@@ -9,6 +9,7 @@ out; the verifier reads what a document must say from it, so it never trusts a w
 from __future__ import annotations
 
 import importlib
+import re
 import string
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,17 @@ class Composer:
         self._paths: dict[int, FactPath] = {id(node): path for path, node in walk(label)
                                             if isinstance(node, BaseModel)}
         self.name = label.product.name
+        self.tables = 0  # tables captioned so far (numbered where the document numbers them)
+
+    numbered_tables = False  # "Table 1: …" as PLR labels number them
+
+    def caption(self, key: str, **slots: Pieces | str) -> Unit:
+        """A table's caption: the phrase, numbered in order of appearance where the document numbers tables."""
+        title = self.phrase(key, **slots)
+        if not self.numbered_tables:
+            return self.unit(title)
+        self.tables += 1
+        return self.unit(self.phrase("table.numbered", number=str(self.tables), title=title))
 
     def metadata(self, **values: str) -> dict[str, str]:
         """Document properties: the author is the manufacturer; nothing comes from the clock or the machine."""
@@ -130,6 +142,10 @@ class Composer:
             runs.append(Run(raw[cursor:], source, style))
         return runs
 
+    def filled(self, fact: Any, field: str) -> str:
+        """A fact's text with its typed values placed, as one string (a heading that is title-cased)."""
+        return "".join(r.text for r in self.text(fact, field))
+
     def value(self, text: str, source: str, style: str = "") -> list[Run]:
         return [Run(text, source, style)] if text else []
 
@@ -174,11 +190,17 @@ class Composer:
         items = [list(p) for p in pieces if p]
         if not items:
             return []
-        separator = self.lang.word("list.separator") if separator is None else separator
+        strong = False
+        if separator is None:
+            # Items that hold the separator themselves are kept apart by a stronger one, before the last too.
+            comma = self.lang.word("list.separator").strip()
+            strong = len(items) > 1 and any(comma in "".join(r.text for r in item) for item in items)
+            separator = self.lang.word("list.separator.strong" if strong else "list.separator")
         runs: list[Run] = list(items[0])
         for index, item in enumerate(items[1:], start=1):
             if index == len(items) - 1:
-                runs += [Run(" ", FURNITURE), Run(self.lang.word(conjunction), WORD + conjunction), Run(" ", FURNITURE)]
+                runs += [Run(separator if strong else " ", FURNITURE), Run(self.lang.word(conjunction),
+                                                                           WORD + conjunction), Run(" ", FURNITURE)]
             else:
                 runs.append(Run(separator, FURNITURE))
             runs += item
@@ -202,8 +224,14 @@ class Composer:
         text = "".join(r.text for r in runs).lstrip()
         first = text.split(" ", 1)[0] if text else ""
         initial = first[:1]
-        if first.isupper() and len(first) > 1:
+        letters = re.match(r"[^\W\d_]+", first)
+        acronym = letters.group(0) if letters else ""  # "HMG" of "HMG-CoA": read letter by letter
+        if acronym.isupper() and len(acronym) > 1:
             an = initial in self.lang.synonyms("article.an-initials")
+        elif first.lower().startswith(self.lang.synonyms("article.an-prefixes")):
+            an = True
+        elif first.lower().startswith(self.lang.synonyms("article.a-prefixes")):
+            an = False
         else:
             an = initial.lower() in self.lang.synonyms("article.an-letters")
         return self.word("article.an" if an else "article.a")

@@ -228,7 +228,9 @@ def regimen_sentence(c: Composer, regimen: Regimen, *, with_label: bool = True) 
     else:
         first = c.sentence(dose_runs(c, regimen), how_often(c, regimen), route_words(c, regimen.routes, "routeadv"),
                            how_long(c, regimen))
-        body = c.sentence(first, statement, repeat_runs(c, regimen), maxima(c, regimen), administration(c, regimen),
+        # Without a dose the regimen's own words lead ("individualize the dosage …; once daily, subcutaneously").
+        lead = (statement, first) if regimen.dose is None else (first, statement)
+        body = c.sentence(*lead, repeat_runs(c, regimen), maxima(c, regimen), administration(c, regimen),
                           separator="; ")
     return head + body
 
@@ -253,7 +255,7 @@ def summary_sentence(c: Composer, summary: DosingSummary) -> list[Run]:
     return head + c.punct(": ") + body if head else body
 
 
-def dosing_table(c: Composer, *, style: str = "dosing") -> Table | None:
+def dosing_table(c: Composer, *, style: str = "dosing", captioned: bool = True) -> Table | None:
     """The recommended dosage as a table: one row per regimen, with only the columns some regimen uses."""
     regimens = shown_regimens(c.label)
     if not regimens:
@@ -263,8 +265,10 @@ def dosing_table(c: Composer, *, style: str = "dosing") -> Table | None:
     if any(r.population for r in regimens):
         columns.append(("col.population", lambda r: population_name(c, c.label.population(r.population))
                         if r.population else c.punct("–")))
-    columns.append(("col.dose", lambda r: c.sentence(dose_runs(c, r), how_often(c, r)) or
-                    c.capitalised(c.text(r, "text")) or c.punct("–")))
+    # A regimen without a dose ("individualize the dosage …") says so in its own words, with how often.
+    columns.append(("col.dose", lambda r: c.capitalised(c.sentence(dose_runs(c, r) if r.dose is not None else
+                                                                   c.text(r, "text"), how_often(c, r)))
+                    or c.punct("–")))
     columns.append(("col.route", lambda r: route_cell(c, r.routes)))
     if any(r.duration for r in regimens):
         columns.append(("col.duration", lambda r: c.fq(r, "duration") if r.duration else c.punct("–")))
@@ -282,7 +286,8 @@ def dosing_table(c: Composer, *, style: str = "dosing") -> Table | None:
     header = Row(tuple(c.unit(c.word(key)) for key, _ in columns), header=True)
     rows = [Row(tuple(c.unit(cell(r)) for _, cell in columns), (c.path(r),), "regimen") for r in regimens]
     widths = (8,) + tuple(5 for _ in columns[1:])
-    return Table((header, *rows), style=style, widths=widths)
+    caption = c.caption("plr.dosing-table-caption") if captioned else None
+    return Table((header, *rows), caption=caption, style=style, widths=widths)
 
 
 def cycling_runs(c: Composer, cycling: Cycling) -> list[Run]:
@@ -314,11 +319,16 @@ def adjustment_runs(c: Composer, adjustment: Adjustment, *, summary: bool = Fals
     if c.patient:
         parts: list[list[Run]] = []
         if action == "starting-dose":
-            start = c.phrase("pt.start-lower", population=c.capitalised(population)) if adjustment.example or not dose \
-                else c.phrase("pt.start-at", population=c.capitalised(population), dose=dose)
+            may = "pt.consider-" if adjustment.consider else "pt."
+            start = c.phrase(may + "start-lower", population=c.capitalised(population)) \
+                if adjustment.example or not dose else c.phrase(may + "start-at", population=c.capitalised(population),
+                                                                dose=dose)
             if adjustment.example and dose:
                 start = c.sentence(start, dose, separator=", ")
             parts.append(start)
+        elif adjustment.patient_text and adjustment.action in _ACTIONS:
+            # An action without a quantity is the patient wording itself ("Do not take …"): said once, in it.
+            return c.capitalised(population) + c.punct(": ") + c.text(adjustment, "patient_text")
         else:
             words = _action_words(c, adjustment, dose)
             if words:
@@ -350,8 +360,9 @@ def _action_words(c: Composer, adjustment: Adjustment, dose: list[Run]) -> list[
     if adjustment.action == "monitor":
         return []  # what to monitor is the adjustment's text, said once by the caller
     key = _ACTIONS[adjustment.action]
-    return c.phrase(key.replace("dose.", "dose.consider-") if adjustment.consider and key == "dose.discontinue"
-                    else key)
+    if adjustment.consider and key == "dose.discontinue":
+        key = "dose.consider-discontinue"
+    return c.phrase(key.replace("dose.", "pt.action.") if c.patient else key, name=c.text(c.label.product, "name"))
 
 
 def adjustment_units(c: Composer, *, highlights: bool = False) -> list[Unit]:
@@ -520,7 +531,7 @@ def incidence_table(c: Composer, index: int = 0) -> Table | None:
             value = row.incidence.get(arm.id)
             cells.append(c.unit(c.q(value, f"{base}.rows[{row_index}].incidence.{arm.id}") if value else c.punct("–")))
         rows.append(Row(tuple(cells), (c.path(reaction),), "incidence"))
-    caption = c.unit(c.phrase("plr.ar-table-caption", cutoff=c.q(trials.cutoff, f"{base}.cutoff")))
+    caption = c.caption("plr.ar-table-caption", cutoff=c.q(trials.cutoff, f"{base}.cutoff"))
     return Table(tuple(rows), caption=caption, style="incidence", widths=(8,) + (4,) * len(trials.arms))
 
 
@@ -547,11 +558,14 @@ def strengths_runs(c: Composer, presentations: list[Presentation]) -> list[Run]:
 
 def package_runs(c: Composer, package: Package) -> list[Run]:
     """``bottles of 100 mL`` / ``single-dose vial, 10 mL; 1 vial per carton (NDC …)``."""
-    parts = [c.text(package, "container") if package.container else []]
-    if package.volume is not None:
-        parts.append(c.fq(package, "volume"))
-    parts.append(c.phrase("sheet.per-pack", pack=c.fq(package, "pack")))
-    runs = c.sentence(*parts, separator=", ")
+    if package.container and package.volume is None:  # "bottle of 100 tablets"
+        runs = c.phrase("pack.container-of", container=c.text(package, "container"), pack=c.fq(package, "pack"))
+    else:  # "single-dose vial, 10 mL, 1 vial per pack"
+        parts = [c.text(package, "container") if package.container else []]
+        if package.volume is not None:
+            parts.append(c.fq(package, "volume"))
+        parts.append(c.phrase("sheet.per-pack", pack=c.fq(package, "pack")))
+        runs = c.sentence(*parts, separator=", ")
     if package.code:
         runs += c.punct(" (") + c.text(package, "code") + c.punct(")")
     return runs

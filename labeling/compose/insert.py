@@ -38,6 +38,7 @@ def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
 
 
 class InsertComposer(Composer):
+    numbered_tables = True
     def document(self) -> Document:
         self.numbers: dict[str, str] = {}  # section id → its number in this document
         self.fpi()  # first pass: learn the numbers
@@ -108,11 +109,13 @@ class InsertComposer(Composer):
 
     def bullet_with_ref(self, runs: list[Run] | tuple[Run, ...], *keys: str, facts: list[str] | None = None,
                         role: str = "") -> Unit:
-        """A Highlights bullet: its statement (final full stop dropped) and the cross-reference to the FPI."""
+        """A Highlights bullet: its statement (final full stop dropped) and the cross-reference to the FPI — to the
+        first of ``keys`` the document has (its own subsection, else the section holding it)."""
         runs = list(runs)
         if runs and runs[-1].text == "." and runs[-1].source.startswith("furniture"):
             runs = runs[:-1]
-        return self.unit(self.sentence(runs, self.ref(*keys)), facts or [], role)
+        key = next((k for k in keys if k in self.numbers), None)
+        return self.unit(self.sentence(runs, self.ref(key) if key else []), facts or [], role)
 
     def hl(self, key: str, blocks: list[Any], **values: str) -> Section | None:
         return self.section(self.kind.section(key), blocks, numbering="{heading}", **values)
@@ -139,7 +142,8 @@ class InsertComposer(Composer):
             self.hl_contraindications(), self.hl_warnings(), self.hl_adverse(), self.hl_interactions(),
             self.hl_populations(),
         ]
-        see = "plr.see-17" if not self.us else \
+        see = "plr.see-17" if not self.us else "plr.see-17-medication-guide" \
+            if info.patient_labeling == "medication-guide" else \
             "plr.see-17-patient-approved" if info.patient_labeling_approved else "plr.see-17-patient"
         closing = [self.para(self.phrase(see, section=[Run(self.numbers.get("counseling", "17"), NUMBER + "17")]),
                              style="see-counseling"),
@@ -203,10 +207,12 @@ class InsertComposer(Composer):
 
     def subsection_title(self, fact_id: str) -> list[Run]:
         fact = self.label.fact(fact_id)
+        if getattr(fact, "heading", None):
+            return self.text(fact, "heading")
         field = "title" if hasattr(fact, "title") else "name" if hasattr(fact, "name") else None
         if field is None:
             return []
-        return [Run(_title_case(getattr(fact, field), self.lang), self.path(fact, field))]
+        return [Run(_title_case(self.filled(fact, field), self.lang), self.path(fact, field))]
 
     def hl_indications(self) -> Section | None:
         product = self.label.product
@@ -241,7 +247,7 @@ class InsertComposer(Composer):
         for summary in label.dosing.highlights:
             items.append(self.bullet_with_ref(summary_sentence(self, summary), "dosage-recommended",
                                               facts=[self.path(summary)], role="dosing-summary"))
-        for target in label.dosing.targets:
+        for target in (t for t in label.dosing.targets if t.highlights):
             items.append(self.bullet_with_ref(target_runs(self, target), "dosage-targets",
                                               facts=[self.path(target)], role="target"))
         cycling = cycling_unit(self)
@@ -274,7 +280,7 @@ class InsertComposer(Composer):
         items = []
         for warning in self.label.warnings:
             field = "summary" if warning.summary else "text"
-            runs = [Run(warning.title, self.path(warning, "title"), "em")] + self.punct(": ") \
+            runs = self.text(warning, "title", style="em") + self.punct(": ") \
                 + warning_runs(self, warning, field, strip_period=True)
             items.append(self.bullet_with_ref(runs, f"warning-{warning.id}", facts=[self.path(warning)],
                                               role="warning"))
@@ -362,6 +368,7 @@ class InsertComposer(Composer):
                     self.warnings, self.adverse, self.interactions, self.populations, self.abuse, self.overdosage,
                     self.description, self.pharmacology, self.nonclinical, self.clinical_studies, self.references,
                     self.how_supplied, self.counseling]
+        self.tables = 0
         sections = [s for s in (build() for build in builders) if s is not None]
         for section in sections:
             for inner in section.walk():
@@ -424,8 +431,10 @@ class InsertComposer(Composer):
             blocks.append(self.bullets([self.unit(self.capitalised(self.text(indication, "limitations", value=t)))
                                         for t in indication.limitations]))
         number = next_number()
-        heading = self.heading("indication", number, name=_title_case(indication.name, self.lang))
-        heading = Unit(tuple(Run(r.text, self.path(indication, "name") if r.source.startswith(HEADING) else r.source,
+        field = "heading" if indication.heading else "name"
+        heading = self.heading("indication", number, name=self.filled(indication, "heading") if indication.heading
+                               else _title_case(self.filled(indication, "name"), self.lang))
+        heading = Unit(tuple(Run(r.text, self.path(indication, field) if r.source.startswith(HEADING) else r.source,
                                  r.style) for r in heading.runs), role="heading")
         return self.section("indication", blocks, number=number, heading=heading, anchor=f"indication-{indication.id}")
 
@@ -489,7 +498,8 @@ class InsertComposer(Composer):
                 rows.append(Row((self.unit(label_cell), self.unit(self.text(recon, "diluent")),
                                  self.unit(self.fq(recon, "volume")), self.unit(self.fq(recon, "concentration"))),
                                 (self.path(recon),), "reconstitution"))
-            blocks.append(Table(tuple(rows), style="preparation", widths=(6, 6, 4, 4)))
+            blocks.append(Table(tuple(rows), caption=self.caption("plr.reconstitution-table-caption"),
+                                style="preparation", widths=(6, 6, 4, 4)))
         for dilution in preparation.dilution:
             parts = [self.text(dilution, "diluent")]
             if dilution.final_volume is not None:
@@ -542,8 +552,10 @@ class InsertComposer(Composer):
 
     def warning_section(self, warning: Any, next_number: Any) -> Section | None:
         number = next_number()
-        heading_runs = self.heading("warning", number, title=_title_case(warning.title, self.lang))
-        heading = Unit(tuple(Run(r.text, self.path(warning, "title") if r.source.startswith(HEADING) else r.source,
+        field = "heading" if warning.heading else "title"
+        heading_runs = self.heading("warning", number, title=self.filled(warning, "heading") if warning.heading
+                                    else _title_case(self.filled(warning, "title"), self.lang))
+        heading = Unit(tuple(Run(r.text, self.path(warning, field) if r.source.startswith(HEADING) else r.source,
                                  r.style) for r in heading_runs.runs), role="heading")
         paragraphs = [self.para(self.text(warning, "text", value=part), facts=[self.path(warning)], role="warning")
                       for part in _paragraphs(warning.text)]
@@ -554,20 +566,34 @@ class InsertComposer(Composer):
         ar = label.adverse_reactions
         postmarketing = list(ar.postmarketing) + [r for g in ar.postmarketing_groups for r in g.reactions]
         general = [r for r in ar.reactions if r.id not in postmarketing]
-        if not ar.clinical_trials and not postmarketing:
-            return self.section("adverse-reactions", [self.para(self.phrase("plr.ar-intro")),
-                                                      self.bullets(self.reaction_items(general))])
-        blocks: list[Any] = []
-        if not ar.clinical_trials and general:
-            blocks = [self.para(self.phrase("plr.ar-intro")), self.bullets(self.reaction_items(general))]
-        children: list[tuple[SectionSpec, Any]] = []
+        # What trials showed: incidence tables, else the reactions the label calls most common (with the
+        # incidence that makes them so), then any other reaction reported outside postmarketing use.
+        trial_blocks: list[Any] = []
         if ar.clinical_trials:
-            trial_blocks: list[Any] = [self.para(self.phrase("plr.ar-trials-intro"))]
+            trial_blocks.append(self.para(self.phrase("plr.ar-trials-intro")))
             for index, trials in enumerate(ar.clinical_trials):
                 if trials.description:
                     trial_blocks.append(self.para(self.value(trials.description,
                                                              f"adverse_reactions.clinical_trials[{index}].description")))
                 trial_blocks.append(incidence_table(self, index))
+        else:
+            common = ar.most_common
+            if common is not None:
+                trial_blocks.append(self.para(self.sentence(self.phrase(
+                    "plr.ar-most-common", cutoff=self.q(common.cutoff, "adverse_reactions.most_common.cutoff"),
+                    reactions=reaction_names(self, common.reactions)), end="."),
+                    facts=["adverse_reactions.most_common"], role="most-common"))
+                others = [r for r in general if r.id not in common.reactions]
+                if others:
+                    trial_blocks += [self.para(self.phrase("plr.ar-intro")),
+                                     self.bullets(self.reaction_items(others))]
+        # Reactions with no trial data behind them are "reported", in the section itself (never called 6.1).
+        blocks: list[Any] = [] if ar.clinical_trials or ar.most_common or not general else [
+            self.para(self.phrase("plr.ar-intro")), self.bullets(self.reaction_items(general))]
+        if not postmarketing:
+            return self.section("adverse-reactions", trial_blocks or blocks)
+        children: list[tuple[SectionSpec, Any]] = []
+        if trial_blocks:
             children.append((self.kind.section("ar-trials"), lambda n: self.section("ar-trials", trial_blocks,
                                                                                    number=n())))
         if postmarketing:
@@ -631,7 +657,8 @@ class InsertComposer(Composer):
             header = Row((self.unit(self.word("col.component")), self.unit(self.word("col.proportion"))), header=True)
             rows = [Row((self.unit(self.text(c, "name")), self.unit(self.fq(c, "fraction"))), (self.path(c),),
                         "component") for c in description.components]
-            blocks.append(Table((header, *rows), style="composition", widths=(6, 3)))
+            blocks.append(Table((header, *rows), caption=self.caption("plr.composition-table-caption"),
+                                style="composition", widths=(6, 3)))
         if description.named_factors:
             blocks.append(self.para(self.phrase("plr.named-constituents", items=self.join(
                 [self.value(f, f"description.named_factors[{i}]") for i, f in enumerate(description.named_factors)]))))
@@ -699,6 +726,8 @@ class InsertComposer(Composer):
             blocks.append(self.para(self.phrase(key if label.label.patient_labeling_approved else key + ".draft")))
         blocks += [self.para(self.text(item, "text"), facts=[self.path(item)], role="counseling")
                    for item in label.counseling]
+        if label.counseling:  # the label's own counseling: nothing is added to it
+            return self.section("counseling", blocks + firm_paragraphs(self))
         if label.contraindications:
             blocks.append(self.para(self.sentence(self.phrase("plr.counsel-contraindications"),
                                                   self.see("contraindications"), end=".")))
@@ -740,5 +769,10 @@ def _title_case(text: str, lang: Language) -> str:
     """PLR subsection headings in title case: "High doses" → "High Doses"; capitals already written stay
     ("CNS effects" → "CNS Effects"), the language's small words stay lower case except the first."""
     small = set(lang.synonyms("title.small-words"))
+
+    def capital(word: str) -> str:  # the first letter, after any opening bracket or quote: "(Heterozygous"
+        lead = len(word) - len(word.lstrip("([{\"'‘“"))
+        return word[:lead] + word[lead:lead + 1].upper() + word[lead + 1:]
+
     words = text.split()
-    return " ".join(w if i and w.lower() in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return " ".join(w if i and w.lower() in small else capital(w) for i, w in enumerate(words))

@@ -30,9 +30,8 @@ def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
 class PatientInformationComposer(Composer):
     def title_key(self, key: str) -> str:
         """The phrase for this kind: Medication Guide wording where one is written, else Patient Information."""
-        medication_guide = self.kind.name == "medication-guide"
-        return {"title": "mg.title" if medication_guide else "pi.title",
-                "approved": "mg.approved" if medication_guide else "pi.approved"}[key]
+        prefix = "mg" if self.kind.name == "medication-guide" else "pi"
+        return f"{prefix}.{key}"
 
     def document(self) -> Document:
         label = self.label
@@ -53,6 +52,8 @@ class PatientInformationComposer(Composer):
         front = [self.para(self.phrase(self.title_key("title")), style="kind-title"),
                  self.para(self.phrase("pi.subtitle", name=self.text(label.product, "name"),
                                        established=self.text(label.product, "established_name")), style="product")]
+        if self.kind.name == "medication-guide":
+            front.append(self.para(self.phrase("mg.read", name=self.text(label.product, "name")), style="read-first"))
         if label.is_draft:
             questions = self.join([self.text(g, "title") for g in label.gaps])
             front.insert(0, self.para(self.phrase("draft.banner") + self.punct(". ")
@@ -169,7 +170,7 @@ class PatientInformationComposer(Composer):
         return self.section("storage", blocks)
 
     def general(self) -> Section | None:
-        return self.section("general", [self.para(self.phrase("pi.general", name=self.text(self.label.product,
+        return self.section("general", [self.para(self.phrase(self.title_key("general"), name=self.text(self.label.product,
                                                                                           "name")))])
 
     def ingredients(self) -> Section | None:

@@ -61,13 +61,14 @@ READERS: list[Reader] = [
     Reader("pdf", lambda data: data.startswith(b"%PDF"), "labeling.extract.artifact:_read_pdf"),
     Reader("docx", lambda data: data.startswith(b"PK") and _is_docx(data), "labeling.extract.artifact:_read_docx"),
 ]
-READABLE_FORMATS = tuple(r.format for r in READERS)
 
 
 def register_reader(reader: Reader) -> None:
-    global READABLE_FORMATS
     READERS.append(reader)
-    READABLE_FORMATS = tuple(r.format for r in READERS)
+
+
+def readable_formats() -> tuple[str, ...]:
+    return tuple(r.format for r in READERS)
 
 
 def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifact:
@@ -90,7 +91,7 @@ def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifa
         except UnreadableArtifact as error:
             raise UnreadableArtifact(f"{name}: {error}") from None
         return Artifact(name, reader.format, text, metadata)
-    raise UnreadableArtifact(f"{name}: not a {' or '.join(f.upper() for f in READABLE_FORMATS)} file")
+    raise UnreadableArtifact(f"{name}: not a {' or '.join(f.upper() for f in readable_formats())} file")
 
 
 def _is_docx(data: bytes) -> bool:

@@ -9,6 +9,7 @@ subsection numbered 2.3 in this label is looked for as "2.3 …"), never from a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +31,16 @@ def _unify(text: str) -> str:
     text = text.translate(_DASHES)
     text = re.sub(r"(?<=\w)-\n(?=\w)", "-", text)  # a real hyphen that fell at a line end: keep it, join
     return text.replace("\u00b0 C", "°C").replace("\u00b0 F", "°F").replace("\u00ba", "°")
+
+
+def unify_chars(text: str) -> str:
+    """The character unification of ``normalize``, one character for one (offsets into ``text`` keep): NFKC where
+    it gives one character, one kind of dash, every kind of space a plain space."""
+    chars = []
+    for char in text:
+        folded = unicodedata.normalize("NFKC", char)
+        chars.append(folded if len(folded) == 1 else char)
+    return _SPACES.sub(lambda m: " " * len(m.group(0)), "".join(chars).translate(_DASHES))
 
 
 def normalize(text: str) -> str:
@@ -61,17 +72,19 @@ def _find_heading(flat: str, starts: set[int], heading: str, start: int, limit: 
     at_line: list[int] = []
     anywhere: list[int] = []
     for candidate in dict.fromkeys((heading, heading.upper())):
-        end = limit
-        while True:
-            index = flat.rfind(candidate, start, end)
-            if index < 0:
-                break
-            if index in starts:
-                at_line.append(index)
-                break
-            anywhere.append(index)
-            end = index + len(candidate) - 1
+        for match in _heading_pattern(candidate).finditer(flat, start, limit):
+            (at_line if match.start() in starts else anywhere).append(match.start())
     return max(at_line) if at_line else max(anywhere, default=-1)
+
+
+@lru_cache(maxsize=512)
+def _heading_pattern(heading: str) -> re.Pattern[str]:
+    """A heading as a layout may break it: a narrow column wraps a long word anywhere ("ADMINISTRATIO / N"),
+    which reads back as a space inside the word. Overlapping matches are found with a lookahead."""
+    letters = [re.escape(ch) if ch != " " else " " for ch in heading]
+    body = "".join(ch + ("" if ch == " " or i + 1 == len(letters) or letters[i + 1] == " " else " ?")
+                   for i, ch in enumerate(letters))
+    return re.compile(f"(?=({body}))")
 
 
 @dataclass(frozen=True)

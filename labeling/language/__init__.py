@@ -97,7 +97,7 @@ class Language:
 
 
 # Words that are notation, not language: separators and symbols every language module keeps as they are.
-UNTRANSLATED_WORDS = frozenset({"list.separator", "number.decimal", "number.group", "range.dash", "per.symbol"})
+UNTRANSLATED_WORDS = frozenset({"list.separator", "list.separator.strong", "number.decimal", "number.group", "range.dash", "per.symbol"})
 
 _MODULES: dict[str, str] = {"en": "labeling.language.en"}
 _REGISTERED: dict[str, Language] = {}

@@ -52,6 +52,8 @@ PHRASES: dict[str, tuple[str, str]] = {
                            f"{PLR}(a)(14); the patient labeling is not FDA-approved"),
     "plr.see-17-patient-approved": ("See {section} for PATIENT COUNSELING INFORMATION and FDA-approved patient "
                                     "labeling.", f"{PLR}(a)(14)"),
+    "plr.see-17-medication-guide": ("See {section} for PATIENT COUNSELING INFORMATION and Medication Guide.",
+                                    f"{PLR}(a)(14): a Medication Guide is named as such"),
     "plr.revised": ("Revised: {date}", f"{PLR}(a)(15)"),
     "plr.running-title": ("Prescribing Information", "house style: running header"),
     "plr.rmc-entry": ("{section} {ref} {date}", f"{PLR}(a)(5)"),
@@ -70,7 +72,11 @@ PHRASES: dict[str, tuple[str, str]] = {
                                    "of {name}. Because these reactions are reported voluntarily from a population of "
                                    "uncertain size, it is not always possible to reliably estimate their frequency or "
                                    "establish a causal relationship to drug exposure.", f"{PLR}(c)(7)(ii)(B)"),
-    "plr.ar-table-caption": ("Adverse reactions reported in {cutoff} of patients", HOUSE),
+    "plr.ar-table-caption": ("Adverse Reactions Reported in {cutoff} of Patients", HOUSE),
+    "plr.dosing-table-caption": ("Recommended Dosage", HOUSE),
+    "plr.reconstitution-table-caption": ("Reconstitution", HOUSE),
+    "plr.composition-table-caption": ("Composition", HOUSE),
+    "table.numbered": ("Table {number}: {title}", "FDA PLR format: tables numbered in order of appearance"),
     "plr.named-constituents": ("Named constituents: {items}.", HOUSE),
     "plr.inactive": ("Inactive ingredients: {items}.", "21 CFR 201.57(c)(12)(i)(C)"),
     "plr.see-section": ("[see {heading} ({ref})]", f"{PLR}(c): cross-reference in italics"),
@@ -156,6 +162,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "pt.with-agents": ("together with {agents}", HOUSE),
     "pt.start-lower": ("{population} start with a lower dose", HOUSE),
     "pt.start-at": ("{population} start with {dose}", HOUSE),
+    "pt.consider-start-lower": ("{population} may start with a lower dose", HOUSE),
+    "pt.consider-start-at": ("{population} may start with {dose}", HOUSE),
     "pt.cycles": ("{qualifier}, treatment is given in cycles of {cycle}, with a break of {rest} between cycles",
                   HOUSE),
     "pt.cycles-plain": ("Treatment is given in cycles of {cycle}, with a break of {rest} between cycles", HOUSE),
@@ -170,6 +178,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "pt.do-not-freeze": ("Do not freeze.", HOUSE),
     "pt.do-not-refrigerate": ("Do not put it in the refrigerator.", HOUSE),
     "pt.avoid-dose": ("do not take {dose}", HOUSE),
+    "pt.action.not-recommended": ("{name} is not recommended", HOUSE),
+    "pt.action.contraindicated": ("do not use {name}", HOUSE),
+    "pt.action.discontinue": ("stop using {name}", HOUSE),
+    "pt.action.consider-discontinue": ("your healthcare provider may stop {name}", HOUSE),
+    "pt.action.no-adjustment": ("no change to the usual dose is needed", HOUSE),
     "pt.throw-away": ("Throw away any medicine left over.", HOUSE),
     "pt.reporting": ("You can also report side effects to {contact}", "FDA/EMA: reporting side effects"),
     "pt.manufacturer": ("Manufactured by: {name}", "21 CFR 201.1"),
@@ -183,6 +196,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "pi.before-tell-including": ("Before using {name}, tell your healthcare provider about all of your medical "
                                  "conditions, including if:", FDA_PI),
     "mg.title": ("Medication Guide", "21 CFR 208.20"),
+    "mg.read": ("Read this Medication Guide before you start using {name} and each time you get a refill. There "
+                "may be new information. This information does not take the place of talking to your healthcare "
+                "provider about your medical condition or your treatment.", "FDA Medication Guide format: opening"),
+    "mg.general": ("Medicines are sometimes prescribed for purposes other than those listed in a Medication Guide. "
+                   "Do not use {name} for a condition for which it was not prescribed. Do not give {name} to other "
+                   "people, even if they have the same symptoms that you have. It may harm them. You can ask your "
+                   "pharmacist or healthcare provider for information about {name} that is written for health "
+                   "professionals.", "21 CFR 208.20(b)(8)(i)-(ii)"),
     "mg.approved": ("This Medication Guide has been approved by the U.S. Food and Drug Administration.",
                     "21 CFR 208.20(b)(8)(iii); printed only when approved"),
     "pi.tell-medicines": ("Tell your healthcare provider about all the medicines you take, including prescription "
@@ -272,6 +293,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sheet.do-not-freeze": ("Do not freeze.", HOUSE),
     "sheet.derived-from": ("Derived from {source}", HOUSE),
     "sheet.per-pack": ("{pack} per pack", HOUSE),
+    "pack.container-of": ("{container} of {pack}", "USP <7> / How Supplied: a container and what it holds"),
     "sheet.title": ("{name} – Product sheet", HOUSE),
     "sheet.category": ("Promotional material – labelled conditions of use", "21 CFR 202.1"),
     "sheet.comments": ("For healthcare professionals. Generated from the label, version {version}.", HOUSE),
@@ -392,6 +414,7 @@ WORDS: dict[str, str] = {
     "article.a": "a", "article.an": "an",
     # lists, numbers, ranges
     "list.separator": ", ",
+    "list.separator.strong": "; ",  # between items that hold commas themselves: "a, including b; c; and d"
     "and": "and",
     "or": "or",
     "number.decimal": ".",
@@ -423,7 +446,7 @@ WORDS: dict[str, str] = {
     "unit.carton": "carton", "unit.carton.n": "cartons",
     "unit.packet": "packet", "unit.packet.n": "packets",
     "unit.time": "time", "unit.time.n": "times",
-    "unit.units": "units", "unit.units.n": "units",
+    "unit.units": "unit", "unit.units.n": "units",
     # patient forms of "per": "20 mL a day", "60 mg in each vial"
     "pper.minute": "a minute", "pper.hour": "an hour", "pper.day": "a day", "pper.week": "a week",
     "pper.month": "a month", "pper.year": "a year", "pper.presentation": "in each {unit}",
@@ -502,8 +525,12 @@ LISTS: dict[str, tuple[str, ...]] = {
     # "an" before these first letters (lower case) or these initials of an abbreviation in capitals ("an HMG-CoA")
     "article.an-letters": ("a", "e", "i", "o", "u"),
     "article.an-initials": ("A", "E", "F", "H", "I", "L", "M", "N", "O", "R", "S", "X"),
+    # words whose sound is not their letter: "an hour", "a unit", "a once-daily dose", "a European label"
+    "article.an-prefixes": ("hour", "honest", "honor", "honour", "heir"),
+    "article.a-prefixes": ("uni", "use", "usu", "ure", "uri", "uro", "eu", "one", "once"),
     # words a title-cased heading keeps in lower case (PLR subsection headings)
-    "title.small-words": ("and", "or", "of", "in", "for", "the", "a", "an", "to", "with", "at", "by", "on"),
+    "title.small-words": ("and", "or", "nor", "but", "of", "in", "for", "the", "a", "an", "to", "with", "at", "by",
+                          "on", "as", "per", "vs"),
     # how each route may be named in running text, besides its own word
     "route.intravenous": ("intravenous", "intravenously", "into a vein", "i.v."),
     "route.intramuscular": ("intramuscular", "intramuscularly", "into a muscle", "i.m."),
@@ -533,7 +560,9 @@ LISTS: dict[str, tuple[str, ...]] = {
     "per.adverb.day": ("daily",), "per.adverb.week": ("weekly",), "per.adverb.month": ("monthly",),
     "per.adverb.year": ("annually", "yearly"), "per.adverb.hour": ("hourly",),
     "cmp.ge.after": ("or more", "or above"), "cmp.le.after": ("or less", "or below"),
-    "cmp.gt.before": ("more than",), "cmp.lt.before": ("less than",), "cmp.ge.before": ("at least",),
+    "cmp.gt.before": ("more than", "greater than", "above"), "cmp.lt.before": ("less than", "below"),
+    "cmp.ge.before": ("at least",),
+    "prefix.joiner": ("of",),  # "an INR of 2 to 3"
     "cmp.le.before": ("no more than", "not more than", "not to exceed", "at most"),
     "every": ("every",),
     "count.1": ("once",), "count.2": ("twice",), "count.3": ("three times", "thrice"), "count.4": ("four times",),

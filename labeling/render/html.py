@@ -81,7 +81,7 @@ def render_html(label: Label, document: Document, kind: DocumentKind) -> str:
     import jinja2
 
     folders = template_folders(document.language)
-    name = f"{kind.name}.html.j2"
+    name = kind.html_template
     lang = language_for(document.language)
     context: dict[str, Any] = {"doc": document, "kind": kind, "page_of": lang.phrase("page.of").text,
                                "heading_tags": HEADING_TAGS}
