@@ -349,12 +349,17 @@ def test_open_gaps_are_listed_and_vanish_when_closed():
 
 HARD = ("  what_it_is: >-\n", "  what_it_is: >-\n    Notwithstanding the aforementioned pharmacotherapeutic considerations, "
         "neurotrophic peptidergic preparations demonstrate multifactorial neuroprotective characteristics, "
-        "necessitating individualised administration protocols under specialist supervision ")
+        "necessitating individualised administration protocols under specialist supervision. Pharmacokinetic "
+        "characterisation remains methodologically unsubstantiated, notwithstanding considerable investigational "
+        "endeavours by multinational collaborative consortia. ")
 
 
 def test_reading_grade_catches_a_hard_patient_document():
+    """'What is Cerebrolysin?' has fewer than 100 words of the content's own: it is graded with the next short
+    section, and the pair reads well above grade 8."""
     (hit,) = lint(edited(HARD), "LBL401")
-    assert "patient-information section 'What is Cerebrolysin?' reads at grade" in hit.message, hit.message
+    assert ("patient-information sections 'What is Cerebrolysin?', 'Who should not use Cerebrolysin?' (under 100 "
+            "words each, graded together) read at grade") in hit.message, hit.message
     assert hit.fact == "patient.what_it_is" and hit.severity == WARNING
     assert lint(SOURCE, "LBL401") == []
 
@@ -362,7 +367,7 @@ def test_reading_grade_catches_a_hard_patient_document():
 def test_reading_grade_reads_the_leaflet_of_an_eu_label():
     eu = edited(("  market: us\n", "  market: eu\n"), HARD)
     (hit,) = lint(eu, "LBL401")
-    assert hit.message.startswith("patient-leaflet section '1. What Cerebrolysin is and what it is used for'"), hit.message
+    assert hit.message.startswith("patient-leaflet sections '1. What Cerebrolysin is and what it is used for'"), hit.message
 
 
 def test_reading_grade_leaves_stock_wording_and_short_sections_alone():
@@ -380,6 +385,73 @@ def test_reading_grade_leaves_stock_wording_and_short_sections_alone():
     assert general.text == "" and not general.words
     what_is = sections["What is Cerebrolysin?"]
     assert "made from proteins found in pig brain" in what_is.text and "prescription medicine" not in what_is.text
+
+
+def test_reading_grade_keeps_a_sentence_the_composer_interrupts():
+    """A quantity the composer places inside a patient sentence ("Doses of {threshold} may cause …") is left out of
+    the grade, but the sentence stays one sentence: leaving it out must not cut it in two (a shorter sentence
+    reads as an easier one)."""
+    from labeling.compose import compose
+    from labeling.lint import LintContext
+    from labeling.lint.rules.readability import patient_wording
+    from labeling.lint.text import raw_paths
+
+    label = parse_label(SOURCE, "label.yaml")
+    sections = patient_wording(label, compose(label, "patient-information"), raw_paths(LintContext(label)))
+    text = " ".join(section.text for section in sections)
+    assert "Doses of may cause more side effects." in text, text
+    assert "Doses of. may" not in text
+
+
+NAMES = ("  what_it_is: >-\n", "  what_it_is: >-\n    Cerebrolysin is given for Alzheimer's disease, vascular dementia and "
+         "traumatic brain injury. Cerebrolysin can cause headache and injection-site pain. Tell your doctor about "
+         "headache or injection-site pain with Cerebrolysin. Cerebrolysin does not cure Alzheimer's disease or "
+         "vascular dementia. Cerebrolysin helps recovery after traumatic brain injury. ")
+
+
+def test_reading_grade_does_not_count_the_names_the_wording_must_carry(monkeypatch):
+    """The product's name and the label's names of the diseases it treats and of its adverse reactions cannot be
+    put in everyday words: they count as one-syllable words. Counted in full, the same wording reads above grade
+    8 (here: every name counted)."""
+    from labeling.lint.rules import readability
+
+    assert lint(edited(NAMES), "LBL401") == []
+    terms = readability.plain_terms(parse_label(edited(NAMES), "label.yaml"))
+    assert {"Cerebrolysin", "Alzheimer's disease", "vascular dementia", "headache", "injection-site pain",
+            "High doses", "Cognitive enhancement in healthy adults"} <= set(terms)
+    monkeypatch.setattr(readability, "plain_terms", lambda label: [])
+    (hit,) = lint(edited(NAMES), "LBL401")
+    assert "section 'What is Cerebrolysin?' reads at grade 9.2" in hit.message, hit.message
+
+
+def test_reading_grade_names_are_whole_words_in_any_case():
+    from labeling.lint.rules.readability import without_terms
+
+    terms = ["Alzheimer's disease", "Cerebrolysin", "rash"]
+    assert without_terms("CEREBROLYSIN for alzheimer's  disease; rashes.", terms) == "X for X X; X."
+    assert without_terms("a crash, Cerebrolysinate, pre-rash", terms) == "a crash, Cerebrolysinate, pre-rash"
+
+
+def test_reading_grade_passages_join_short_sections_in_reading_order():
+    """A formula needs about 100 words: a long section is graded alone; short ones are joined with the next short
+    ones until they make 100 words, and what is left at the end joins the last such passage."""
+    from labeling.lint.rules.readability import GradedSection, passages
+
+    def section(name: str, words: int) -> GradedSection:
+        return GradedSection("patient-information", name, " ".join(["word"] * words), {})
+
+    a, b, c, d, e, f = (section("a", 150), section("b", 60), section("c", 50), section("d", 120), section("e", 30),
+                        section("f", 0))
+    assert [[s.heading for s in p] for p in passages([a, b, c, d, e, f])] == [["a"], ["d"], ["b", "c", "e"]]
+    assert passages([section("b", 60), section("e", 30)]) == []  # too short to grade at all
+
+
+def test_approved_patient_labeling_is_not_graded():
+    """FDA-approved patient labeling is carried as approved: its wording is not the content's to shorten."""
+    approved = edited(HARD, ("  market: us\n", "  market: us\n  patient_labeling_approved: true\n  approval:\n"
+                                                "    basis: NDA 000000\n"))
+    assert lint(approved, "LBL401") == []
+    assert lint(approved, "LBL110") == []
 
 
 def _built(tmp_path, label, kind_name, css: str = ""):
@@ -604,16 +676,25 @@ def _in_warning(text: str) -> str:
 
 NUMBERS_IN_PROSE = [
     (_in_warning("Do not exceed 60 mL/day."), "'60 mL/day' is written in prose; make it a typed fact so it is verified (a dose field)"),
-    (edited((STROKE_DOSE, STROKE_DOSE + "      condition: in patients with CrCl below 30 mL/min\n")), "'30 mL/min' is written in prose; make it a typed fact so it is verified (a renal function band field)"),
-    (edited(("    name: Elderly or frail patients\n", "    name: Patients 65 years and older\n")), "'65 years' is written in prose; make it a typed fact so it is verified (an age band field)"),
-    (edited(("      condition: if not used immediately\n", "      condition: if not used immediately or below 25 °C\n")), "'25 °C'"),
+    (edited((STROKE_DOSE, STROKE_DOSE + "      condition: in patients with CrCl below 30 mL/min\n")), "30 mL/min' is written in prose; make it a typed fact so it is verified (a renal function band field)"),
+    (edited(("    name: Elderly or frail patients\n", "    name: Patients 65 years and older\n")), "'65 years and older' is written in prose; make it a typed fact so it is verified (an age band field)"),
+    (edited(("      condition: if not used immediately\n", "      condition: if not used immediately or below 25 °C\n")), "25 °C' is written in prose"),
     (edited(("      condition: if not used immediately\n", "      condition: if not used within 24 hours\n")), "'24 hours'"),
     (edited(("    mixture of low molecular weight peptides", "    mixture of 25% low molecular weight peptides")), "'25%' is written in prose; make it a typed fact so it is verified (a typed value: values: {name: 25%} and {name} in the text)"),
-    (_in_warning("Hypoglycemia (blood glucose below 70 mg/dL) may occur."), "'70 mg/dL'"),
+    (_in_warning("Hypoglycemia (blood glucose below 70 mg/dL) may occur."), "70 mg/dL' is written in prose"),
     (_in_warning("Re-evaluate 48 hours after imaging."), "'48 hours' is written in prose; make it a typed fact so it is verified (a typed value"),
     (edited(("    text: Regular cognitive assessments\n", "    text: Cognitive assessments every 3 months\n")), "'every 3 months'"),
     (edited((STROKE_DOSE, STROKE_DOSE + "      condition: only if symptoms improve within 7 days\n")), "'7 days'"),
     (edited((STROKE_DOSE, STROKE_DOSE + "      with_agents: [clarithromycin 500 mg]\n")), "'500 mg' is written in prose; make it a typed fact so it is verified (a co-agent"),
+    # a frequency is only a frequency; a timing that says how often is asked of the regimen's frequency
+    (edited((STROKE_DOSE, STROKE_DOSE + "      timing:\n        relation: at\n        event: breakfast, then every 12 hours\n")),
+     "'every 12 hours' is written in prose; make it a typed fact so it is verified (a frequency field of the regimen)"),
+    # prose that says another frequency, or another band, than the one typed
+    (edited((STROKE_DOSE, STROKE_DOSE + "      frequency: once daily\n      patient_text: Use it twice a day.\n")),
+     "'twice a day' is written in prose; make it a typed fact so it is verified (a frequency field)"),
+    (edited(("    name: Elderly or frail patients\n", "    name: Patients 65 years and older\n    age: ≥70 years\n")),
+     "'65 years and older' is written in prose; make it a typed fact so it is verified (an age band field)"),
+    (_in_warning("Repeat every 2 days."), "'every 2 days' is written in prose; make it a typed fact so it is verified (a typed value"),
 ]
 NOT_NUMBERS_TO_TYPE = [
     _in_warning("Use with caution in type 2 diabetes."), _in_warning("Avoid strong CYP3A4 inhibitors."),
@@ -625,6 +706,17 @@ NOT_NUMBERS_TO_TYPE = [
             "  how_it_is_given: A doctor or nurse will give you 20 mL of Cerebrolysin as an injection.")),
     edited((STROKE_DOSE, STROKE_DOSE + "      with_agents: [{agent: clarithromycin, dose: 500 mg}]\n")),
     edited((WARNING_TEXT, "    values: {onset: 1-4 hours}\n" + WARNING_TEXT.replace("events.", "events {onset} after a dose."))),
+    # LANTUS: "once daily at any time of day, but at the same time every day": a rhythm, not a duration of 1 day
+    edited((STROKE_DOSE, STROKE_DOSE + "      frequency: once daily\n      timing:\n        relation: at\n"
+                                       "        event: any time of day, but at the same time every day\n"
+                                       "        patient_event: any time of day, but use it at the same time each day\n")),
+    _in_warning("Give it at the same time every day."),
+    # prose restating what the fact types already: its frequency, its population's band
+    edited((STROKE_DOSE, STROKE_DOSE + "      frequency: once daily\n      patient_text: Use it once a day.\n")),
+    edited((STROKE_DOSE, STROKE_DOSE + "      frequency: twice daily\n      timing:\n        relation: at\n"
+                                       "        event: breakfast and supper, twice a day\n")),
+    edited(("    name: Elderly or frail patients\n", "    name: Patients 65 years and older\n    age: ≥65 years\n")),
+    edited(("    name: Elderly or frail patients\n", "    name: Patients 3 months and older\n    age: ≥3 months\n")),
 ]
 
 
@@ -720,6 +812,23 @@ def test_required_section_named_by_a_gap_or_filled_passes():
     ([("      dose: 5-10 mL/day\n", "      dose: 0.5 mL/kg/day\n")], False),  # the off-label regimen is printed nowhere
     ([with_population("Renal impairment", "renal_function: 30-45 mL/min/1.73 m²", "renal_measure: eGFR"),
       (STROKE_DOSE, "      population: children\n      dose: 20-50 mL/day\n")], False),  # a renal band is not a dose
+    # amoxicillin 2.2: "the recommended upper dose ... is 30 mg/kg/day": a dose written as an upper bound is its maximum
+    ([(STROKE_DOSE, "      dose: ≤0.5 mL/kg/day\n")], False),
+    ([(STROKE_DOSE, "      dose: <0.5 mL/kg/day\n")], False),
+    ([(STROKE_DOSE, "      dose: ≥0.5 mL/kg/day\n")], True),  # a lower bound: no ceiling at all
+    ([(STROKE_DOSE, "      dose: 0.3-0.5 mL/kg/day\n")], True),  # a range per kg still grows with the weight
+    # a gap about the regimen's dosing says the source gives no maximum (LBL306 lists it) ...
+    ([(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n"),
+      ("\ngaps:\n", "\ngaps:\n  - id: max\n    title: maximum\n    about: dosing.regimens[stroke-tbi].max_daily_dose\n"
+                    "    text: The source gives no maximum.\n")], False),
+    ([(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n"),
+      ("\ngaps:\n", "\ngaps:\n  - id: max\n    title: maximum\n    about: dosing.regimens\n"
+                    "    text: The source gives no maximum.\n    affects: [stroke-tbi]\n")], False),
+    # ... a gap about something else that affects it (the concentration gap affects stroke-tbi) does not
+    ([(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n")], True),
+    ([(STROKE_DOSE, "      dose: 0.5 mL/kg/day\n"),
+      ("\ngaps:\n", "\ngaps:\n  - id: other\n    title: other\n    about: storage\n"
+                    "    text: Something else.\n    affects: [stroke-tbi]\n")], True),
 ])
 def test_weight_based_dose_without_maximum_look_alikes(edits, fires):
     assert bool(lint(edited(*edits), "LBL308")) == fires
@@ -737,6 +846,17 @@ REGIMEN_FOR_CHILDREN = ("      routes: [iv]\n      dose: 20-50", "      populati
       ("  - id: stroke\n    name: ", "  - id: stroke\n    population: children\n    statement: Recovery after stroke in children.\n    name: ")], True),
     ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: In children, ")], True),
     ([("  - id: stroke\n    name: ", "  - id: stroke\n    name: Not for use in children, ")], False),
+    # LANTUS: "Individualize dosage" for adult and pediatric patients: no dose to give the wrong child
+    ([with_population("Adult and pediatric patients"),
+      (STROKE_DOSE, "      population: children\n      text: individualize the dosage\n")], False),
+    ([with_population("Adult and pediatric patients"),
+      (STROKE_DOSE, "      population: children\n      text: individualize the dosage\n      max_dose: 50 mL\n")], True),
+    ([with_population("Children"), (ELDERLY_DOSE, "      dose: 5 mL/day\n"),
+      ("      population: elderly\n      action: starting-dose\n", "      population: children\n      action: starting-dose\n")], True),
+    ([with_population("Children"),
+      ("      population: elderly\n      action: starting-dose\n      # The source: \"Lower initial doses (e.g., 5 mL/day)\": an "
+       "example of a lower dose, not an instruction.\n      dose: 5 mL/day\n      example: true\n",
+       "      population: children\n      action: monitor\n      text: Monitor closely.\n")], False),  # advice, no dose
 ])
 def test_pediatric_population_look_alikes(edits, fires):
     assert bool(lint(edited(*edits), "LBL309")) == fires

@@ -112,12 +112,15 @@ QUANTITY_KINDS: tuple[type[Quantity], ...] = (RenalFunction, BodyWeight, Age, Te
 
 def kinds_of(quantity: Quantity) -> frozenset[type[Quantity]]:
     """The model's quantity kinds a quantity found in text fits (``48 hours``: a duration; ``30 mL/min/1.73 m²``:
-    a renal function). A bare weight (``40 kg``) is a body weight, never a dose."""
+    a renal function). A bare weight (``40 kg``) is a body weight, never a dose; a frequency (``every 12 hours``,
+    ``every day``) is only a frequency, never the duration or age its interval would be alone."""
     if quantity.unit == "kg" and quantity.per is None and quantity.basis is None:
         return frozenset({BodyWeight})
+    if isinstance(quantity, Frequency):
+        return frozenset({Frequency}) if valued(quantity) else frozenset()
     fits = set()
     for kind in QUANTITY_KINDS:
-        if kind is Frequency and not isinstance(quantity, Frequency) and quantity.unit != "time":
+        if kind is Frequency and quantity.unit != "time":
             continue  # "48 hours" is a time; "every 48 hours" is a frequency
         try:
             kind.check_kind(quantity)

@@ -11,7 +11,7 @@ from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.rules.coherence import gap_recorded
 from labeling.lint.rules.traceability import pediatric_word, says
 from labeling.lint.text import word_pattern
-from labeling.model import Label
+from labeling.model import Adjustment, Fact, Label
 from labeling.quantities import format_professional
 from labeling.reach import REACH, approved_indications, kinds_of, labelled_routes, shown_adjustments, shown_regimens
 
@@ -214,8 +214,12 @@ class WeightBasedDoseWithoutMaximum(Rule):
 
     Why is this bad? A dose per kilogram has no ceiling of its own: for a heavy patient (or a weight entered
     in pounds) it grows without limit. Labels state one ("not to exceed 2 g per day"). A dose for a population
-    whose weight band has an upper bound ("less than 40 kg") is capped by the band and passes; a flat dose for
-    a weight band and a renal band (mL/min/1.73 m²) are not weight-based doses.
+    whose weight band has an upper bound ("less than 40 kg") is capped by the band and passes; so does a dose
+    written as an upper bound ("≤30 mg/kg/day": the label's "upper dose" is itself the maximum), while a dose
+    from a lower bound ("≥30 mg/kg/day") does not. A flat dose for a weight band and a renal band (mL/min/1.73
+    m²) are not weight-based doses. A gap the content records about the regimen's dosing (`about` the regimen,
+    or `about` dosing with `affects` naming it) says the source gives no maximum: the gap is listed (LBL306),
+    not this.
 
     Example: `dose: 25 mg/kg/day` with `max_daily_dose: 2 g/day`.
     """
@@ -233,12 +237,25 @@ class WeightBasedDoseWithoutMaximum(Rule):
             weight = population.weight if population is not None else None
             if weight is not None and (weight.is_range or weight.comparator in ("<", "≤")):
                 continue  # a weight band with an upper bound caps the dose (children under 40 kg)
-            if getattr(fact, "max_dose", None) is None and fact.max_daily_dose is None:
-                per = "kilogram of body weight" if dose.basis == "kg" else "square meter of body surface"
-                path = label.fact_path(fact.id)
-                recorded = " (recorded gap)" if gap_recorded(label, str(path), fact=fact.id) else ""
-                yield Hit(path / "dose", f"{fact.id}: {format_professional(dose)} is dosed per {per} but gives no "
-                                         f"maximum (max_dose or max_daily_dose){recorded}")
+            if dose.comparator in ("<", "≤"):
+                continue  # "≤30 mg/kg/day": the dose is given as its own upper limit
+            if getattr(fact, "max_dose", None) is not None or fact.max_daily_dose is not None:
+                continue
+            path = label.fact_path(fact.id)
+            if _dosing_gap(label, str(path), fact.id):
+                continue  # the source gives no maximum, and the content says so (LBL306 lists the gap)
+            per = "kilogram of body weight" if dose.basis == "kg" else "square meter of body surface"
+            yield Hit(path / "dose", f"{fact.id}: {format_professional(dose)} is dosed per {per} but gives no "
+                                     "maximum (max_dose or max_daily_dose)")
+
+
+def _dosing_gap(label: Label, path: str, fact_id: str) -> bool:
+    """A gap about the dosing that names this regimen or adjustment: one about it (or a part of it), or one about
+    dosing whose `affects` lists it. A gap about something else that affects it (the concentration a dose in mL
+    needs) says nothing about its maximum."""
+    return any(gap.about.startswith("dosing") and (fact_id in gap.affects or gap.about == path
+                                                   or gap.about.startswith((path + ".", path + "[")))
+               for gap in label.gaps)
 
 
 @register
@@ -247,6 +264,10 @@ class PediatricPopulationWithoutBand(Rule):
     population whose name (or the indication limited to it) says pediatric, children, infants, neonates or
     adolescents but has neither `age` nor `weight`; or a regimen with no population for an indication that
     says so.
+
+    Only facts that dose: a regimen that gives a dose (or a maximum or titration), an adjustment that gives one
+    or changes the dose. A regimen that states no dose ("individualize the dosage") has no dose to give the
+    wrong child, and an adjustment that only advises (monitor, not recommended, contraindicated) needs no band.
 
     Why is this bad? Pediatric doses are given by age or weight band (PLR 2.x, 8.4); without one the reader
     cannot tell which children the dose is for, and a dose meant for adolescents may be given to an infant.
@@ -261,7 +282,7 @@ class PediatricPopulationWithoutBand(Rule):
         label = ctx.label
         users: dict[str, list[str]] = {}
         for fact in [*shown_regimens(label), *shown_adjustments(label)]:
-            if fact.population:
+            if fact.population and doses(fact):
                 users.setdefault(fact.population, []).append(fact.id)
         for population_id, facts in users.items():
             population = label.population(population_id)
@@ -274,7 +295,7 @@ class PediatricPopulationWithoutBand(Rule):
                           f"{', '.join(facts)} {'is' if len(facts) == 1 else 'are'} dosed for it")
         words = word_pattern(ctx.lang, "population.pediatric")
         for regimen in shown_regimens(label):
-            if regimen.population:
+            if regimen.population or not doses(regimen):
                 continue
             for indication_id in regimen.indications:
                 indication = label.indication(indication_id)
@@ -284,6 +305,18 @@ class PediatricPopulationWithoutBand(Rule):
                               f"regimen {regimen.id} serves {indication_id}, which is for {word!r}, but names no "
                               "population with an age or weight band")
                     break
+
+
+# Adjustments that change the dose (the others advise: monitor, avoid, not recommended, contraindicated).
+DOSE_ACTIONS = frozenset({"starting-dose", "dose", "avoid-dose"})
+
+
+def doses(fact: Fact) -> bool:
+    """Whether a regimen or adjustment gives a dose: a typed dose, maximum or titration, or (an adjustment) an
+    action that changes the dose."""
+    if isinstance(fact, Adjustment) and fact.action in DOSE_ACTIONS:
+        return True
+    return any(getattr(fact, name, None) is not None for name in ("dose", "max_dose", "max_daily_dose", "titration"))
 
 
 # Routes by which an antibacterial acts locally: 21 CFR 201.24 is about systemic antibacterials.

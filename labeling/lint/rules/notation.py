@@ -10,10 +10,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.text import (QUANTITY_KINDS, holder, kinds_of, shared_document_texts, shared_raw_quantities, slots,
                                 valued)
-from labeling.quantities import UNITS, canonical_unit, find_quantities
+from labeling.model import Fact, Label, Population
+from labeling.quantities import UNITS, FoundQuantity, Frequency, Quantity, canonical_unit, find_quantities
 
 UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
 # What a dose is measured in, symbols and spelled out, and the dose forms counted in doses.
@@ -332,7 +335,12 @@ class NumberInProse(Rule):
     Numbers the model cannot type are left alone: narrative sections (`narrative`, prose by nature), numbers
     that are not quantities ("type 2 diabetes", "CYP3A4", "HbA1c", "1.73 m²", section references, years), and
     quantities in records that have neither `values` nor a field for them (the patient record's
-    `how_it_is_given`, the reporting contact).
+    `how_it_is_given`, the reporting contact). So are a frequency without a number, which says how regularly
+    rather than how often ("at the same time every day" holds for a twice-daily regimen too), and prose that
+    restates, equal, the fact's own typed frequency or a band of its population ("once a day" beside
+    `frequency: once daily`; "Pediatric patients 3 months and older" with `age: ≥3 months`): that is typed
+    already, and fires once the two differ. A frequency is never read as a duration ("every day" is not "1
+    day"); one in a timing's `event` is asked of the regimen's `frequency`.
 
     Why is this bad? A dose or temperature in prose bypasses the typed facts: it is not formatted by the one
     set of filters, not compared across documents and not verified on the artifacts, so it can silently go
@@ -352,13 +360,17 @@ class NumberInProse(Rule):
             if path[0] == "narrative":
                 continue
             record = holder(ctx.label, path)
+            fact = _enclosing_fact(ctx.label, path) or record
             own = slots(type(record), nested=False)
             can_type = slots(type(record))
+            of_fact = slots(type(fact), nested=False) if fact is not record else frozenset()
             has_values = "values" in type(record).model_fields
-            if not can_type and not has_values:
+            if not can_type and not has_values and not of_fact:
                 continue
+            agents = path[-2:-1] == ("with_agents",) or path[-1:] == ("with_agents",)
+            restated = [] if agents else _typed_fields(ctx.label, record) + _typed_fields(ctx.label, fact)
             for found in find_quantities(text, ctx.lang):
-                if _UNREAD_PER.match(text, found.end):
+                if _UNREAD_PER.match(text, found.end) or _rhythm(found) or _restates(found.quantity, restated):
                     continue
                 kinds = kinds_of(found.quantity)
                 typed = kinds & own
@@ -368,8 +380,54 @@ class NumberInProse(Rule):
                     how = f"a typed value: values: {{name: {found.text}}} and {{name}} in the text"
                 elif kinds & can_type:
                     how = f"{_KIND_NAMES[next(k for k in QUANTITY_KINDS if k in kinds & can_type).__name__]} field"
+                elif kinds & of_fact:  # a timing's event that says how often: the regimen's frequency
+                    kind = next(k for k in QUANTITY_KINDS if k in kinds & of_fact)
+                    how = f"{_KIND_NAMES[kind.__name__]} field of the {type(fact).__name__.lower()}"
                 else:
                     continue
-                if path[-2:-1] == ("with_agents",) or path[-1:] == ("with_agents",):
+                if agents:
                     how = "a co-agent: {agent: …, dose: …, frequency: …}"
                 yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified ({how})")
+
+
+def _restates(quantity: Quantity, typed: list[Quantity]) -> bool:
+    """Whether prose says one of the typed quantities: equal, or the same number without the bound the prose
+    puts in words the language does not list ("3 months and older" for `age: ≥3 months`)."""
+    return any(quantity == t or (quantity.comparator is None and t.comparator is not None
+                                 and quantity.replace(comparator=t.comparator) == t) for t in typed)
+
+
+def _enclosing_fact(label: Label, raw: tuple[Any, ...]) -> Fact | None:
+    """The fact a text belongs to (a regimen, for the text of its timing), if any."""
+    node: Any = label
+    fact = None
+    for part in raw[:-1]:
+        node = node[part] if isinstance(part, int) else getattr(node, part, None)
+        if isinstance(node, Fact):
+            fact = node
+    return fact
+
+
+def _rhythm(found: FoundQuantity) -> bool:
+    """A frequency written without a number ("every day", "every week") says how regularly, not how many times:
+    "at the same time every day" holds for a twice-daily regimen too, and there is no number to type."""
+    quantity = found.quantity
+    return (isinstance(quantity, Frequency) and quantity.unit != "time" and quantity.low == 1
+            and quantity.high is None and not any(c.isdigit() for c in found.text))
+
+
+def _typed_fields(label: Label, record: BaseModel) -> list[Quantity]:
+    """What a record types that its prose may restate: its own frequency (a regimen's "once a day" beside its
+    `frequency: once daily`) and the bands of its population (its own, or those of the population it is for:
+    "Pediatric patients 3 months and older" with `age: ≥3 months`). Equal, the prose has nothing left to type;
+    once the two differ, it is a number in prose again. Other equal numbers may mean something else (a
+    condition "within 24 hours" beside a 24-hour storage limit) and are not taken for restatements."""
+    frequency = getattr(record, "frequency", None)
+    found: list[Quantity] = [frequency] if isinstance(frequency, Frequency) else []
+    population = record if isinstance(record, Population) else None
+    population_id = getattr(record, "population", None)
+    if population is None and isinstance(population_id, str):
+        population = next((p for p in label.populations if p.id == population_id), None)
+    if population is not None:
+        found += [q for q in (population.age, population.weight, population.renal_function) if q is not None]
+    return found
