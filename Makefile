@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
 
-.PHONY: setup system-deps bytecode build test clean
+.PHONY: setup system-deps bytecode build test fast check-code clean
 
 setup: system-deps $(VENV)/.installed bytecode
 
@@ -54,8 +54,18 @@ $(VENV)/.installed: pyproject.toml
 build: setup
 	$(BIN)/labeling build
 
-test: setup
-	$(BIN)/python -m pytest -q
+# Everything: code checks (ruff lint + format, mypy), then the whole suite in parallel workers.
+test: setup check-code
+	$(BIN)/python -m pytest -q -n auto
+
+# The edit loop: the tests not marked slow (README: "Developing"), about a quarter of `make test`'s time.
+fast: setup
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+check-code: setup
+	$(BIN)/ruff check labeling tests benchmarks tools
+	$(BIN)/ruff format --check labeling tests benchmarks tools
+	$(BIN)/mypy
 
 clean:
-	rm -rf output/*/ .pytest_cache
+	rm -rf output/*/ .pytest_cache .hypothesis .mypy_cache .ruff_cache

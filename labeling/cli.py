@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from labeling.documents import DOCUMENT_KINDS
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_CONTENT_GLOB = "content/*.yaml"
 REPORT_URL = "https://github.com/labeling/labeling/issues"
@@ -152,7 +154,8 @@ def validate(content: tuple[str, ...]) -> None:
                                                            "portfolio (for a CI matrix).")
 def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, force: bool, jobs: int | None,
           shard_spec: str | None) -> None:
-    """Render the package insert, product sheet and patient leaflet of every product."""
+    """Render the documents each product's market gets (US: package insert, Patient Information or Medication
+    Guide, product sheet; EU: patient leaflet, product sheet)."""
     import os
 
     from labeling.build import build_portfolio, shard
@@ -230,8 +233,7 @@ def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-u
 @main.command()
 @click.argument("artifact", type=click.Path(dir_okay=False))
 @click.option("--content", required=True, type=click.Path(dir_okay=False), help="The label the artifact must match.")
-@click.option("--kind", "kind_name", type=click.Choice(["package-insert", "patient-information", "product-sheet",
-                                                        "patient-leaflet"]),
+@click.option("--kind", "kind_name", type=click.Choice(sorted(DOCUMENT_KINDS)),
               help="Document kind, when the artifact does not say (e.g. an agency's PDF).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None:

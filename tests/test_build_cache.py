@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from labeling.cli import main
 
+pytestmark = pytest.mark.slow  # builds the sample many times in subprocesses
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")
 

@@ -20,6 +20,8 @@ from click.testing import CliRunner
 
 from labeling.cli import main
 
+pytestmark = pytest.mark.slow  # builds every hostile input in a subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
 SOURCE = SAMPLE.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import io
 import json
 import random
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import docx
 import pypdfium2 as pdfium
+
+pytestmark = pytest.mark.slow  # kill -9 during real builds, many times
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ as asked, exit 2) is fine; any other exception is a bug.
 
 from __future__ import annotations
 
+import pytest
 import string
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 
 from labeling.load import ContentError, parse_label
 from labeling.render import RenderError
+
+pytestmark = pytest.mark.slow  # hypothesis generates and builds many labels
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")

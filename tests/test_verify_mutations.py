@@ -24,6 +24,8 @@ from labeling.render.html import render_html
 from labeling.templates import TEMPLATES_DIR
 from labeling.verify import verify_text
 
+pytestmark = pytest.mark.slow  # lays out a PDF for every mutation and re-layout
+
 
 def _unbreakable(text: str) -> str:
     return unbreakable(text, english())

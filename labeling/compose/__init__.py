@@ -276,7 +276,7 @@ class Composer:
         return Unit(tuple(runs), role="heading")
 
     def gap_blocks(self, key: str) -> list[Block]:
-        """A required section without facts: its recorded gap as a visible placeholder, never silence."""
+        """A section without facts that must be there: its recorded gap as a visible placeholder, never silence."""
         gaps = [(index, gap) for index, gap in enumerate(self.label.gaps) if key in gap.sections]
         if gaps:
             return [self.para(self.phrase("gap.placeholder", gap=self.text(gap, "text")), style="gap",
@@ -286,12 +286,14 @@ class Composer:
     def section(self, spec: SectionSpec | str, blocks: Iterable[Block | None], children: Iterable[Section | None] = (),
                 *, number: str | None = None, heading: Unit | None = None, style: str = "", anchor: str = "",
                 numbering: str | None = None, **values: str) -> Section | None:
-        """A section, or None when it has nothing to say and is not required (a required one shows its gap)."""
+        """A section, or None when it has nothing to say and is not required (a required one, or one a gap names,
+        shows its gap)."""
         spec = self.kind.section(spec) if isinstance(spec, str) else spec
         content = [b for b in blocks if b is not None]
         subsections = [c for c in children if c is not None]
         if not content and not subsections:
-            if not spec.required:
+            # Silent only when nothing asks for it: a required section, or one a recorded gap names, shows the gap.
+            if not spec.required and not any(spec.key in gap.sections for gap in self.label.gaps):
                 return None
             content = self.gap_blocks(spec.key)
             style = style or "gap"

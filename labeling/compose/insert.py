@@ -456,7 +456,7 @@ class InsertComposer(Composer):
         targets = [self.unit(target_runs(self, t), [self.path(t)], "target") for t in label.dosing.targets]
         children = [
             (self.kind.section("dosage-recommended"), lambda n: self.sub(
-                "dosage-recommended", [self.para(self.phrase("plr.dosage-table-intro")), dosing_table(self)]
+                "dosage-recommended", [dosing_table(self)]
                 if shown_regimens(label) else [], n)),
             (self.kind.section("dosage-targets"), lambda n: self.sub(
                 "dosage-targets", [self.bullets(targets)], n)),

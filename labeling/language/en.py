@@ -559,8 +559,10 @@ LISTS: dict[str, tuple[str, ...]] = {
     "per": ("per", "a", "an", "each", "in each"),
     "per.adverb.day": ("daily",), "per.adverb.week": ("weekly",), "per.adverb.month": ("monthly",),
     "per.adverb.year": ("annually", "yearly"), "per.adverb.hour": ("hourly",),
-    "cmp.ge.after": ("or more", "or above"), "cmp.le.after": ("or less", "or below"),
-    "cmp.gt.before": ("more than", "greater than", "above"), "cmp.lt.before": ("less than", "below"),
+    "cmp.ge.after": ("or more", "or above", "and older", "or older", "of age and older", "of age or older"),
+    "cmp.le.after": ("or less", "or below", "or younger"),
+    "cmp.gt.before": ("more than", "greater than", "above", "older than"),
+    "cmp.lt.before": ("less than", "below", "younger than"),
     "cmp.ge.before": ("at least",),
     "prefix.joiner": ("of",),  # "an INR of 2 to 3"
     "cmp.le.before": ("no more than", "not more than", "not to exceed", "at most"),
