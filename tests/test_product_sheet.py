@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.oxml.ns import qn
 import pytest
 
 from helpers import render, tree
@@ -61,8 +62,9 @@ def sheet(label) -> bytes:
 
 @pytest.fixture(scope="module")
 def text(sheet) -> str:
-    # Quantities are set with non-breaking spaces (no line break inside "20–50 mL/day"); compare as plain text.
-    return extract_docx_text(sheet).replace("\u00a0", " ")
+    # Quantities are set with non-breaking spaces and word joiners (no line break inside "20–50 mL/day");
+    # compare as plain text.
+    return extract_docx_text(sheet).replace("\u00a0", " ").replace("\u2060", "")
 
 
 @pytest.fixture(scope="module")
@@ -561,3 +563,258 @@ def test_libreoffice_converts_the_sheet(tmp_path, sheet, label):
     assert f"Page 1 of {len(pages)}" in laid_out  # the page fields were computed
     for regimen in shown_regimens(label):
         assert pro(regimen.dose) in laid_out
+
+
+# --- the corpus sheets, as a reader holds them ------------------------------------------------------------------
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """Corpus labels by product id, loaded once (those these tests read)."""
+    from labeling.load import load_label
+
+    return {name: load_label(CONTENT / f"{name}.yaml")
+            for name in ("amoxicillin", "insulin-glargine", "metformin", "adalimumab", "warfarin")}
+
+
+def docx_of(label) -> docx.document.Document:
+    return docx.Document(io.BytesIO(render_docx(label)))
+
+
+def styled(document, style: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == style]
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ")
+
+
+def test_subtitle_names_each_strength_once_by_dosage_form(corpus):
+    """Several presentations share a strength (amoxicillin's two 500 mg capsules): the subtitle says it once,
+    strengths before their dosage form, forms in the label's order, and does not repeat the title."""
+    label = corpus["amoxicillin"]
+    by_form: dict[str, list[str]] = {}
+    for presentation in label.product.presentations:
+        strengths = by_form.setdefault(presentation.dosage_form, [])
+        if format_professional(presentation.strength) not in strengths:
+            strengths.append(format_professional(presentation.strength))
+    expected = "; ".join(f"{' and '.join(s)} {form}" for form, s in by_form.items())
+    assert [plain(t) for t in styled(docx_of(label), "Subtitle")] == [expected]
+    assert label.product.name.lower() == label.product.established_name.lower()  # said once, by the title
+
+
+def test_subtitle_gives_the_established_name_after_a_brand_name(corpus):
+    label = corpus["adalimumab"]
+    (subtitle,) = styled(docx_of(label), "Subtitle")
+    strengths = list(dict.fromkeys(format_professional(p.strength) for p in label.product.presentations))
+    form = label.product.presentations[0].dosage_form
+    assert plain(subtitle) == f"{label.product.established_name} {' and '.join(strengths)} {form}"
+
+
+def test_identity_lists_each_form_and_strength_once(corpus):
+    """One row per dosage form and strength, labelled by it (never the same row label five times), with every
+    pack of every presentation of that strength."""
+    label = corpus["amoxicillin"]
+    table = docx_of(label).tables[0]
+    labels = [plain(row.cells[0].text) for row in table.rows]
+    assert len(labels) == len(set(labels)), labels
+    pairs = list(dict.fromkeys((p.dosage_form, format_professional(p.strength))
+                               for p in label.product.presentations))
+    for form, strength in pairs:
+        (row,) = [r for r in table.rows if plain(r.cells[0].text) == f"{form[:1].upper()}{form[1:]}, {strength}"]
+        value = plain(row.cells[1].text)
+        for presentation in label.product.presentations:
+            if (presentation.dosage_form, format_professional(presentation.strength)) == (form, strength):
+                for package in presentation.packages:
+                    assert package.code in value
+
+
+def test_storage_says_do_not_freeze_once_for_each_condition(corpus):
+    """Each condition's row says "Do not freeze." (the verifier finds it there); the note under the table adds
+    only the reason, never the instruction again."""
+    label = corpus["insulin-glargine"]
+    text = plain(extract_docx_text(render_docx(label)))
+    storage = section(sheet_sections(text, label), "storage")
+    freezing = sum(c.do_not_freeze for c in label.storage.conditions)
+    assert freezing > 1
+    assert storage.count("Do not freeze") == freezing, storage
+    assert normalize(label.storage.freezing_reason) in storage
+
+
+def test_freezing_reason_still_says_do_not_freeze_when_no_condition_does(label):
+    conditions = [c.model_copy(update={"do_not_freeze": False}) for c in label.storage.conditions]
+    changed = with_label(label, storage=label.storage.model_copy(update={"conditions": conditions}))
+    storage = section(sheet_sections(plain(extract_docx_text(render_docx(changed))), changed), "storage")
+    assert storage.count("Do not freeze") == 1
+
+
+def test_warnings_print_their_highlights_summary(corpus):
+    """Important safety information gives each warning's Highlights short form, not the full subsection."""
+    label = corpus["metformin"]
+    document = docx_of(label)
+    items = [plain(t) for t in styled(document, "List Bullet")]
+    for warning in label.warnings:
+        assert warning.summary
+        (item,) = [i for i in items if i.startswith(warning.title + ":")]
+        assert normalize(warning.summary.split("{")[0]).rstrip(".") in normalize(item)  # typed values placed
+        assert len(item) < len(warning.summary) + len(warning.title) + 40
+        assert normalize(warning.text.split("{")[0])[:80] not in normalize(item)
+
+
+def test_a_warning_without_summary_keeps_its_paragraphs(corpus):
+    """No short form: the full text, each paragraph of the YAML (blank lines) a paragraph of the sheet."""
+    from labeling.doctree import Paragraph
+
+    label = corpus["metformin"]
+    warning = next(w for w in label.warnings if "\n\n" in w.text)
+    bare = warning.model_copy(update={"summary": None})
+    changed = with_label(label, warnings=[bare if w is warning else w for w in label.warnings])
+    parts = [p.strip() for p in warning.text.split("\n\n") if p.strip()]
+    assert len(parts) > 2
+    safety = tree(changed, "product-sheet").section("safety")
+    units = [b.unit for b in safety.blocks if isinstance(b, Paragraph) and f"warnings[{warning.id}]" in b.unit.facts]
+    assert len(units) == len(parts)
+    assert normalize(units[0].text).startswith(normalize(warning.title) + ":")
+    paragraphs = [normalize(p.text) for p in docx_of(changed).paragraphs]
+    for unit in units:
+        assert normalize(unit.text) in paragraphs  # each a paragraph of its own
+    for other in changed.warnings:
+        if other is not bare:
+            assert any(normalize(other.title) in p for p in paragraphs)
+
+
+def test_boxed_warning_title_is_not_preceded_by_the_word_warning_again(corpus):
+    label = corpus["metformin"]
+    text = plain(extract_docx_text(render_docx(label)))
+    line = next(line for line in text.splitlines() if label.boxed_warning.title.upper() in line)
+    assert line.lower().count("warning") == 1, line
+
+
+def test_no_claims_section_without_approved_claims(corpus):
+    """A "Key points" heading over nothing but the closing note looks like a missing page: the note closes the
+    safety information instead."""
+    label = corpus["metformin"]
+    assert not [c for c in label.claims if c.status == "approved"]
+    document = docx_of(label)
+    assert "Key points from the label" not in styled(document, "Heading 1")
+    assert "Key points from the approved label" not in styled(document, "Heading 1")
+    assert styled(document, "Callout")[-1].endswith("adverse reactions.")
+    assert document.paragraphs[-1].style.name == "Callout"
+
+
+def test_regimen_without_a_dose_shows_its_text_in_the_dose_column(corpus):
+    label = corpus["insulin-glargine"]
+    regimen = next(r for r in shown_regimens(label) if r.dose is None)
+    table = next(t for t in docx_of(label).tables if plain(t.rows[0].cells[0].text) in ("Regimen", "Indication"))
+    header = [plain(c.text) for c in table.rows[0].cells]
+    dose = plain(table.rows[1].cells[header.index("Dose")].text)
+    assert normalize(regimen.text)[1:] in normalize(dose)
+    assert format_professional(regimen.frequency) in dose.lower()
+
+
+def _measure(text: str, size: float, bold: bool) -> float:
+    """Width in points of text set in Liberation Sans (Arial's metrics), as LibreOffice lays the sheet out."""
+    from fontTools.ttLib import TTFont
+
+    from labeling.templates import TEMPLATES_DIR
+
+    font = TTFont(str(TEMPLATES_DIR / "fonts" / f"LiberationSans-{'Bold' if bold else 'Regular'}.ttf"))
+    cmap, hmtx, upm = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    return sum(hmtx[cmap.get(ord(c), cmap[ord("x")])][0] for c in text) * size / upm
+
+
+@pytest.mark.parametrize("name", ["metformin", "amoxicillin", "warfarin", "adalimumab"])
+def test_every_column_is_wide_enough_for_its_longest_unbreakable_word(corpus, name):
+    """"mg/d|ay": a column narrower than a quantity (whose spaces are non-breaking) breaks it inside itself. Each
+    column is at least as wide as its longest word (header words in bold) plus the cell margins."""
+    document = docx_of(corpus[name])
+    for table in document.tables:
+        for index, column in enumerate(table.columns):
+            room = column.width.pt - 2 * 5.5  # Sheet Table cell margins: 110 twips each side
+            for row_index, cell in enumerate(column.cells):
+                bold = row_index == 0 and table.rows[0].cells[0].paragraphs[0].style.name == "Table Heading"
+                for word in re.split(r"[ \t\r\n]+", cell.text.strip()):  # a non-breaking space joins
+                    assert _measure(word, 9, bold) <= room, (name, index, word, room)
+
+
+@pytest.mark.parametrize("name", ["metformin", "amoxicillin", "warfarin"])
+def test_dosing_columns_share_the_page_by_what_they_hold(corpus, name):
+    """A column that holds one short word (the route) is not as wide as one that holds sentences."""
+    document = docx_of(corpus[name])
+    table = next(t for t in document.tables if plain(t.rows[0].cells[0].text) in ("Regimen", "Indication"))
+    header = [plain(c.text) for c in table.rows[0].cells]
+    widths = {h: table.columns[i].width for i, h in enumerate(header)}
+    assert widths["Route"] < 0.6 * widths["Dose"]
+    if "Administration" in widths:
+        assert widths["Route"] < 0.6 * widths["Administration"]
+
+
+def test_table_rows_never_split_across_pages(corpus):
+    document = docx_of(corpus["metformin"])
+    for table in document.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_numbers_joined_by_hyphens_do_not_break_at_them(corpus):
+    """A telephone number or product code ("1-800-633-9110", "NDC 0074-4339-02") is never split at a line end; it
+    reads back with plain hyphens."""
+    label = corpus["adalimumab"]
+    data = render_docx(label)
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<w:noBreakHyphen/>" in body
+    text = plain(extract_docx_text(data))
+    assert label.label.adverse_reaction_contact.split()[-1].rstrip(".") in text
+    for presentation in label.product.presentations:
+        for package in presentation.packages:
+            assert package.code in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("name", ["metformin", "amoxicillin"])
+def test_laid_out_quantities_stay_whole(tmp_path, corpus, name):
+    """Laid out by LibreOffice, every quantity of the dosing table is on one line ("2,000 mg/day", never
+    "2,000 mg/d" + "ay")."""
+    label = corpus[name]
+    source = tmp_path / "product-sheet.docx"
+    source.write_bytes(render_docx(label))
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=240, check=True)
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument((tmp_path / "product-sheet.pdf").read_bytes())
+    try:
+        lines = [normalize(line) for i in range(len(document))
+                 for line in document[i].get_textpage().get_text_range().splitlines()]
+    finally:
+        document.close()
+    dosing = tree(label, "product-sheet").section("dosing")
+    quantities = {normalize(run.text) for unit in dosing.units() for run in unit.runs if run.style == "q"}
+    assert quantities
+    for quantity in sorted(quantities):
+        assert any(quantity in line for line in lines), quantity
+
+
+def test_a_quantity_is_set_whole(corpus):
+    """Every space inside a quantity is non-breaking ("3 months or less" never ends a line at "or")."""
+    label = corpus["amoxicillin"]
+    text = extract_docx_text(render_docx(label))
+    dosing = tree(label, "product-sheet").section("dosing")
+    quantities = {run.text for unit in dosing.units() for run in unit.runs if run.style == "q" and " " in run.text}
+    assert quantities
+    for quantity in quantities:
+        assert quantity.replace(" ", "\u00a0") in text, quantity
+
+
+def test_an_introduction_stays_with_what_it_introduces(corpus):
+    """"… must not be used in patients with:" is never the last line of a page, and a note under a table (the
+    reason not to freeze) never starts a page without the table's last row."""
+    label = corpus["insulin-glargine"]
+    document = docx_of(label)
+    paragraphs = document.paragraphs
+    for index, paragraph in enumerate(paragraphs[:-1]):
+        if paragraph.style.name == "Body Text" and paragraphs[index + 1].style.name == "List Bullet":
+            assert paragraph.paragraph_format.keep_with_next, paragraph.text
+    storage = next(t for t in document.tables if plain(t.rows[0].cells[0].text) == "Product")
+    assert all(p.paragraph_format.keep_with_next for c in storage.rows[-1].cells for p in c.paragraphs)

@@ -266,9 +266,9 @@ def dosing_table(c: Composer, *, style: str = "dosing", captioned: bool = True) 
         columns.append(("col.population", lambda r: population_name(c, c.label.population(r.population))
                         if r.population else c.punct("–")))
     # A regimen without a dose ("individualize the dosage …") says so in its own words, with how often.
-    columns.append(("col.dose", lambda r: c.capitalised(c.sentence(dose_runs(c, r) if r.dose is not None else
-                                                                   c.text(r, "text"), how_often(c, r)))
-                    or c.punct("–")))
+    columns.append(("col.dose", lambda r: c.capitalised(
+        c.sentence(dose_runs(c, r), how_often(c, r)) if r.dose is not None
+        else c.sentence(how_often(c, r), c.text(r, "text"), separator="; ")) or c.punct("–")))
     columns.append(("col.route", lambda r: route_cell(c, r.routes)))
     if any(r.duration for r in regimens):
         columns.append(("col.duration", lambda r: c.fq(r, "duration") if r.duration else c.punct("–")))

@@ -7,19 +7,20 @@ appear only when the label records an approval basis.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from labeling.compose import Composer
 from labeling.compose.common import (adjustment_runs, adjustment_units, contraindication_units, cycling_runs,
-                                     cycling_unit, dosing_table, indication_name, most_common, package_runs,
-                                     reaction_names, regimen_sentence, route_cell, storage_runs, target_runs,
-                                     warning_runs)
-from labeling.doctree import Document, Paragraph, Part, Row, Run, Section, Table
+                                     cycling_unit, dosing_table, forms_and_strengths, indication_name, most_common,
+                                     package_runs, reaction_names, regimen_sentence, route_cell, storage_runs,
+                                     strengths_runs, target_runs, warning_runs)
+from labeling.doctree import BulletList, Document, Paragraph, Part, Row, Run, Section, Table
 from labeling.documents import DocumentKind
 from labeling.language import Language
 from labeling.model import (Adjustment, AdverseReaction, Combination, Contraindication, Cycling, Indication, Label,
                             Mechanism, Presentation, Reference, Regimen, Route, StorageCondition, WarningItem)
-from labeling.reach import approved_claims, approved_indications, hidden_facts, labelled_routes, shown_regimens
+from labeling.reach import approved_claims, approved_indications, hidden_facts, labelled_routes
 
 
 def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
@@ -31,15 +32,16 @@ class SheetComposer(Composer):
         label = self.label
         info = label.label
         approved = label.label.approval is not None
+        # The closing note ends the claims; without approved claims it ends the safety information (a "Key
+        # points" heading over nothing but that note reads like a page gone missing).
+        claims = self.claims(approved)
         sections = tuple(s for s in (self.identity(), self.indications(approved), self.dosing(), self.storage(),
-                                     self.safety(), self.claims(approved)) if s is not None)
+                                     self.safety(closing=claims is None), claims) if s is not None)
         product = label.product
         front: list[Any] = [
             self.para(self.phrase("sheet.kicker"), style="kicker"),
             self.para(self.text(product, "name"), style="title"),
-            self.para(self.sentence(self.text(product, "established_name"), self.join(
-                [self.text(ps[0], "dosage_form") + self.punct(" ") + self.join([self.fq(p, "strength") for p in ps])
-                 for ps in _by_form(product.presentations)], separator="; ")), style="subtitle"),
+            self.para(self.subtitle(), style="subtitle"),
         ]
         if label.is_draft:
             questions = self.join([self.text(g, "title") for g in label.gaps])
@@ -62,6 +64,18 @@ class SheetComposer(Composer):
             footer=self.unit(footer), banner=None, front=tuple(front),
             furniture={"product": product.id, "version": info.version, "revised": info.revision_date.isoformat()})
 
+    def subtitle(self) -> list[Run]:
+        """``adalimumab 40 mg/0.8 mL and 20 mg/0.4 mL injection``; ``250 mg and 500 mg capsules; 125 mg/5 mL and
+        250 mg/5 mL for oral suspension``: each strength once, before its dosage form, forms in the label's order;
+        the established name first unless the title already is it."""
+        product = self.label.product
+        forms = [self.sentence(strengths_runs(self, presentations), self.text(presentations[0], "dosage_form"))
+                 for _, presentations in forms_and_strengths(self)]
+        body = self.sentence(*forms, separator="; ")
+        if product.established_name.casefold() == product.name.casefold():
+            return body
+        return self.sentence(self.text(product, "established_name"), body)
+
     def identity(self) -> Section | None:
         label = self.label
         product = label.product
@@ -70,13 +84,19 @@ class SheetComposer(Composer):
         if product.source_material:
             rows.append(self.row("col.source", self.phrase("sheet.derived-from",
                                                            source=self.text(product, "source_material"))))
+        # One row per dosage form and strength, named by them ("Capsules, 500 mg"), with every pack of every
+        # presentation of that strength (two 500 mg capsules that differ only in colour share a row).
+        strengths: dict[tuple[str, Any], list[Presentation]] = {}
         for presentation in product.presentations:
-            value = self.sentence(self.capitalised(self.text(presentation, "dosage_form")),
-                                  self.fq(presentation, "strength"), separator=", ")
-            value = self.sentence(value, self.join([package_runs(self, p) for p in presentation.packages],
-                                                   separator="; "), separator=": ")
-            rows.append(Row((self.unit(self.word("col.form")), self.unit(value)), (self.path(presentation),),
-                            "presentation"))
+            strengths.setdefault((presentation.dosage_form, presentation.strength), []).append(presentation)
+        for presentations in strengths.values():
+            first = presentations[0]
+            name = self.sentence(self.capitalised(self.text(first, "dosage_form")), self.fq(first, "strength"),
+                                 separator=", ")
+            packs = self.sentence(*(package_runs(self, p) for pr in presentations for p in pr.packages),
+                                  separator="; ")
+            rows.append(Row((self.unit(name), self.unit(self.capitalised(packs))),
+                            tuple(self.path(p) for p in presentations), "presentation"))
         routes = labelled_routes(label)
         rows.append(self.row("col.routes.1" if len(routes) == 1 else "col.routes",
                              self.join([route_cell(self, [r.id]) for r in routes], separator="; ")))
@@ -95,10 +115,12 @@ class SheetComposer(Composer):
                                             self.bullets(items)], heading=heading)
 
     def dosing(self) -> Section | None:
-        blocks: list[Any] = [dosing_table(self, style="sheet-dosing")]
+        table = dosing_table(self, style="sheet-dosing", captioned=False)
+        # No fixed column weights: the writer sizes each column by what it holds (a route column of one word
+        # stays narrow, no quantity is broken inside itself).
+        blocks: list[Any] = [dataclasses.replace(table, widths=()) if table is not None else None]
         blocks += [self.para(self.sentence(target_runs(self, t), end="."), style="note", facts=[self.path(t)],
                              role="target") for t in self.label.dosing.targets]
-        cycling = self.label.dosing.cycling
         unit = cycling_unit(self)
         if unit is not None:
             blocks.append(self.para(self.phrase("sheet.cycles") + self.punct(" ") + list(unit.runs), style="note",
@@ -114,19 +136,23 @@ class SheetComposer(Composer):
                              self.unit(storage_runs(self, condition, with_subject=False))), (self.path(condition),),
                             "storage"))
         blocks: list[Any] = [Table(tuple(rows), style="storage", widths=(5, 12), row_headers=True)]
-        if self.label.storage.freezing_reason:
-            blocks.append(self.para(self.phrase("sheet.do-not-freeze") + self.punct(" ")
-                                    + self.value(self.label.storage.freezing_reason, "storage.freezing_reason"),
-                                    style="note"))
+        storage = self.label.storage
+        if storage.freezing_reason:
+            # Each condition's row already says "Do not freeze." where it applies: the note gives the reason only.
+            reason = self.value(storage.freezing_reason, "storage.freezing_reason")
+            if not any(c.do_not_freeze for c in storage.conditions):
+                reason = self.phrase("sheet.do-not-freeze") + self.punct(" ") + reason
+            blocks.append(self.para(reason, style="note"))
         return self.section("storage", blocks)
 
-    def safety(self) -> Section | None:
+    def safety(self, closing: bool = False) -> Section | None:
         label = self.label
         name = self.text(label.product, "name")
         blocks: list[Any] = []
         if label.boxed_warning is not None:
-            blocks.append(self.para(self.lead("sheet.boxed") + self.phrase("plr.boxed-title", title=self.value(
-                label.boxed_warning.title.upper(), "boxed_warning.title"))))
+            title = self.phrase("plr.boxed-title", title=self.value(label.boxed_warning.title.upper(),
+                                                                   "boxed_warning.title"))
+            blocks.append(self.para(_strong(title)))
             blocks.append(self.bullets([self.unit(self.text(i, "text"), [self.path(i)], "boxed")
                                         for i in label.boxed_warning.items]))
         units = contraindication_units(self)
@@ -137,9 +163,7 @@ class SheetComposer(Composer):
             blocks.append(self.para(self.lead("sheet.contraindications") + self.phrase("none")))
         if label.warnings:
             blocks.append(self.para(self.lead("sheet.warnings", trailing=False)))
-            blocks.append(self.bullets([self.unit([Run(w.title, self.path(w, "title"), "strong")] + self.punct(": ")
-                                                  + self.sentence(warning_runs(self, w), end="."), [self.path(w)],
-                                                  "warning") for w in label.warnings]))
+            blocks += self.warning_blocks()
         common = most_common(self)
         if common is not None and common[1]:
             text = self.phrase("sheet.adverse-common", cutoff=common[0],
@@ -155,18 +179,51 @@ class SheetComposer(Composer):
         blocks.append(self.para(self.lead("sheet.reporting") + self.sentence(self.phrase(
             "sheet.reporting-text", contact=self.value(label.label.adverse_reaction_contact,
                                                        "label.adverse_reaction_contact")), end=".")))
+        if closing:
+            blocks.append(self.closing())
         return self.section("safety", blocks)
+
+    def warning_blocks(self) -> list[Any]:
+        """Each warning as its Highlights short form where the label has one; otherwise its full text, each
+        paragraph of it a paragraph (a bullet holds one paragraph, so a longer warning stands as paragraphs)."""
+        blocks: list[Any] = []
+        items: list[Any] = []
+        for warning in self.label.warnings:
+            title = [Run(warning.title, self.path(warning, "title"), "strong")] + self.punct(": ")
+            facts = [self.path(warning)]
+            parts = [] if warning.summary else _paragraphs(warning.text)
+            if len(parts) <= 1:
+                field = "summary" if warning.summary else None
+                items.append(self.unit(title + self.sentence(warning_runs(self, warning, field), end="."), facts,
+                                       "warning"))
+                continue
+            if items:
+                blocks.append(BulletList(tuple(items)))
+                items = []
+            for index, part in enumerate(parts):
+                runs = self.text(warning, "text", value=part)
+                blocks.append(self.para(title + runs if index == 0 else runs, facts=facts, role="warning"))
+        if items:
+            blocks.append(BulletList(tuple(items)))
+        return blocks
 
     def lead(self, key: str, trailing: bool = True) -> list[Run]:
         """A bold lead-in ("Contraindications.") before the text of a safety paragraph."""
-        runs = [Run(r.text, r.source, "strong") for r in self.phrase(key)]
-        return runs + (self.punct(" ") if trailing else [])
+        return _strong(self.phrase(key)) + (self.punct(" ") if trailing else [])
+
+    def closing(self) -> Paragraph:
+        """The fair-balance note that ends the sheet: the labelled conditions only; read the full PI."""
+        return self.para(self.lead("sheet.before") + self.phrase("sheet.approved-only", name=self.text(
+            self.label.product, "name")) + self.punct(" ") + self.phrase("sheet.before-prescribing"), style="callout")
 
     def claims(self, approved: bool) -> Section | None:
         label = self.label
+        claims = approved_claims(label)
+        if not claims:
+            return None
         hidden = hidden_facts(label)
         blocks: list[Any] = []
-        for claim in approved_claims(label):
+        for claim in claims:
             blocks.append(self.para(self.text(claim, "text"), style="claim", facts=[self.path(claim)], role="claim"))
             support = [self.describe(label.fact(i)) for i in claim.supported_by
                        if id(label.fact(i)) not in hidden]
@@ -175,8 +232,7 @@ class SheetComposer(Composer):
                 blocks.append(self.para(self.phrase("sheet.supported-by", facts=self.join(support, separator="; ")
                                                     if len(support) > 1 else support[0]),
                                         style="claim-support", facts=[self.path(claim)], role="claim-support"))
-        blocks.append(self.para(self.lead("sheet.before") + self.phrase("sheet.approved-only", name=self.text(
-            label.product, "name")) + self.punct(" ") + self.phrase("sheet.before-prescribing"), style="callout"))
+        blocks.append(self.closing())
         heading = self.heading("claims.approved" if approved else "claims")
         return self.section("claims", blocks, heading=heading)
 
@@ -209,8 +265,10 @@ class SheetComposer(Composer):
         return []
 
 
-def _by_form(presentations: list[Presentation]) -> list[list[Presentation]]:
-    grouped: dict[str, list[Presentation]] = {}
-    for presentation in presentations:
-        grouped.setdefault(presentation.dosage_form, []).append(presentation)
-    return list(grouped.values())
+def _strong(runs: list[Run]) -> list[Run]:
+    return [Run(r.text, r.source, "strong") for r in runs]
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A long text written with blank lines (YAML `|`) as the paragraphs its author meant (as the insert does)."""
+    return [p.strip() for p in text.split("\n\n") if p.strip()] or [text]

@@ -26,7 +26,7 @@ _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a]+")
 def _unify(text: str) -> str:
     """Everything normalize does except collapsing line breaks."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u00ad\n", "").replace("\u00ad", "").replace("\ufffe", "")
+    text = text.replace("\u00ad\n", "").replace("\u00ad", "").replace("\ufffe", "").replace("\u2060", "")
     text = text.replace("\u2010\n", "")  # a hyphen the layout inserted to break a word
     text = text.translate(_DASHES)
     text = re.sub(r"(?<=\w)-\n(?=\w)", "-", text)  # a real hyphen that fell at a line end: keep it, join

@@ -277,7 +277,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sheet.adverse-text": ("Reported adverse reactions include {reactions}.", "21 CFR 202.1(e)(5): fair balance"),
     "sheet.adverse-common": ("The most common adverse reactions (incidence {cutoff}) are {reactions}.",
                              "21 CFR 202.1(e)(5): fair balance"),
-    "sheet.boxed": ("Boxed warning.", "21 CFR 202.1(e)(5): fair balance"),
     "sheet.monitoring": ("Monitoring.", "21 CFR 202.1(e)(5): fair balance"),
     "sheet.reporting": ("Reporting suspected adverse reactions.", "21 CFR 202.1(e)(5)"),
     "sheet.reporting-text": ("Report suspected adverse reactions to {contact}", "21 CFR 202.1(e)(5)"),

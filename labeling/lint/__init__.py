@@ -209,17 +209,8 @@ def _owning_fact(facts: list[tuple[tuple[Any, ...], Fact]], path: tuple[Any, ...
 
 
 def dotted(label: Label, path: tuple[Any, ...]) -> str:
-    """``dosing.regimens[stroke-tbi].dose``: list items named by their id."""
-    text, node = "", label
-    for part in path:
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            name = getattr(node, "id", part)
-            text += f"[{name}]"
-        else:
-            text += f".{part}" if text else str(part)
-            node = getattr(node, part, None)
-    return text
+    """``dosing.regimens[stroke-tbi].dose``: list items named by their id (the model's FactPath)."""
+    return FactPath.resolve(label, path).text
 
 
 def run_lint(label: Label, config: LintConfig | None = None, artifacts: Path | None = None) -> list[Diagnostic]:

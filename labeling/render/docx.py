@@ -18,18 +18,28 @@ The sheet XML::
 
     inline: text, <b>, <i>, <span style="…">, <br/>, <tab/>, <field name="PAGE|NUMPAGES"/>
 
+Tables: without ``widths`` the columns are sized by what they hold, as a designer would: on one line when all fits,
+else each column at least as wide as its longest unbreakable word and the line shared so the table is as short as
+it can be (long text wraps before short cells do). With ``widths``, a column too narrow for its longest word is
+widened at the others' expense. So no word, and no quantity, is broken inside itself (text is measured with the
+bundled Liberation Sans, Arial's metrics). Rows never split across pages, a header row repeats, a paragraph that
+introduces a list or table stays with it, and a table stays with a note under it.
+
 Any block element, cell or ``<span>`` may name another style with ``style="…"``; whitespace in text collapses
-as in HTML. Output bytes are deterministic: document properties come from the label and the zip is rewritten
-with fixed timestamps.
+as in HTML; a hyphen next to a digit (a telephone number, a product code) is a non-breaking hyphen, and the space
+before such a code does not break either. Output bytes are deterministic: document properties come from the label
+and the zip is rewritten with fixed timestamps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -204,14 +214,21 @@ def _append_text(element: ET.Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # no break on either side of a range's dash ("INR 2.5–3.5"); readers drop it
+
+
 def _runs(element: ET.Element, runs: tuple[Run, ...] | list[Run]) -> None:
-    """Runs as inline sheet XML: strong → <b>, em → <i>, the rest plain text."""
+    """Runs as inline sheet XML: strong → <b>, em → <i>, the rest plain text. A quantity ('q') is set whole: its
+    spaces do not break ("3 months or less", "more than 2,000 mg/day"), as the PDFs set it with nowrap."""
     for run in runs:
+        text = run.text.replace(" ", NBSP).replace("–", f"{WORD_JOINER}–{WORD_JOINER}") if run.style == "q" \
+            else run.text
         tag = {"strong": "b", "em": "i"}.get(run.style)
         if tag is None:
-            _append_text(element, run.text)
+            _append_text(element, text)
         else:
-            ET.SubElement(element, tag).text = run.text
+            ET.SubElement(element, tag).text = text
 
 
 def _page_field(element: ET.Element, template: str) -> None:
@@ -238,13 +255,14 @@ def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: s
     _clear_body(document)
     writer = _Writer(document, kind.name)
     properties: dict[str, str] = {}
-    for element in root:
+    elements = list(root)
+    for index, element in enumerate(elements):
         if element.tag == "properties":
             properties = _properties(element, kind.name)
         elif element.tag == "footer":
             writer.footer(element)
         else:
-            writer.block(element, document)
+            writer.block(element, document, following=elements[index + 1] if index + 1 < len(elements) else None)
     _set_properties(document, label, properties)
     _set_custom_properties(document, {"labeling-kind": kind.name, "labeling-product": label.product.id,
                                       "labeling-version": label.label.version})
@@ -319,6 +337,7 @@ class _Writer:
         section = document.sections[-1]
         self.text_width = int(section.page_width - section.left_margin - section.right_margin)
         self._styles: dict[tuple[str, str], Any] = {}
+        self._fonts: dict[str, tuple[float, bool]] = {}
 
     # -- styles -------------------------------------------------------------------------------------------
     def style(self, name: str, type_name: str) -> Any:
@@ -338,13 +357,19 @@ class _Writer:
         return style
 
     # -- blocks -------------------------------------------------------------------------------------------
-    def block(self, element: ET.Element, container: Any, first: Paragraph | None = None) -> Paragraph | None:
+    def block(self, element: ET.Element, container: Any, first: Paragraph | None = None,
+              following: ET.Element | None = None) -> Paragraph | None:
         """Write one block element into ``container`` (the document or a table cell); ``first`` is an empty
-        paragraph to reuse (a new table cell has one). Returns ``first`` when it was not used."""
+        paragraph to reuse (a new table cell has one). Returns ``first`` when it was not used.
+
+        ``following`` is the next block: a paragraph that introduces a list or a table ("… is indicated for:") is
+        kept on the page of its first item, and a table on the page of the note written under it."""
         tag = element.tag
         if tag in BLOCK_STYLES and tag != "footer":
             paragraph = self.paragraph(container, first, element.get("style", BLOCK_STYLES[tag]))
             self.inline(paragraph, element)
+            if following is not None and following.tag in ("ul", "table"):
+                paragraph.paragraph_format.keep_with_next = True
             return None
         if tag == "ul":
             for item in element:
@@ -357,7 +382,11 @@ class _Writer:
         if tag == "table":
             if first is not None:  # a table cannot reuse a paragraph; keep the cell's paragraph for after it
                 _set_style(first, self.style(CELL_STYLE, "paragraph"))
-            self.table(element, container)
+            table = self.table(element, container)
+            if following is not None and following.tag == "p" and following.get("style") == "Note":
+                for cell in table.rows[-1].cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
             return None
         known = ", ".join(sorted([*BLOCK_STYLES, "ul", "table", "properties"]))
         raise SheetError(f"{self.template}: unknown element <{tag}> in the sheet XML (known: {known})")
@@ -369,7 +398,7 @@ class _Writer:
             return first
         return _set_style(container.add_paragraph(), style)
 
-    def table(self, element: ET.Element, container: Any) -> None:
+    def table(self, element: ET.Element, container: Any) -> Any:
         rows = [row for row in element]
         for row in rows:
             if row.tag != "tr":
@@ -377,7 +406,7 @@ class _Writer:
         columns = max((len(row) for row in rows), default=0)
         if not columns:
             raise SheetError(f"{self.template}: empty <table>")
-        weights = self.weights(element.get("widths"), columns)
+        weights = self.weights(element.get("widths"), columns) if element.get("widths") is not None else None
         header = element.get("header") or ("row" if rows and all(c.tag == "th" for c in rows[0]) else "none")
         if header not in ("row", "column", "none"):
             raise SheetError(f"{self.template}: <table header=…> is 'row', 'column' or 'none', not {header!r}")
@@ -388,7 +417,7 @@ class _Writer:
         _set_style(table, style)
         table.autofit = False
         _table_look(table, first_row=header == "row", first_column=header == "column")
-        widths = _split(Emu(width).twips, weights)
+        widths = self.column_widths(rows, columns, header, style, Emu(width).twips, weights)
         for index, column in enumerate(table.columns):
             column.width = widths[index]
         tbl_pr = table._tbl.tblPr
@@ -399,8 +428,10 @@ class _Writer:
 
         for row_index, (row, xml_row) in enumerate(zip(table.rows, rows)):
             is_header = header == "row" and row_index == 0
+            properties = row._tr.get_or_add_trPr()
+            properties.append(OxmlElement("w:cantSplit"))  # a row is read as one statement: never split it
             if is_header:
-                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+                properties.append(OxmlElement("w:tblHeader"))
             for cell_index, cell_element in enumerate(xml_row):
                 if cell_element.tag not in ("th", "td"):
                     raise SheetError(f"{self.template}: <tr> may only contain <th> and <td>, not <{cell_element.tag}>")
@@ -414,6 +445,7 @@ class _Writer:
             for cell_index in range(len(xml_row), columns):
                 row.cells[cell_index].width = widths[cell_index]
                 _set_style(row.cells[cell_index].paragraphs[0], self.style(CELL_STYLE, "paragraph"))
+        return table
 
     def cell(self, cell: Any, element: ET.Element, style_name: str) -> None:
         first: Paragraph | None = cell.paragraphs[0]
@@ -432,6 +464,51 @@ class _Writer:
             assert first is not None
             _set_style(first, self.style(style_name, "paragraph"))
             self.inline(first, element)
+
+    def column_widths(self, rows: list[ET.Element], columns: int, header: str, style: Any, total: int,
+                      weights: list[int] | None) -> list[Twips]:
+        """Column widths in twips adding up to ``total``: by content, or by ``weights``; never narrower than the
+        column's longest unbreakable word where the line has room for them all."""
+        margins = _cell_margins(style)
+        templates = str(templates_dir())
+        grid: list[list[_Cell]] = []
+        for row_index, row in enumerate(rows):
+            cells = []
+            for cell in list(row)[:columns]:
+                if cell.tag == "th":
+                    name = HEADER_CELL_STYLE if header == "row" and row_index == 0 else LABEL_CELL_STYLE
+                else:
+                    name = CELL_STYLE
+                size, bold = self.font(cell.get("style", name), style)
+                text = _SPACES.sub(" ", "".join(cell.itertext())).strip()
+                cells.append(_Cell(tuple(_text_width(w, size, bold, templates) * _SAFETY for w in text.split(" ")
+                                         if w), _text_width(" ", size, bold, templates)))
+            grid.append(cells)
+        room = total / 20 - columns * margins  # points of text the columns share
+        shares = _layout(grid, columns, room, weights, margins)
+        points = [share + margins for share in shares]
+        bounds = [round(sum(points[:i]) * total / sum(points)) for i in range(columns + 1)]
+        return [Twips(b - a) for a, b in itertools.pairwise(bounds)]
+
+    def font(self, paragraph_style: str, table_style: Any) -> tuple[float, bool]:
+        """Size (points) and boldness a cell's text is set in: its paragraph style, the table style, defaults."""
+        if paragraph_style not in self._fonts:
+            size = bold = None
+            style = self.style(paragraph_style, "paragraph")
+            for owner in [*_style_chain(style), table_style]:
+                rpr = owner.element.find(qn("w:rPr"))
+                if rpr is None:
+                    continue
+                if size is None and rpr.find(qn("w:sz")) is not None:
+                    size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
+                if bold is None and rpr.find(qn("w:b")) is not None:
+                    bold = rpr.find(qn("w:b")).get(qn("w:val"), "1") not in ("0", "false", "off")
+            if size is None:
+                defaults = self.document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/"
+                                                             f"{qn('w:rPr')}/{qn('w:sz')}")
+                size = int(defaults.get(qn("w:val"))) / 2 if defaults is not None else 10.0
+            self._fonts[paragraph_style] = (size, bool(bold))
+        return self._fonts[paragraph_style]
 
     def weights(self, widths: str | None, columns: int) -> list[int]:
         if widths is None:
@@ -467,7 +544,7 @@ class _Writer:
         self._tokens(element, (None, False, False), tokens)
         for kind, value, (span, bold, italic) in _collapse(tokens):
             if kind == "text":
-                run = paragraph.add_run(value)
+                run = _add_text_run(paragraph, value)
                 if span is not None:
                     _set_style(run, self.style(span, "character"))
                     if bold:
@@ -542,6 +619,23 @@ def _collapse(tokens: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
     return [token for token in out if token[0] != "text" or token[1]]
 
 
+# A hyphen beside a digit ("1-800-633-9110", "NDC 0074-4339-02", "6-mercaptopurine") and the space before a code
+# made of digits and hyphens: no line break there. Word's non-breaking hyphen reads back as a plain hyphen.
+_CODE_SPACE = re.compile(r" (?=\d+(?:-\d+)+)")
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-|-(?=\d)")
+
+
+def _add_text_run(paragraph: Paragraph, text: str) -> Any:
+    run = paragraph.add_run()
+    pieces = _DIGIT_HYPHEN.split(_CODE_SPACE.sub(NBSP, text))
+    for index, piece in enumerate(pieces):
+        if index:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if piece:
+            run._r.add_t(piece)
+    return run
+
+
 def _set_style(target: Any, style: Any) -> Any:
     """Apply a style by its id. python-docx's own setter rescans every style of the document to find the
     default one on each call, which made the sheet ten times slower to write."""
@@ -576,10 +670,174 @@ def _add_field(paragraph: Paragraph, name: str) -> None:
     run_with(end)
 
 
-def _split(total: int, weights: list[int]) -> list[Twips]:
-    """``total`` twips shared by weight, in whole twips that add up to ``total`` exactly."""
-    bounds = [total * sum(weights[:i]) // sum(weights) for i in range(len(weights) + 1)]
-    return [Twips(b - a) for a, b in zip(bounds, bounds[1:])]
+# --------------------------------------------------------------------------------------------------------
+# Column widths
+
+_SAFETY, _SLACK = 1.04, 1.5  # measured text is widened a little: kerning and rounding differ between layouts
+_LAYOUT_BUDGET = 300_000  # cells measured while shortening a table, at most
+
+
+class _Cell:
+    """A cell's words (widths in points) and how many lines it takes at a given width."""
+
+    def __init__(self, words: tuple[float, ...], space: float):
+        self.words = words
+        self.space = space
+        self.narrowest = max(words, default=0.0) + _SLACK
+        self.widest = sum(words) + space * max(len(words) - 1, 0) + _SLACK
+        # thresholds[k]: the narrowest width that sets the cell in k + 1 lines (fewer lines need more width)
+        self.thresholds = [self.widest]
+        most = self.lines_at(self.narrowest)
+        for lines in range(2, min(most, 40) + 1):
+            low, high = self.narrowest, self.thresholds[-1]
+            for _ in range(24):
+                middle = (low + high) / 2
+                if self.lines_at(middle) <= lines:
+                    high = middle
+                else:
+                    low = middle
+            self.thresholds.append(self.narrowest if lines == most else high)
+
+    def lines_at(self, width: float) -> int:
+        """Lines a greedy line breaker (Word's, LibreOffice's) sets the words in at ``width``."""
+        lines, line = 1, -self.space
+        for word in self.words:
+            if line > 0 and line + self.space + word > width - _SLACK:
+                lines, line = lines + 1, word
+            else:
+                line += self.space + word
+        return lines
+
+    def lines(self, width: float) -> int:
+        for count, threshold in enumerate(self.thresholds, start=1):
+            if width >= threshold - 1e-6:
+                return count
+        return self.lines_at(width)
+
+
+def _layout(grid: list[list[_Cell]], columns: int, room: float, weights: Sequence[int] | None,
+            margins: float = 0.0) -> list[float]:
+    """Widths (points of text) for the columns of ``grid`` sharing ``room`` (each column also has ``margins``).
+
+    By weight (of the whole column, margins included) when given, each column raised to its longest word at the
+    expense of the columns that can spare it. Otherwise as a designer sets a table: on one line when everything
+    fits; else no column narrower than its longest word, and the line shared so the table is as short as it can
+    be (every row as tall as its tallest cell), wrapping long text rather than short cells."""
+    narrowest = [max((row[i].narrowest for row in grid if i < len(row)), default=0.0) for i in range(columns)]
+    widest = [max((row[i].widest for row in grid if i < len(row)), default=0.0) for i in range(columns)]
+    if sum(narrowest) >= room:  # not even the words fit: share by need (some word will break)
+        return [room * n / sum(narrowest) for n in narrowest] if sum(narrowest) else [room / columns] * columns
+    if weights is not None:
+        full = room + columns * margins
+        widths = [full * w / sum(weights) - margins for w in weights]
+        for _ in range(columns):
+            short = [i for i in range(columns) if widths[i] < narrowest[i]]
+            if not short:
+                break
+            needed = sum(narrowest[i] - widths[i] for i in short)
+            for i in short:
+                widths[i] = narrowest[i]
+            spare = {i: widths[i] - narrowest[i] for i in range(columns) if widths[i] > narrowest[i]}
+            total_spare = sum(spare.values())
+            for i, amount in spare.items():
+                widths[i] -= needed * amount / total_spare
+        return widths
+    if sum(widest) <= room:
+        return [w + (room - sum(widest)) * w / sum(widest) for w in widest] if sum(widest) else \
+            [room / columns] * columns
+
+    def height(widths: list[float]) -> float:
+        """Rows' lines (each row as tall as its tallest cell); then, between equally tall tables, the one that
+        wraps short cells least ("10–80 mg / once daily" reads worse than a paragraph one line longer)."""
+        total = 0.0
+        for row in grid:
+            counts = [(cell.lines(widths[i]), cell.widest) for i, cell in enumerate(row) if cell.words]
+            total += max((lines for lines, _ in counts), default=1)
+            total += 0.1 * sum((lines - 1) / widest for lines, widest in counts)
+        return total
+
+    # Start from each column's longest word plus a share of the rest by how much it holds; then, while that makes
+    # the table shorter, widen a column just enough for one of its cells to take a line less, at the expense of
+    # one other column or of all of them by what they can spare.
+    wants = [max(w - n, 0.0) for w, n in zip(widest, narrowest, strict=True)]
+    extra = room - sum(narrowest)
+    widths = [n + extra * want / sum(wants) for n, want in zip(narrowest, wants, strict=True)]
+    best = height(widths)
+    budget = _LAYOUT_BUDGET // max(sum(len(row) for row in grid), 1)  # tables of hundreds of rows stay quick
+    for _ in range(100):
+        chosen: list[float] | None = None
+        chosen_cost = best
+        for take in range(columns):
+            targets = sorted({t for row in grid if take < len(row) for t in row[take].thresholds
+                              if t > widths[take] + 1e-6})[:8]
+            for target in targets:
+                delta = target - widths[take]
+                spare = {i: widths[i] - narrowest[i] for i in range(columns) if i != take and
+                         widths[i] - narrowest[i] > 1e-6}
+                trials = []
+                if sum(spare.values()) >= delta:
+                    trial = list(widths)
+                    trial[take] = target
+                    for i, amount in spare.items():
+                        trial[i] -= delta * amount / sum(spare.values())
+                    trials.append(trial)
+                for give, amount in spare.items():
+                    if amount >= delta:
+                        trial = list(widths)
+                        trial[take], trial[give] = target, widths[give] - delta
+                        trials.append(trial)
+                for trial in trials[:max(budget, 0)]:
+                    budget -= 1
+                    cost = height(trial)
+                    if cost < chosen_cost - 1e-9:
+                        chosen, chosen_cost = trial, cost
+        if chosen is None:
+            break
+        widths, best = chosen, chosen_cost
+    return widths
+
+
+def _text_width(text: str, size: float, bold: bool, templates: str) -> float:
+    """Width in points of ``text`` in Liberation Sans (in the templates' fonts, else the bundled ones; Arial's
+    metrics, the font of the reference document): what Word and LibreOffice lay the sheet out with."""
+    advances, wide, per_em = _metrics(templates, bold)
+    return sum(advances.get(ord(char), wide) for char in text) * size / per_em
+
+
+@functools.lru_cache(maxsize=8)
+def _metrics(templates: str, bold: bool) -> tuple[dict[int, int], int, int]:
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # installed with WeasyPrint
+
+    name = f"LiberationSans-{'Bold' if bold else 'Regular'}.ttf"
+    path = Path(templates) / "fonts" / name
+    font = TTFont(str(path if path.exists() else TEMPLATES_DIR / "fonts" / name), lazy=True)
+    hmtx = font["hmtx"]
+    advances = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return advances, advances.get(ord("M"), 0), font["head"].unitsPerEm
+
+
+def _cell_margins(style: Any) -> float:
+    """Left plus right cell margin of a table style, in points (Word's default: 108 twips each side)."""
+    total = 0.0
+    for sides in (("left", "start"), ("right", "end")):
+        width = 108
+        for owner in _style_chain(style):
+            margins = owner.element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+            found = None if margins is None else next((m for m in (margins.find(qn(f"w:{s}")) for s in sides)
+                                                       if m is not None), None)
+            if found is not None and found.get(qn("w:type"), "dxa") == "dxa":
+                width = int(found.get(qn("w:w"), "108"))
+                break
+        total += width / 20
+    return total
+
+
+def _style_chain(style: Any) -> list[Any]:
+    chain = []
+    while style is not None and style not in chain:
+        chain.append(style)
+        style = style.base_style
+    return chain
 
 
 def _align_edges(tbl_pr: Any, style: Any) -> None:
