@@ -6,7 +6,6 @@ never pay for WeasyPrint. Exit codes: 0 success, 1 findings, 2 bad input, 3 inte
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

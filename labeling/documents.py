@@ -68,9 +68,6 @@ class DocumentKind:
                 return part
         raise KeyError(f"{self.name} has no section {key!r}")
 
-    def checked_sections(self, group: str) -> list[SectionSpec]:
-        return [s for s in self.sections() if group in s.checks]
-
 
 # --- the package insert (US PLR) -------------------------------------------------------------------------------
 
@@ -261,6 +258,3 @@ def outputs_for(label: Label | str) -> tuple[Output, ...]:
                  for o in MARKETS[label.label.market].outputs)
 
 
-def all_filenames() -> list[str]:
-    """Every file name any market can produce (for reading manifests without loading a label)."""
-    return sorted({o.filename for m in MARKETS.values() for o in m.outputs})

@@ -364,7 +364,6 @@ class Dose(Quantity):
     example = "20-50 mL/day"
 
 
-SingleDose = Dose  # an amount at one time or per period: the same kind since doses may be either
 
 
 class Strength(Quantity):
@@ -911,13 +910,6 @@ def _scanner(lang: Language) -> _Scanner:
         re.VERBOSE | re.IGNORECASE)
     return _Scanner(pattern, count_pattern, every_pattern, prefix_pattern, units, leading, trailing, adverbs, counts,
                     bases)
-
-
-def _patient_per_unit(word: str, lang: Language) -> str | None:
-    for unit in TIME_UNITS:
-        if f"pper.{unit}" in lang.words and lang.word(f"pper.{unit}").lower() == word.lower():
-            return unit
-    return None
 
 
 def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuantity]:

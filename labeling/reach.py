@@ -14,7 +14,7 @@ Rules that hold everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,6 @@ def shown(label: Label, group: str) -> list[Any]:
     entry = REACH_BY_GROUP[group]
     if entry.shown is not None:
         return entry.shown(label)
-    from labeling.model import walk
 
     owner = entry.paths[0].split(".")
     node: Any = label
@@ -305,11 +304,3 @@ def placed(kind: str, section: str, group: str) -> bool:
     return "*" in places or section in places
 
 
-def facts_in(label: Label, group: str) -> Iterator[tuple[FactPath, Any]]:
-    """The shown facts of a group with their paths."""
-    from labeling.model import walk
-
-    wanted = {id(f) for f in shown(label, group)}
-    for path, node in walk(label):
-        if id(node) in wanted:
-            yield path, node

@@ -6,7 +6,6 @@ import json
 
 from labeling.model import Label
 
-SCHEMA_FILE = "label.schema.json"  # kept beside the content files, named in each file's yaml-language-server line
 
 
 def content_schema() -> dict:

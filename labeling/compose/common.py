@@ -582,7 +582,3 @@ def presentation_of(c: Composer, fact_id: str) -> tuple[Presentation, Package | 
     raise KeyError(fact_id)
 
 
-def section_ref(c: Composer, number: str | None) -> list[Run]:
-    from labeling.doctree import NUMBER
-
-    return [Run(f"({number})", NUMBER + (number or ""), "ref")] if number else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from labeling.compose import Composer, number_children
-from labeling.compose.common import (adjustment_runs, adjustment_units, contraindication_units, cycling_unit,
+from labeling.compose.common import (adjustment_units, contraindication_units, cycling_unit,
                                      dosage_forms, dosing_table, forms_and_strengths, incidence_table, most_common,
                                      package_runs, population_name, presentation_of, reaction_names,
                                      regimen_units, route_words, storage_units, strengths_runs, summary_sentence,
@@ -28,11 +28,6 @@ POPULATION_SECTIONS = {"pregnancy": "pop-pregnancy", "lactation": "pop-lactation
                        "reproductive": "pop-reproductive", "pediatric": "pop-pediatric",
                        "geriatric": "pop-geriatric", "renal-impairment": "pop-renal",
                        "hepatic-impairment": "pop-hepatic"}
-NARRATIVE_PARENTS = {"pharmacodynamics": "pharmacology", "pharmacokinetics": "pharmacology",
-                     "microbiology": "pharmacology", "pharmacogenomics": "pharmacology",
-                     "carcinogenesis": "nonclinical"}
-
-
 def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
     return InsertComposer(label, kind, lang).document()
 

@@ -11,9 +11,8 @@ from typing import Any
 
 from labeling import __version__
 from labeling.lint import ERROR, Diagnostic, all_rules
-from labeling.output import SCHEMA_VERSION, json_document, sarif_properties
+from labeling.output import json_document, sarif_properties
 
-JSON_SCHEMA_VERSION = SCHEMA_VERSION  # the shared envelope's version (kept under its old name for importers)
 
 
 def as_text(diagnostics: list[Diagnostic]) -> list[str]:
