@@ -153,10 +153,25 @@ class Product(Strict):
     antibacterial: bool = Field(default=False, description="A systemic antibacterial: 21 CFR 201.24 applies.")
     presentations: list[Presentation] = Field(min_length=1)
     ingredients: list[Ingredient] = Field(default_factory=list)
-    manufacturer: Text
+    manufacturer: Text | None = Field(default=None, description="The manufacturer, printed 'Manufactured by:'. "
+                                      "A US label may name only another firm (21 CFR 201.1: a distributor); an EU "
+                                      "leaflet needs the manufacturer.")
     manufacturer_address: Text | None = None
     firms: list[Firm] = Field(default_factory=list,
                               description="Other firms the label names, each with its role (distributed by …).")
+
+    @model_validator(mode="after")
+    def _a_firm_is_named(self) -> Product:
+        if self.manufacturer is None and not self.firms:
+            raise ValueError("name the manufacturer, or the firm the label names instead (firms: distributed-by …)")
+        if self.manufacturer is None and self.manufacturer_address is not None:
+            raise ValueError("manufacturer_address without a manufacturer")
+        return self
+
+    @property
+    def labeler(self) -> str:
+        """Whose label this is: the manufacturer, else the first firm named (document metadata's author)."""
+        return self.manufacturer or self.firms[0].name
     source_material: Text | None = Field(default=None, description="What the active ingredient is derived from.")
 
 
@@ -489,6 +504,8 @@ class BoxedItem(Fact):
     summary: Text | None = Field(default=None, description="The Highlights short form.")
     patient_text: Text | None = None
     warnings: list[Id] = Field(default_factory=list, description="Warnings (5.x) it cross-references.")
+    sections: list[Text] = Field(default_factory=list, description="Other sections it cross-references, by key "
+                                 "(e.g. dosage-recommended, interactions, counseling).")
 
 
 class BoxedWarning(Strict):
@@ -511,6 +528,8 @@ class WarningItem(Fact):
     threshold: Dose | None = Field(default=None, description="A dose at or above which the risk rises.")
     text: Text
     summary: Text | None = Field(default=None, description="The Highlights short form.")
+    highlights: bool = Field(default=True, description="Listed in Highlights (PLR asks for the most clinically "
+                                                        "significant; false where the source's Highlights leave it out).")
     patient_text: Text | None = None
     serious: bool = Field(default=False, description="Listed under the patient's serious side effects.")
 
@@ -567,7 +586,7 @@ class MostCommon(Strict):
 class PostmarketingGroup(Strict):
     system: Text = Field(description="Body system, e.g. 'Gastrointestinal'.")
     reactions: list[Id] = Field(min_length=1)
-    note: Text | None = None
+    text: Text | None = Field(default=None, description="What the source adds about the group (printed after it).")
 
 
 class AdverseReactions(Strict):
@@ -887,6 +906,23 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
     if label.product.id in seen:
         problems.append((("product", "id"), f"product id {label.product.id!r} is also a fact id"))
     facts_by_id = {fact.id: fact for _, fact in label.facts()}
+    from labeling.documents import DOCUMENT_KINDS
+
+    section_keys = {spec.key for kind in DOCUMENT_KINDS.values() for spec in kind.sections()}
+    insert_keys = {spec.key for spec in DOCUMENT_KINDS["package-insert"].sections()}
+    for g_index, gap in enumerate(label.gaps):
+        for s_index, key in enumerate(gap.sections):
+            if key not in section_keys:
+                problems.append((("gaps", g_index, "sections", s_index), _unknown_section(key, section_keys)))
+    if label.boxed_warning:
+        for i_index, item in enumerate(label.boxed_warning.items):
+            for s_index, key in enumerate(item.sections):
+                if key not in insert_keys:
+                    problems.append((("boxed_warning", "items", i_index, "sections", s_index),
+                                     _unknown_section(key, insert_keys)))
+    if label.label.market == "eu" and label.product.manufacturer is None:
+        problems.append((("product", "manufacturer"), "an EU leaflet names the manufacturer (QRD section 6): "
+                         "write product.manufacturer"))
 
     def expect(path: tuple[Any, ...], ref: str, kinds: tuple[type, ...], what: str) -> None:
         if ref not in facts_by_id:
@@ -980,3 +1016,11 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
 Dosing.model_rebuild()
 Regimen.model_rebuild()
 Product.model_rebuild()
+
+
+def _unknown_section(key: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{key!r} is not a document section{hint}; sections are: {', '.join(sorted(known))}"

@@ -14,6 +14,7 @@ Rules that hold everywhere:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -155,7 +156,7 @@ REACH: tuple[Reach, ...] = (
           {INSERT: ("hl-warnings", "warnings", "warning", "adverse-reactions", "hl-recent-major-changes"),
            PI: ("important", "side-effects"),
            LEAFLET: ("before", "how-given"), SHEET: ("safety", "claims")},
-          major=True, rmc="warnings", fields={"summary": (INSERT,)}),
+          major=True, rmc="warnings", fields={"summary": (INSERT, SHEET)}),
     Reach("monitoring", ("monitoring",),
           {INSERT: ("hl-warnings", "warning-monitoring", "counseling"), PI: ("before",), LEAFLET: ("before",),
            SHEET: ("safety",)}),
@@ -285,7 +286,7 @@ def documents(label: Label, path: FactPath | str) -> tuple[str, ...]:
     entry = group_of(path)
     if entry is None:
         return ()
-    text = str(path)
+    text = re.sub(r"\.values\.[^.\[]+$", ".values", str(path))  # a typed value is part of the text it sits in
     name = text.rsplit(".", 1)[-1].split("[")[0]
     if name in NOTE_FIELDS or name == "lint_ignore":
         return ()

@@ -89,6 +89,8 @@ CASES = [
     Case("unknown-market", "market: us", "market: uk", "market: uk", "label.market", "'uk' is not allowed"),
     Case("regimen-for-unknown-population", "population: elderly", "population: eldery", "population: eldery",
          "dosing.adjustments[elderly-start].population", "'eldery' is not the id of any population (did you mean 'elderly'?)"),
+    Case("gap-names-an-unknown-section", "sections: [overdosage]", "sections: [overdose]", "[overdose]",
+         "gaps[overdosage].sections[0]", "'overdose' is not a document section (did you mean 'overdosage'?)"),
     Case("latin-1", "", "", "°", "storage.conditions[unopened].temperature", "byte 0xb0 is not UTF-8", encoding="latin-1"),
 ]
 # Files that are broken as files, not as one edit of the sample.

@@ -96,7 +96,7 @@ class Composer:
 
     def metadata(self, **values: str) -> dict[str, str]:
         """Document properties: the author is the manufacturer; nothing comes from the clock or the machine."""
-        return {"author": self.label.product.manufacturer, **values}
+        return {"author": self.label.product.labeler, **values}
 
     # -- sources -----------------------------------------------------------------------------------------------
     def path(self, fact: Any, *fields: str | int) -> str:

@@ -165,8 +165,11 @@ class InsertComposer(Composer):
         items = []
         for item in boxed.items:
             field = "summary" if item.summary else "text"
-            keys = [f"warning-{w}" for w in item.warnings] or ["boxed-warning"]
-            items.append(self.bullet_with_ref(self.text(item, field), *keys, facts=[self.path(item)], role="boxed"))
+            keys = [f"warning-{w}" for w in item.warnings] + list(item.sections)
+            runs = self.text(item, field)
+            if runs and runs[-1].text == "." and runs[-1].source.startswith("furniture"):
+                runs = runs[:-1]
+            items.append(self.unit(self.sentence(runs, self.ref(*keys)), [self.path(item)], "boxed"))
         blocks = [self.para(self.phrase("plr.boxed-see-fpi"), style="boxed-see"), self.bullets(items)]
         return Section("hl-boxed-warning", self.boxed_heading(), 1, None, None, tuple(b for b in blocks if b), (),
                        "boxed")
@@ -273,7 +276,7 @@ class InsertComposer(Composer):
 
     def hl_warnings(self) -> Section | None:
         items = []
-        for warning in self.label.warnings:
+        for warning in (w for w in self.label.warnings if w.highlights):
             field = "summary" if warning.summary else "text"
             runs = self.text(warning, "title", style="em") + self.punct(": ") \
                 + warning_runs(self, warning, field, strip_period=True)
@@ -600,8 +603,8 @@ class InsertComposer(Composer):
                 source = f"adverse_reactions.postmarketing_groups[{g_index}]"
                 runs = [Run(group.system, f"{source}.system", "em")] + self.punct(": ") + reaction_names(
                     self, group.reactions)
-                if group.note:
-                    runs = self.sentence(self.sentence(runs, end="."), self.value(group.note, f"{source}.note"))
+                if group.text:
+                    runs = self.sentence(self.sentence(runs, end="."), self.value(group.text, f"{source}.text"))
                 post_blocks.append(self.para(runs, facts=[source], role="postmarketing"))
             children.append((self.kind.section("ar-postmarketing"), lambda n: self.section("ar-postmarketing",
                                                                                           post_blocks, number=n())))
@@ -743,10 +746,12 @@ class InsertComposer(Composer):
 def firm_paragraphs(c: Composer) -> list[Paragraph]:
     """Manufactured by …; Distributed by …: the firms the label names, each with its role."""
     product = c.label.product
-    manufacturer = c.text(product, "manufacturer")
-    if product.manufacturer_address:
-        manufacturer += c.punct(", ") + c.text(product, "manufacturer_address")
-    paragraphs = [c.para(c.phrase("plr.manufacturer", name=manufacturer), style="manufacturer")]
+    paragraphs = []
+    if product.manufacturer:
+        manufacturer = c.text(product, "manufacturer")
+        if product.manufacturer_address:
+            manufacturer += c.punct(", ") + c.text(product, "manufacturer_address")
+        paragraphs.append(c.para(c.phrase("plr.manufacturer", name=manufacturer), style="manufacturer"))
     for index, firm in enumerate(product.firms):
         name = c.value(firm.name, f"product.firms[{index}].name")
         if firm.address:

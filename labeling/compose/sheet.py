@@ -100,7 +100,10 @@ class SheetComposer(Composer):
         routes = labelled_routes(label)
         rows.append(self.row("col.routes.1" if len(routes) == 1 else "col.routes",
                              self.join([route_cell(self, [r.id]) for r in routes], separator="; ")))
-        rows.append(self.row("col.manufacturer", self.text(product, "manufacturer")))
+        if product.manufacturer:
+            rows.append(self.row("col.manufacturer", self.text(product, "manufacturer")))
+        for index, firm in enumerate(product.firms):
+            rows.append(self.row(f"col.firm.{firm.role}", self.value(firm.name, f"product.firms[{index}].name")))
         return self.section("identity", [Table(tuple(rows), style="identity", widths=(1, 2), row_headers=True)])
 
     def row(self, key: str, value: list[Run]) -> Row:

@@ -900,7 +900,7 @@ def _set_properties(document: Document, label: Label, properties: dict[str, str]
     core.keywords = properties.get("keywords", "")
     core.category = properties.get("category", "")
     core.comments = properties.get("comments", "")
-    core.author = label.product.manufacturer
+    core.author = label.product.labeler
     core.last_modified_by = LAST_MODIFIED_BY
     core.language = label.label.language
     core.version = label.label.version
