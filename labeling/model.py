@@ -390,11 +390,20 @@ class DosingSummary(Fact):
 
     population: Id | None = None
     indications: list[Id] = Field(default_factory=list)
-    dose: Dose
+    dose: Dose | None = None
     divided: bool = False
     frequency: Frequency | None = None
     regimens: list[Id] = Field(default_factory=list, description="The regimens it summarises.")
-    text: Text | None = Field(default=None, description="Anything the typed parts cannot say.")
+    text: Text | None = Field(default=None, description="Anything the typed parts cannot say (or, without a "
+                                                        "dose, the whole statement: 'Monitor INR every 1 to 4 weeks').")
+    sections: list[Text] = Field(default_factory=list, description="The package insert sections it refers to, by "
+                                 "key (default: dosage-recommended).")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> DosingSummary:
+        if self.dose is None and not self.text:
+            raise ValueError("a Highlights dosing statement needs a dose or a text")
+        return self
 
 
 class Target(Fact):
@@ -914,6 +923,11 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
         for s_index, key in enumerate(gap.sections):
             if key not in section_keys:
                 problems.append((("gaps", g_index, "sections", s_index), _unknown_section(key, section_keys)))
+    for d_index, summary in enumerate(label.dosing.highlights):
+        for s_index, key in enumerate(summary.sections):
+            if key not in insert_keys:
+                problems.append((("dosing", "highlights", d_index, "sections", s_index),
+                                 _unknown_section(key, insert_keys)))
     if label.boxed_warning:
         for i_index, item in enumerate(label.boxed_warning.items):
             for s_index, key in enumerate(item.sections):

@@ -367,3 +367,25 @@ def test_a_label_without_cycling_numbers_its_dosage_subsections_without_a_gap(la
     headings = [s.heading.text for _, s in tree(label, "package-insert").sections() if s.level == 2
                 and s.heading.text.startswith("2.")]
     assert [h.split()[0] for h in headings] == ["2.1", "2.2", "2.3"]
+
+
+def test_recent_major_changes_name_and_mark_the_subsections_they_are_about(label):
+    """An entry about a warning names 5.1; one about an adjustment names the subsection printing it (2.2); each
+    such subsection gets the margin bar PLR asks for, and only those."""
+    import datetime as dt
+
+    from labeling.model import RecentMajorChange
+
+    changes = [RecentMajorChange(section="warnings", date=dt.date(2026, 11, 1), about=["high-dose"]),
+               RecentMajorChange(section="dosage", date=dt.date(2026, 11, 1), about=["elderly-start"])]
+    changed = label.model_copy(update={"label": label.label.model_copy(update={"recent_major_changes": changes})})
+    document = tree(changed, "package-insert")
+    rmc = next(s for _, s in document.sections() if s.key == "hl-recent-major-changes")
+    entries = [u.text for u in rmc.units()]
+    assert any("Warnings and Precautions, High Doses (5.1) 11/2026" in e for e in entries), entries
+    assert any("Dosage and Administration, Dosage in Elderly or Frail Patients (2.2) 11/2026" in e for e in entries)
+    marked = {s.number for _, s in document.sections() if "changed" in s.style.split()}
+    assert marked == {"5.1", "2.2"}
+    html = __import__("labeling.render.html", fromlist=["render_html"]).render_html(
+        changed, document, DOCUMENT_KINDS["package-insert"])
+    assert html.count("changed") >= 2

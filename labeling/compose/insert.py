@@ -16,11 +16,11 @@ from labeling.compose.common import (adjustment_units, contraindication_units, c
                                      package_runs, population_name, presentation_of, reaction_names,
                                      regimen_units, route_words, storage_units, strengths_runs, summary_sentence,
                                      target_runs, warning_runs)
-from labeling.doctree import (HEADING, NUMBER, BulletList, Document, Paragraph, Part, Row, Run, Section, Table,
+from labeling.doctree import (FURNITURE, HEADING, NUMBER, BulletList, Document, Paragraph, Part, Row, Run, Section, Table,
                               Unit)
 from labeling.documents import DocumentKind, SectionSpec
 from labeling.language import Language
-from labeling.model import Label
+from labeling.model import Indication, Label, WarningItem
 from labeling.reach import (approved_indications, cited_references, labelled_routes, shown_adjustments,
                             shown_combinations, shown_regimens)
 
@@ -106,9 +106,7 @@ class InsertComposer(Composer):
                         role: str = "") -> Unit:
         """A Highlights bullet: its statement (final full stop dropped) and the cross-reference to the FPI — to the
         first of ``keys`` the document has (its own subsection, else the section holding it)."""
-        runs = list(runs)
-        if runs and runs[-1].text == "." and runs[-1].source.startswith("furniture"):
-            runs = runs[:-1]
+        runs = _without_full_stop(list(runs))
         key = next((k for k in keys if k in self.numbers), None)
         return self.unit(self.sentence(runs, self.ref(key) if key else []), facts or [], role)
 
@@ -167,8 +165,7 @@ class InsertComposer(Composer):
             field = "summary" if item.summary else "text"
             keys = [f"warning-{w}" for w in item.warnings] + list(item.sections)
             runs = self.text(item, field)
-            if runs and runs[-1].text == "." and runs[-1].source.startswith("furniture"):
-                runs = runs[:-1]
+            runs = _without_full_stop(runs)
             items.append(self.unit(self.sentence(runs, self.ref(*keys)), [self.path(item)], "boxed"))
         blocks = [self.para(self.phrase("plr.boxed-see-fpi"), style="boxed-see"), self.bullets(items)]
         return Section("hl-boxed-warning", self.boxed_heading(), 1, None, None, tuple(b for b in blocks if b), (),
@@ -198,13 +195,22 @@ class InsertComposer(Composer):
         return self.hl("hl-recent-major-changes", [self.bullets(items, style="rmc")])
 
     def anchor_of(self, fact_id: str) -> str:
-        """The FPI subsection a fact heads (a warning, an indication), by its anchor."""
+        """The FPI subsection a fact heads (a warning, an indication), or the one it is printed in."""
         fact = self.label.fact(fact_id)
         kind = type(fact).__name__
-        return {"WarningItem": f"warning-{fact_id}", "Indication": f"indication-{fact_id}"}.get(kind, fact_id)
+        heads = {"WarningItem": f"warning-{fact_id}", "Indication": f"indication-{fact_id}"}.get(kind)
+        if heads:
+            return heads
+        holder = getattr(self, "holders", {}).get(self.path(fact))
+        return holder.id if holder is not None else fact_id
 
     def subsection_title(self, fact_id: str) -> list[Run]:
         fact = self.label.fact(fact_id)
+        if not isinstance(fact, (WarningItem, Indication)):  # a fact inside a subsection: that subsection's title
+            holder = getattr(self, "holders", {}).get(self.path(fact))
+            if holder is None:
+                return []
+            return [r for r in holder.heading.runs if not r.source.startswith((NUMBER, FURNITURE))]
         if getattr(fact, "heading", None):
             return self.text(fact, "heading")
         field = "title" if hasattr(fact, "title") else "name" if hasattr(fact, "name") else None
@@ -243,8 +249,9 @@ class InsertComposer(Composer):
         items = [self.bullet_with_ref(u.runs, "dosage-recommended", facts=list(u.facts), role=u.role)
                  for u in regimen_units(self, highlights=True)]
         for summary in label.dosing.highlights:
-            items.append(self.bullet_with_ref(summary_sentence(self, summary), "dosage-recommended",
-                                              facts=[self.path(summary)], role="dosing-summary"))
+            refs = self.ref(*summary.sections) if summary.sections else self.ref("dosage-recommended")
+            runs = _without_full_stop(summary_sentence(self, summary))
+            items.append(self.unit(self.sentence(runs, refs), [self.path(summary)], "dosing-summary"))
         for target in (t for t in label.dosing.targets if t.highlights):
             items.append(self.bullet_with_ref(target_runs(self, target), "dosage-targets",
                                               facts=[self.path(target)], role="target"))
@@ -368,12 +375,27 @@ class InsertComposer(Composer):
                     self.how_supplied, self.counseling]
         self.tables = 0
         sections = [s for s in (build() for build in builders) if s is not None]
+        self.holders: dict[str, Section] = {}  # fact path → the deepest numbered section that prints it
         for section in sections:
             for inner in section.walk():
                 if inner.number:
                     self.numbers[inner.id] = inner.number
                     self.numbers.setdefault(inner.key, inner.number)
-        return sections
+                    for fact in inner.bound_facts(nested=False):
+                        self.holders[fact] = inner
+        changed = self.changed_sections(sections)
+        return [_marked(s, changed) for s in sections]
+
+    def changed_sections(self, sections: list[Section]) -> set[str]:
+        """The FPI sections a Recent Major Change is about, marked with a bar in the margin (PLR): the
+        subsections its ``about`` facts are printed in, else the whole section."""
+        changed: set[str] = set()
+        for change in self.label.label.recent_major_changes:
+            if change.about:
+                changed |= {self.anchor_of(fact_id) for fact_id in change.about}
+            else:
+                changed |= {s.id for s in sections if s.key == change.section}
+        return changed
 
     def boxed(self) -> Section | None:
         boxed = self.label.boxed_warning
@@ -381,10 +403,13 @@ class InsertComposer(Composer):
             return None
         items = []
         for item in boxed.items:
+            keys = [f"warning-{w}" for w in item.warnings] + list(item.sections)
+            refs = [self.see(key) for key in keys]
             runs = self.text(item, "text")
-            for warning_id in item.warnings:
-                runs = self.sentence(runs, self.see(f"warning-{warning_id}"))
-            items.append(self.unit(runs, [self.path(item)], "boxed"))
+            if any(refs) and item.text.endswith("."):  # "… bleeding [see Warnings and Precautions (5.1)]."
+                runs = self.text(item, "text", value=item.text[:-1])
+            items.append(self.unit(self.sentence(runs, *refs, end="." if any(refs) else ""), [self.path(item)],
+                                   "boxed"))
         spec = self.kind.section("boxed-warning")
         return Section("boxed-warning", self.boxed_heading(), 1, None, spec.loinc,
                        tuple(b for b in [self.bullets(items)] if b), (), "boxed")
@@ -758,6 +783,28 @@ def firm_paragraphs(c: Composer) -> list[Paragraph]:
             name += c.punct(", ") + c.value(firm.address, f"product.firms[{index}].address")
         paragraphs.append(c.para(c.phrase(f"plr.firm.{firm.role}", name=name), style="manufacturer"))
     return paragraphs
+
+
+def _marked(section: Section, changed: set[str]) -> Section:
+    """The section with a change bar where a Recent Major Change is about it (``changed`` ids)."""
+    inner = tuple(_marked(s, changed) for s in section.sections)
+    style = f"{section.style} changed".strip() if section.id in changed else section.style
+    if inner == section.sections and style == section.style:
+        return section
+    return Section(section.key, section.heading, section.level, section.number, section.loinc, section.blocks,
+                   inner, style, section.anchor)
+
+
+def _without_full_stop(runs: list[Run]) -> list[Run]:
+    """A Highlights bullet ends with its cross-reference, not a full stop: "… weeks (2.4)"."""
+    if runs and runs[-1].text.rstrip().endswith("."):
+        last = runs[-1]
+        word = last.text.rstrip().rsplit(" ", 1)[-1]
+        if "." in word[:-1] or (word[:1].isupper() and len(word) <= 4):  # "e.g.", "Ltd.", "Inc.": abbreviations
+            return runs
+        trimmed = last.text.rstrip()[:-1]
+        return runs[:-1] + ([Run(trimmed, last.source, last.style)] if trimmed else [])
+    return runs
 
 
 def _paragraphs(text: str) -> list[str]:
