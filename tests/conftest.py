@@ -6,7 +6,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
-DOSSIER = Path(__file__).resolve().parent / "fixtures" / "dossier-cerebrolysin.txt"
+DOSSIER = Path(__file__).resolve().parent.parent / "docs" / "corpus" / "sources" / "cerebrolysin-product-page.txt"
 
 
 @pytest.fixture(scope="session")
