@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from labeling.compose import compose
 from labeling.doctree import Document, Section
 from labeling.documents import CONTRAINDICATIONS, DOSING, FACT_GROUPS, PATIENT, STORAGE, DocumentKind
-from labeling.extract.sections import normalize, split_sections
+from labeling.extract.sections import normalize, split_sections, unify_chars
 from labeling.language import Language, language_for
 from labeling.model import Label, StorageCondition, walk
-from labeling.quantities import FoundQuantity, Quantity, fahrenheit, find_quantities, format_professional
+from labeling.quantities import FoundQuantity, Frequency, Quantity, fahrenheit, find_quantities, format_professional
 from labeling.reach import hidden_facts, shown_regimens
 from labeling.vocabulary import vocabulary
 
@@ -144,6 +145,7 @@ def verify_text(text: str, kind: DocumentKind, label: Label, document: str,
                 continue
             heading = section.heading.text
             expected = _expected(section, values, label, group)
+            expected.composed = composed_quantities(section, lang)
             for fact, value in expected.rows.items():
                 result.checks.setdefault(fact, FactCheck(fact, value))
             if section.id not in found:
@@ -172,9 +174,11 @@ class _Expected:
     quantities: dict[str, Quantity] = field(default_factory=dict)
     facts: list[str] = field(default_factory=list)
     rows: dict[str, str] = field(default_factory=dict)
+    wordings: dict[str, list[str]] = field(default_factory=dict)  # fact path → its own words as composed
+    composed: list[Placed] = field(default_factory=list)  # every quantity the section prints, with its fact
 
 
-_GROUP_PATHS = {DOSING: ("dosing.",), STORAGE: ("storage.",), CONTRAINDICATIONS: ("contraindications",)}
+_GROUP_PATHS = {DOSING: ("dosing.", "preparation."), STORAGE: ("storage.",), CONTRAINDICATIONS: ("contraindications",)}
 
 
 def label_quantities(label: Label) -> dict[str, Quantity]:
@@ -214,20 +218,50 @@ def _expected(section: Section, values: dict[str, Quantity], label: Label, group
                 expected.rows[f"{base}.protect_from"] = "protect from " + " and ".join(condition.protect_from)
             if condition.do_not_freeze:
                 expected.rows[f"{base}.do_not_freeze"] = "do not freeze"
+            if condition.do_not_refrigerate:
+                expected.rows[f"{base}.do_not_refrigerate"] = "do not refrigerate"
+            if condition.discard_unused:
+                expected.rows[f"{base}.discard_unused"] = "discard unused"
     else:
         for item in label.contraindications:
             path = _path(label, item)
             if path in expected.facts:
                 expected.rows[path] = item.text
+                expected.wordings[path] = _own_words(section, path)
     return expected
+
+
+def _own_words(section: Section, path: str) -> list[str]:
+    """The longest unbroken stretch of a fact's own runs (its text with its typed values placed) in each unit of
+    the section that binds it: what the document must print of it, whatever phrase or reference surrounds it."""
+    found = []
+    for unit in section.units():
+        if path not in unit.facts:
+            continue
+        stretches, current = [], ""
+        for run in unit.runs:
+            if run.source == path or run.source.startswith((path + ".", path + "[")):
+                current += run.text
+            else:
+                stretches.append(current)
+                current = ""
+        stretches.append(current)
+        best = max(stretches, key=len).strip()
+        if best:
+            found.append(best)
+    return found
 
 
 def strip_furniture(text: str, tree: Document, lang: Language) -> str:
     """The text without the running header, footer, draft banner and page numbers the document declares: a
     layout may print them anywhere (a margin box read in the middle of a section), and they are never content."""
     strings = [normalize(u.text) for u in (tree.header, tree.footer, tree.banner) if u is not None and u.text.strip()]
-    page = re.escape(lang.phrase("page.of").text).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+")
-    page_pattern = re.compile(page.replace(r"\ ", r"\s+"))
+    # A page number is a field in a DOCX footer: its value exists only once Word lays the pages out, so a
+    # reader of the file sees "Page  of" where a PDF shows "Page 2 of 4".
+    slot = r"\s*\d*\s*"
+    page = r"\s+".join(re.escape(word) for word in lang.phrase("page.of").text.split())
+    page = page.replace(r"\s+\{page\}\s+", slot).replace(r"\s+\{pages\}", slot)
+    page_pattern = re.compile(rf"(?<!\w){page}(?!\w)")
     lines = []
     for line in text.splitlines():
         flat = normalize(line)
@@ -264,47 +298,219 @@ class _Known:
     off_label: dict[Quantity, str]
 
 
-def _check_quantities(result: Verification, known: _Known, heading: str, expected: dict[str, Quantity],
-                      quantities: list[FoundQuantity]) -> None:
-    """Each expected quantity present; every quantity present traces to a fact."""
+@dataclass(frozen=True)
+class Placed:
+    """A quantity the composed section prints, with the fact whose run prints it."""
+
+    quantity: Quantity
+    fact: str
+    text: str
+
+
+_NOT_A_FACT = re.compile(r"^[a-z]+:")  # phrase:, word:, number:, heading:, furniture: — sources that are no fact
+
+
+def composed_quantities(section: Section, lang: Language) -> list[Placed]:
+    """Every quantity the composed section prints, in reading order, each with the fact its run comes from.
+
+    The quantities are read from the composed text with the same parser that reads the artifact, so a value the
+    label places three times (an interval shared by three regimen rows) is expected three times, and a phrase
+    around a value ("not to exceed …") reads the same on both sides."""
+    text, spans = "", []
+    for unit in section.units():
+        for run in unit.runs:
+            spans.append((len(text), len(text) + len(run.text), run.source))
+            text += run.text
+        text += "\n"
+    placed = []
+    plain = unify_chars(text)
+    for found in find_quantities(plain, lang):
+        # The fact whose run holds the number (a phrase may hold the words around it: "not to exceed …").
+        digit = next((i for i in range(found.start, found.end) if plain[i].isdigit()), found.start)
+        facts = [(start <= digit < end, source) for start, end, source in spans
+                 if start < found.end and end > found.start and not _NOT_A_FACT.match(source)]
+        fact = max(facts, key=lambda f: f[0])[1] if facts else "quantities"
+        placed.append(Placed(found.quantity, fact, found.text))
+    return placed
+
+
+_TRAILING_ZERO = re.compile(r"\d\.\d*0(?!\d)")  # 5.0 mg, 0.50 mL: read as 50 mg, 50 mL (ISMP)
+_NO_LEADING_ZERO = re.compile(r"(?<![\w.,])\.\d")  # .5 mg: read as 5 mg (ISMP)
+
+
+def _check_quantities(result: Verification, known: _Known, heading: str, composed: list[Placed],
+                      quantities: list[FoundQuantity], body: str, lang: Language) -> None:
+    """Each quantity the composed section prints is found as often as it is printed; every quantity found traces
+    to a fact; none is printed in an error-prone notation.
+
+    Counting, not just presence, is what catches a value changed in one of several places that share it (one of
+    three "every 12 hours" made "every 8 hours"). The composed and the found quantities are aligned in reading
+    order only to name the fact: a quantity missing where a changed one stands is that fact, changed. Order
+    alone is never a finding (layouts and extractors read table cells and columns in different orders)."""
     shown, off_label = known.shown, known.off_label
-    strays = [q for q in quantities if q.quantity not in shown]
-    unexplained = list(strays)
-    for fact, value in expected.items():
-        if any(q.quantity == value for q in quantities):
+    want = [p.quantity for p in composed]
+    have = [q.quantity for q in quantities]
+    deficit = Counter(want) - Counter(have)
+    surplus = Counter(have) - Counter(want)
+    # Aligned by value and wording, so that of two equal values worded differently ("once daily", "every day")
+    # the one that changed is named; counted by value alone.
+    matcher = difflib.SequenceMatcher(None, [(p.quantity, _wording(p.text)) for p in composed],
+                                      [(q.quantity, _wording(q.text)) for q in quantities], autojunk=False)
+    twin: dict[int, int] = {}  # found index → composed index, where the alignment pairs equal quantities
+    partners: dict[int, range] = {}  # composed index → found indexes standing in its place
+    stands_for: dict[int, range] = {}  # found index → composed indexes in whose place it stands
+    between: dict[int, tuple[int, int]] = {}  # found index → the aligned (composed, found) indexes around it
+    opcodes = matcher.get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            twin.update(zip(range(j1, j2), range(i1, i2), strict=True))
+        else:
+            between.update((j, (i1 - 1, i2)) for j in range(j1, j2))
+            if tag == "replace":
+                partners.update((i, range(j1, j2)) for i in range(i1, i2))
+                stands_for.update((j, range(i1, i2)) for j in range(j1, j2))
+    matched = set(twin.values())
+
+    def replaced(i: int) -> bool:
+        return any(have[j] in surplus for j in partners.get(i, ()))
+
+    need = Counter(deficit)
+    lost = []  # composed indexes whose quantity the artifact does not print (as often)
+    for i in sorted((i for i in range(len(want)) if i not in matched), key=lambda i: (not replaced(i), i)):
+        if need[want[i]] > 0:
+            need[want[i]] -= 1
+            lost.append(i)
+    spare = Counter(surplus)
+    unexplained = []  # found indexes of quantities the composed section does not print (as often)
+    for j in range(len(have)):
+        if j not in twin and spare[have[j]] > 0:
+            spare[have[j]] -= 1
+            unexplained.append(j)
+    dotted = _without_leading_zero(body, lang)
+    for i in sorted(lost):
+        placed = composed[i]
+        value = placed.quantity
+        notation = next((d for d in dotted if d.quantity == value), None)
+        if notation is not None:
+            dotted.remove(notation)
+            _notation(result, heading, placed.fact, notation, "no leading zero")
             continue
-        replacement = _closest(value, unexplained)
+        near = [j for j in partners.get(i, ()) if j in unexplained and _similarity(value, have[j]) >= 2]
+        if near:
+            replacement: FoundQuantity | None = quantities[near[0]]
+        else:
+            replacement = _closest(value, [quantities[j] for j in unexplained])
         if replacement is not None:
-            unexplained.remove(replacement)
+            unexplained.remove(quantities.index(replacement))
         result.findings.append(Finding(
-            result.document, heading, fact, "changed" if replacement else "missing",
+            result.document, heading, placed.fact, "changed" if replacement else "missing",
             f"expected {format_professional(value)}, found {_describe(replacement)}"
             + (f" ({_difference(value, replacement.quantity)})" if replacement else ""),
             expected=format_professional(value), found=_describe(replacement) if replacement else None))
-        _fail(result, fact, _describe(replacement))
-    for stray in unexplained:
+        _fail(result, placed.fact, _describe(replacement))
+    for j in unexplained:
+        stray = quantities[j]
         if stray.quantity in off_label:
             source = off_label[stray.quantity]
             result.findings.append(Finding(result.document, heading, source, "off-label",
                                            f"{_describe(stray)} belongs to a use that is not approved",
                                            found=stray.text))
-        else:
+        elif stray.quantity not in shown:
             result.findings.append(Finding(result.document, heading, "quantities", "stray",
                                            f"{stray.text!r} is not a fact of the label", found=stray.text))
+        else:  # a value of the label, printed once more than the label places it: copied to where it is not
+            beside = _owner_of_place(j, between.get(j), composed, quantities, twin)
+            result.findings.append(Finding(result.document, heading, beside or "quantities", "stray",
+                                           f"{stray.text!r} is printed here once more than the label places it"
+                                           + (f" (beside {beside})" if beside else ""), found=stray.text))
+    owners: dict[Quantity, Placed] = {}
+    for placed in composed:
+        owners.setdefault(placed.quantity, placed)
+    for j, found in enumerate(quantities):
+        if not _TRAILING_ZERO.search(found.text):
+            continue
+        # The composed quantity it prints: its twin, or the one of the same value in whose place it stands.
+        counterpart = composed[twin[j]] if j in twin else next(
+            (composed[i] for i in stands_for.get(j, ()) if want[i] == found.quantity), owners.get(found.quantity))
+        if counterpart is None or not _TRAILING_ZERO.search(counterpart.text):  # as the label writes it is fine
+            _notation(result, heading, counterpart.fact if counterpart else "quantities", found, "trailing zero")
+    for found in dotted:
+        owner = owners.get(found.quantity)
+        _notation(result, heading, owner.fact if owner else "quantities", found, "no leading zero")
+
+
+_OWNER = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*\[[^\]]+\]")  # dosing.regimens[x] of dosing.regimens[x].dose
+
+
+def _owner_of_place(j: int, around: tuple[int, int] | None, composed: list[Placed],
+                    quantities: list[FoundQuantity], twin: dict[int, int]) -> str | None:
+    """The fact (a regimen, a condition) whose quantities stand nearest a found quantity that has no place of its
+    own: the aligned quantity just before it or just after it, whichever is printed closer."""
+    if around is None:
+        return None
+    found_of = {i: j_ for j_, i in twin.items()}
+    stray = quantities[j]
+    near = []
+    for i in around:
+        if i in found_of and 0 <= i < len(composed):
+            neighbour = quantities[found_of[i]]
+            distance = stray.start - neighbour.end if neighbour.start < stray.start else neighbour.start - stray.end
+            near.append((abs(distance), composed[i].fact))
+    owners = [(d, m.group(0)) for d, fact in near if (m := _OWNER.match(fact))]
+    return min(owners)[1] if owners else None
+
+
+def _wording(text: str) -> str:
+    return " ".join(unify_chars(text).casefold().split())
+
+
+def _without_leading_zero(body: str, lang: Language) -> list[FoundQuantity]:
+    """Quantities printed without their leading zero (".5 mg"), read as if they had it: the parser never takes
+    ".5 mg" for a number (it would be 5 mg), so they are looked for here, by their place in the text."""
+    found = []
+    for match in _NO_LEADING_ZERO.finditer(body):
+        tail = body[match.start():match.start() + 80]
+        read = find_quantities("0" + tail, lang)
+        if read and read[0].start == 0:
+            first = read[0]
+            found.append(FoundQuantity(first.quantity, match.start(), match.start() + first.end - 1, first.text[1:]))
+    return found
+
+
+def _notation(result: Verification, heading: str, fact: str, found: FoundQuantity, what: str) -> None:
+    result.findings.append(Finding(
+        result.document, heading, fact, "notation",
+        f"{found.text!r} is printed with {'a' if what == 'trailing zero' else 'no'} "
+        f"{'trailing zero' if what == 'trailing zero' else 'leading zero'} (misread as "
+        f"{'ten times the value' if what == 'trailing zero' else 'a whole number'}); write "
+        f"{format_professional(found.quantity)}",
+        expected=format_professional(found.quantity), found=found.text))
+    _fail(result, fact, found.text)
+
+
+def _similarity(value: Quantity, other: Quantity) -> int:
+    """How alike two quantities are: same dimension (2), same numbers or one same bound (2), same period (1)."""
+    score = 0
+    dimensions = {_dimension(other), _dimension(value)}
+    if len(dimensions) == 1 or dimensions <= {"mass", "volume", "amount"}:
+        score += 2
+    if other.low == value.low or (other.high is not None and other.high == value.high):
+        score += 2
+    if other.per == value.per:
+        score += 1
+    return score
+
+
+def _dimension(q: Quantity) -> str:
+    """What a quantity measures; how often (3 times a day, every 8 hours, once weekly) is one dimension."""
+    return "frequency" if isinstance(q, Frequency) or q.unit == "time" else q.dimension
 
 
 def _closest(value: Quantity, candidates: list[FoundQuantity]) -> FoundQuantity | None:
     """The stray quantity most likely to be this fact, changed: same dimension, same numbers, same period."""
     best, best_score = None, 0
     for candidate in candidates:
-        q = candidate.quantity
-        score = 0
-        if q.dimension == value.dimension or {q.dimension, value.dimension} <= {"mass", "volume", "amount"}:
-            score += 2
-        if (q.low, q.high) == (value.low, value.high) or q.low == value.low or q.high == value.high:
-            score += 2
-        if q.per == value.per:
-            score += 1
+        score = _similarity(value, candidate.quantity)
         if score >= 3 and score > best_score:
             best, best_score = candidate, score
     return best
@@ -328,7 +534,7 @@ def _difference(expected: Quantity, found: Quantity) -> str:
 def _check_dosing(result: Verification, label: Label, lang: Language, known: _Known, heading: str,
                   body: str, expected: _Expected) -> None:
     quantities = find_quantities(body, lang)
-    _check_quantities(result, known, heading, expected.quantities, quantities)
+    _check_quantities(result, known, heading, expected.composed, quantities, body, lang)
     routes = vocabulary(lang).routes
     anchors: list[tuple[FoundQuantity, Any]] = []
     used: set[int] = set()
@@ -373,11 +579,25 @@ def _check_storage(result: Verification, label: Label, lang: Language, known: _K
     words = vocabulary(lang)
     conditions = [c for c in label.storage.conditions if _path(label, c) in expected.facts]
     quantities = find_quantities(body, lang)
-    _check_quantities(result, known, heading, expected.quantities, quantities)
+    _check_quantities(result, known, heading, expected.composed, quantities, body, lang)
     windows = _condition_windows(body, conditions, audience)
+    reported = {f.fact for f in result.findings}
     for condition, window in zip(conditions, windows, strict=True):
         base = _path(label, condition)
         scope = window if window is not None else body
+        if window is not None:  # each condition's temperature and time in its own stretch, not another's
+            own = find_quantities(window, lang)
+            for name in ("temperature", "time_limit"):
+                fact, value = f"{base}.{name}", expected.quantities.get(f"{base}.{name}")
+                if value is None or fact in reported or any(q.quantity == value for q in own):
+                    continue
+                other = _closest(value, own)
+                result.findings.append(Finding(
+                    result.document, heading, fact, "changed" if other else "missing",
+                    f"expected {format_professional(value)} for {condition.applies_to!r}, found {_describe(other)}"
+                    + (f" ({_difference(value, other.quantity)})" if other else ""),
+                    expected=format_professional(value), found=_describe(other) if other else None))
+                _fail(result, fact, _describe(other))
         for protection in condition.protect_from:
             need = 1 if window is not None else sum(protection in c.protect_from for c in conditions)
             if len(words.protections[protection].findall(scope)) < need:
@@ -394,6 +614,27 @@ def _check_storage(result: Verification, label: Label, lang: Language, known: _K
             result.findings.append(Finding(result.document, heading, f"{base}.use_immediately", "missing",
                                            "'use immediately' not stated", expected="use immediately"))
             _fail(result, f"{base}.use_immediately", "not stated")
+        for flag, keys in _HANDLING.items():
+            if not getattr(condition, flag):
+                continue
+            pattern = _stock_pattern(lang, keys)
+            need = 1 if window is not None else sum(bool(getattr(c, flag)) for c in conditions)
+            if len(pattern.findall(scope)) < need:
+                said = lang.phrase(keys[0]).text.rstrip(".")
+                result.findings.append(Finding(result.document, heading, f"{base}.{flag}", "missing",
+                                               f"{said!r} not stated", expected=said))
+                _fail(result, f"{base}.{flag}", "not stated")
+
+
+# Handling instructions a condition's flag stands for, by the stock phrases that say it (professional, patient).
+_HANDLING = {"do_not_refrigerate": ("store.do-not-refrigerate", "pt.do-not-refrigerate"),
+             "discard_unused": ("store.discard", "pt.throw-away")}
+
+
+def _stock_pattern(lang: Language, keys: tuple[str, ...]) -> re.Pattern[str]:
+    """The stock phrases ``keys`` as a pattern: any case, any spacing or line break, no final period needed."""
+    texts = sorted({lang.phrase(k).text.rstrip(".") for k in keys if k in lang.phrases}, key=len, reverse=True)
+    return re.compile("|".join(r"\s+".join(map(re.escape, t.split())) for t in texts), re.I)
 
 
 def _condition_windows(body: str, conditions: list[StorageCondition], audience: str) -> list[str | None]:
@@ -413,7 +654,7 @@ def _condition_windows(body: str, conditions: list[StorageCondition], audience: 
             return [None] * len(conditions)
         starts.append(min(hits))
         cursor = min(hits) + 1
-    bounds = starts[1:] + [len(body)]
+    bounds = [*starts[1:], len(body)]
     return [body[s:e] for s, e in zip(starts, bounds, strict=True)]
 
 
@@ -423,15 +664,21 @@ def _loose(text: str) -> str:
     return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", text)
 
 
+# List markers a reader extracts as text of their own, wherever the layout drew them (a page or column break
+# can put a run of them inside an item's text): never words of a contraindication.
+_BULLETS = re.compile(r"(?<!\S)[•◦▪‣∙·](?!\S)")
+
+
 def _check_contraindications(result: Verification, label: Label, kind: DocumentKind, heading: str, body: str,
                              reference: str, expected: _Expected) -> None:
-    body, reference = _loose(body), _loose(reference)
-    lowered = body.lower()
+    body, reference = _loose(_BULLETS.sub(" ", body)), _loose(reference)
+    lowered = " ".join(body.lower().split())
     for item in label.contraindications:
         if _path(label, item) not in expected.facts:
             continue
-        wordings = [item.patient_text, item.text] if kind.audience == PATIENT else [item.text, item.patient_text]
-        wordings += [item.summary] if item.summary else []
+        wordings = expected.wordings.get(_path(label, item)) or [
+            w for w in ([item.patient_text, item.text] if kind.audience == PATIENT else [item.text, item.patient_text])
+            + [item.summary] if w]
         if not any(_loose(normalize(w)).lower() in lowered for w in wordings):
             fact = _path(label, item)
             result.findings.append(Finding(result.document, heading, fact, "missing",

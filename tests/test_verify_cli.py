@@ -43,8 +43,11 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
     with zipfile.ZipFile(source) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     xml = parts["word/document.xml"].decode("utf-8")
-    if old not in xml:  # quantities keep number and unit together with a non-breaking space
-        old, new = _unbreakable(old), _unbreakable(new)
+    if old not in xml:  # quantities are set whole: non-breaking spaces, word joiners around a range's dash
+        def whole(text: str) -> str:
+            return _unbreakable(text).replace("–", "\u2060–\u2060")
+
+        old, new = (whole(old), whole(new)) if whole(old) in xml else (_unbreakable(old), _unbreakable(new))
     index = -1
     for _ in range(occurrence):
         index = xml.find(old, index + 1)

@@ -133,7 +133,7 @@ MUTATIONS = [
              swap("<ul class=\"doses\">", "<ul class=\"doses\"><li>For memory and focus: 5 to 10 mL a day, into a muscle.</li>"),
              "dosing.regimens[nootropic]", "off-label"),
     Mutation("stray maximum added to the dosing section", PI,
-             swap("The recommended dosage is:", "Do not exceed 60 mL/day. The recommended dosage is:"),
+             swap("<caption>", "<caption>Do not exceed 60 mL/day. "),
              "quantities", "stray"),
 ]
 

@@ -126,7 +126,7 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     # Furniture recurs on at least half the pages (and on two at least); a single page has none we can tell.
     threshold = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
     cleaned = []
-    for page, keyed in zip(pages, edges):
+    for page, keyed in zip(pages, edges, strict=True):
         lines = page.split("\n")
         drop = {i for i, key in keyed if (counts[key] >= threshold and _looks_like_furniture(key, counts[key]))
                 or re.fullmatch(r"Page # of #", key)}

@@ -169,7 +169,8 @@ class _Package:
             if relation.get("TargetMode") == "External":
                 continue
             target = relation.get("Target", "")
-            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            resolved = (target.lstrip("/") if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(folder, target)))
             result[relation.get("Id", "")] = (resolved, relation.get("Type", ""))
         return result
 

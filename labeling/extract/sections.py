@@ -9,9 +9,9 @@ subsection numbered 2.3 in this label is looked for as "2.3 …"), never from a 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def _part_bounds(flat: str, tree: Document) -> dict[str, tuple[int, int]]:
             positions.insert(0, (index, part.key, index + len(heading)))
             limit = index
     bounds = {}
-    for position, (index, key, after) in enumerate(positions):
+    for position, (_, key, after) in enumerate(positions):
         stop = positions[position + 1][0] if position + 1 < len(positions) else len(flat)
         bounds[key] = (after, stop)
     return bounds
