@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, PrivateAttr, StringConstraints,
+                      ValidationInfo, field_validator, model_validator)
+from pydantic.json_schema import JsonDict
 
 from labeling.quantities import (Age, AnyQuantity, BodyWeight, Concentration, Count, Dose, Duration, Frequency,
                                  Percentage, RenalFunction, Schedule, Strength, Temperature, Volume)
@@ -68,6 +69,9 @@ class Suppression(Strict):
 
 
 SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# A cross-reference written in a text: {see:warnings} or {see:high-dose} — a package insert section key or a fact
+# id; the package insert prints "[see Warnings and Precautions (5.1)]" as numbered, other documents nothing.
+SEE = re.compile(r"\{see:([a-z0-9][a-z0-9-]*)\}")
 
 
 def slots_in(text: str) -> list[str]:
@@ -128,7 +132,8 @@ class Presentation(Fact):
     strength: Strength = Field(description="e.g. '60 mg/vial', '500 mg' (per tablet), '125 mg/5 mL'")
     description: Text | None = Field(default=None, description="What it looks like (color, shape, imprint).")
     patient_description: Text | None = None
-    packages: list[Package] = Field(min_length=1)
+    packages: list[Package] = Field(default_factory=list, description="The packs How Supplied lists (a strength "
+                                    "the source names without a pack is listed in Dosage Forms and Strengths only).")
 
 
 class Firm(Strict):
@@ -701,6 +706,12 @@ class PatientInfo(Strict):
 # --- the label -----------------------------------------------------------------------------------------------
 
 
+def _list_or_none(schema: JsonDict) -> None:
+    """The schema of `contraindications`: a list of them, or the word `none`."""
+    schema.update(anyOf=[{"type": "array", "items": schema.pop("items")}, {"const": "none"}])
+    schema.pop("type")
+
+
 class Label(Strict):
     """One product's label: everything its documents say comes from here."""
 
@@ -714,8 +725,7 @@ class Label(Strict):
     boxed_warning: BoxedWarning | None = None
     contraindications: list[Contraindication] = Field(
         description="The contraindications, or `none` when the product has none (the documents say 'None').",
-        json_schema_extra=lambda schema: schema.update(anyOf=[{"type": "array", "items": schema.pop("items")},
-                                                               {"const": "none"}]) or schema.pop("type"))
+        json_schema_extra=_list_or_none)
     warnings: list[WarningItem] = Field(default_factory=list)
     adverse_reactions: AdverseReactions
     interactions: list[Interaction] = Field(default_factory=list)
@@ -738,14 +748,14 @@ class Label(Strict):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _explicit_none(cls, data: Any, handler: Any) -> Label:
+    def _explicit_none(cls, data: Any, handler: ModelWrapValidatorHandler[Label]) -> Label:
         """`contraindications: none` is the decision that there are none; `[]` may be a deleted block."""
         if not isinstance(data, dict):
-            return handler(data)  # type: ignore[no-any-return]  # an existing Label keeps its own decision
+            return handler(data)  # an existing Label keeps its own decision
         explicit = data.get("contraindications") == "none"  # exactly as the schema says
         label = handler({**data, "contraindications": []} if explicit else data)
         label._no_contraindications = explicit
-        return label  # type: ignore[no-any-return]
+        return label
 
     @property
     def no_contraindications(self) -> bool:
@@ -934,6 +944,11 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
                 if key not in insert_keys:
                     problems.append((("boxed_warning", "items", i_index, "sections", s_index),
                                      _unknown_section(key, insert_keys)))
+    for path, value in walk(label):
+        if isinstance(value, str) and "{see:" in value:
+            for key in SEE.findall(value):
+                if key not in insert_keys and key not in facts_by_id:
+                    problems.append((path.raw, f"{{see:{key}}}: {_unknown_section(key, insert_keys)}, or a fact id"))
     if label.label.market == "eu" and label.product.manufacturer is None:
         problems.append((("product", "manufacturer"), "an EU leaflet names the manufacturer (QRD section 6): "
                          "write product.manufacturer"))
@@ -951,7 +966,7 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((path, f"{ref!r} is not the id of a {what}"))
 
     for r_index, regimen in enumerate(label.dosing.regimens):
-        base = ("dosing", "regimens", r_index)
+        base: tuple[Any, ...] = ("dosing", "regimens", r_index)
         for i, ref in enumerate(regimen.indications):
             expect(base + ("indications", i), ref, (Indication,), "indication")
         for i, ref in enumerate(regimen.routes):

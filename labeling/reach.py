@@ -123,7 +123,7 @@ REACH: tuple[Reach, ...] = (
                     "dosage-combinations", "dosage-targets", "hl-recent-major-changes"),
            PI: ("what-is", "how"), LEAFLET: ("what-it-is", "how-given"), SHEET: ("indications", "dosing", "claims")},
           shown=approved_indications, major=True, rmc="indications",
-          fields={"statement": (INSERT,), "limitations": (INSERT,)}),
+          fields={"statement": (INSERT, SHEET), "limitations": (INSERT, SHEET)}),
     Reach("routes", ("dosing.routes",),
           {INSERT: ("hl-dosage", "dosage-recommended", "fpi"), PI: ("how",), LEAFLET: ("how-given",),
            SHEET: ("identity", "dosing", "claims")},

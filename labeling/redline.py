@@ -39,13 +39,15 @@ class BlockOp:
 
 
 def _text(element: Any) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """A block's words as read: spaces collapsed, word joiners (typography, not text) dropped."""
+    return " ".join("".join(element.itertext()).replace("\u2060", "").split())
 
 
 def blocks_of(markup: str) -> tuple[Any, list[Block]]:
     """The document (lxml) and its leaf blocks in reading order; page furniture and the draft banner excluded."""
     document = lxml_html.document_fromstring(markup)
     body = document.find("body")
+    assert body is not None  # the package insert's HTML (labeling.render.html) always has a body
     found = []
     for element in body.iter(*BLOCK_TAGS):
         if any(child.tag in BLOCK_TAGS for child in element.iterdescendants()):

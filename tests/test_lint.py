@@ -381,7 +381,7 @@ def test_reading_grade_leaves_stock_wording_and_short_sections_alone():
     label = parse_label(SOURCE, "label.yaml")
     ctx = LintContext(label)
     sections = {s.heading: s for s in patient_wording(label, compose(label, "patient-information"), raw_paths(ctx))}
-    general = sections["General information about the safe and effective use of Cerebrolysin."]
+    general = sections["General information about the safe and effective use of Cerebrolysin"]
     assert general.text == "" and not general.words
     what_is = sections["What is Cerebrolysin?"]
     assert "made from proteins found in pig brain" in what_is.text and "prescription medicine" not in what_is.text

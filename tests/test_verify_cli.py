@@ -45,7 +45,9 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
     xml = parts["word/document.xml"].decode("utf-8")
     if old not in xml:  # quantities are set whole: non-breaking spaces, word joiners around a range's dash
         def whole(text: str) -> str:
-            return _unbreakable(text).replace("–", "\u2060–\u2060")
+            from labeling.render import keep_whole
+
+            return keep_whole(_unbreakable(text))
 
         old, new = (whole(old), whole(new)) if whole(old) in xml else (_unbreakable(old), _unbreakable(new))
     index = -1
@@ -172,8 +174,8 @@ def test_check_reports_a_template_that_drifted(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
     macros = templates / "_tree.html.j2"
-    stale = ('<span class="{{ run.style }}">{{ run.text }}</span>',
-             '<span class="{{ run.style }}">{{ run.text | replace("50", "40") }}</span>')
+    stale = ('<span class="q">{{ run.text | keep_whole }}</span>',
+             '<span class="q">{{ run.text | replace("50", "40") | keep_whole }}</span>')
     text = macros.read_text()
     assert stale[0] in text
     macros.write_text(text.replace(stale[0], stale[1], 1))

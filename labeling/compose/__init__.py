@@ -115,7 +115,7 @@ class Composer:
     def text(self, fact: Any, field: str, *, value: str | None = None, style: str = "") -> list[Run]:
         """A fact's own text (``value`` overrides it, e.g. capitalised), from ``fact.field``, with its typed
         ``{name}`` values (and a warning's ``{threshold}``) placed as quantities in the document's form."""
-        from labeling.model import SLOT
+        from labeling.model import SEE, SLOT
 
         raw = getattr(fact, field) if value is None else value
         if not raw:
@@ -124,12 +124,22 @@ class Composer:
         values = dict(getattr(fact, "values", None) or {})
         if getattr(fact, "threshold", None) is not None:
             values["threshold"] = fact.threshold
-        if not values:
+        if not values and "{see:" not in raw:
             return [Run(raw, source, style)]
         runs: list[Run] = []
         cursor = 0
-        for match in SLOT.finditer(raw):
+        for match in sorted([*SLOT.finditer(raw), *SEE.finditer(raw)], key=lambda m: m.start()):
             name = match.group(1)
+            if match.group(0).startswith("{see:"):
+                before = raw[cursor:match.start()]
+                reference = self.see_ref(name)
+                if not reference:  # nothing to point at here: drop the space before the reference too
+                    before = before.rstrip(" ")
+                if before:
+                    runs.append(Run(before, source, style))
+                runs += reference
+                cursor = match.end()
+                continue
             if name not in values:
                 continue
             if match.start() > cursor:
@@ -141,6 +151,10 @@ class Composer:
         if cursor < len(raw):
             runs.append(Run(raw[cursor:], source, style))
         return runs
+
+    def see_ref(self, key: str) -> list[Run]:
+        """A ``{see:key}`` cross-reference in a fact's text: only a numbered document prints one."""
+        return []
 
     def filled(self, fact: Any, field: str) -> str:
         """A fact's text with its typed values placed, as one string (a heading that is title-cased)."""
@@ -173,15 +187,26 @@ class Composer:
         """Punctuation and spacing between pieces: carries no words."""
         return [Run(text, FURNITURE)]
 
+    def verbs(self) -> dict[str, str]:
+        """The patient's verb for this medicine: taken by mouth (every labelled route oral), else used."""
+        from labeling.reach import labelled_routes
+
+        routes = labelled_routes(self.label)
+        oral = bool(routes) and all(r.name == "oral" for r in routes)
+        use, using = (self.lang.word("verb.take"), self.lang.word("verb.taking")) if oral else \
+            (self.lang.word("verb.use"), self.lang.word("verb.using"))
+        return {"use": use, "using": using, "Use": use[:1].upper() + use[1:]}
+
     def phrase(self, key: str, **slots: Pieces | str) -> list[Run]:
-        """A stock phrase with its ``{slots}`` filled by runs (facts) — each literal piece sourced to the phrase."""
+        """A stock phrase with its ``{slots}`` filled by runs (facts) — each literal piece sourced to the phrase;
+        the verb slots (``{use}``, ``{using}``) are the language's words for this medicine."""
         phrase = self.lang.phrase(key)
         runs: list[Run] = []
         for literal, slot, _, _ in string.Formatter().parse(phrase.text):
             if literal:
                 runs.append(Run(literal, PHRASE + key))
             if slot is not None:
-                value = slots[slot]
+                value = slots[slot] if slot in slots else self.verbs()[slot]
                 runs.extend([Run(value, PHRASE + key)] if isinstance(value, str) else value)
         return runs
 
@@ -236,6 +261,20 @@ class Composer:
             an = initial.lower() in self.lang.synonyms("article.an-letters")
         return self.word("article.an" if an else "article.a")
 
+    def lowered(self, runs: list[Run]) -> list[Run]:
+        """The first letter lower-cased mid-sentence ("…, adults"), unless the word is an acronym or a name written
+        with capitals inside it ("HIV", "LANTUS", "eGFR")."""
+        for index, run in enumerate(runs):
+            if run.text.strip():
+                stripped = run.text.lstrip()
+                word = stripped.split(" ", 1)[0]
+                if len(word) > 1 and any(ch.isupper() for ch in word[1:]):
+                    return runs
+                lead = run.text[: len(run.text) - len(stripped)]
+                return runs[:index] + [Run(lead + stripped[:1].lower() + stripped[1:], run.source, run.style)] \
+                    + runs[index + 1:]
+        return runs
+
     def capitalised(self, runs: list[Run]) -> list[Run]:
         """The first letter upper-cased (a sentence that starts with a fact's text)."""
         for index, run in enumerate(runs):
@@ -259,7 +298,7 @@ class Composer:
     # -- headings and sections --------------------------------------------------------------------------------
     def heading_text(self, key: str, **values: str) -> str:
         template = self.lang.heading(self.kind.name, key)
-        return template.format(**{"name": self.name, **values}) if "{" in template else template
+        return template.format(**{"name": self.name, **self.verbs(), **values}) if "{" in template else template
 
     def heading(self, key: str, number: str | None = None, numbering: str = "{number} {heading}",
                 **values: str) -> Unit:
@@ -324,6 +363,11 @@ class Numbers:
 SectionBuilder = Callable[[Callable[[], str | None]], "Section | list[Section] | None"]
 
 
+def _fixed_number(number: str | None) -> Callable[[], str | None]:
+    """The numberer of a subsection that is not auto-numbered: always its own fixed number (or none)."""
+    return lambda: number
+
+
 def number_children(parent: str | None, specs: Sequence[tuple[SectionSpec, SectionBuilder]]) -> list[Section]:
     """Build subsections in order, numbering the auto-numbered ones contiguously after every fixed number of
     their siblings (PLR: 2.1, 2.2, … with no gaps; 8.1–8.5 fixed, renal and hepatic impairment next)."""
@@ -331,7 +375,7 @@ def number_children(parent: str | None, specs: Sequence[tuple[SectionSpec, Secti
     numbers = Numbers(parent, max(fixed, default=0) + 1)
     built: list[Section] = []
     for spec, make in specs:
-        result = make(numbers if spec.auto_number else (lambda spec=spec: spec.number))
+        result = make(numbers if spec.auto_number else _fixed_number(spec.number))
         if isinstance(result, Section):
             built.append(result)
         elif result:

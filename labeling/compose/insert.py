@@ -38,7 +38,9 @@ class InsertComposer(Composer):
         self.numbers: dict[str, str] = {}  # section id → its number in this document
         self.fpi()  # first pass: learn the numbers
         fpi = self.fpi()  # second pass: every cross-reference resolves
+        self.in_highlights = True  # Highlights refer by number alone: "[see …]" written in texts is left out
         highlights = self.highlights()
+        self.in_highlights = False
         contents = self.contents(fpi)
         info = self.label.label
         product = self.label.product
@@ -92,6 +94,18 @@ class InsertComposer(Composer):
             "plr.see-section", heading=[Run(heading, HEADING + f"{self.kind.name}/{owner}")],
             ref=[Run(number, NUMBER + number)])]
 
+    def see_ref(self, key: str) -> list[Run]:
+        """``{see:warnings}`` or ``{see:high-dose}`` in a text: the section, or the subsection a fact is in."""
+        if getattr(self, "in_highlights", False):
+            return []
+        if key in self.numbers:
+            return self.see(key)
+        try:
+            self.label.fact(key)
+        except KeyError:
+            return []
+        return self.see(self.anchor_of(key))
+
     def draft_banner(self) -> Unit | None:
         return self.unit(self.phrase("draft.banner")) if self.label.is_draft else None
 
@@ -110,8 +124,8 @@ class InsertComposer(Composer):
         key = next((k for k in keys if k in self.numbers), None)
         return self.unit(self.sentence(runs, self.ref(key) if key else []), facts or [], role)
 
-    def hl(self, key: str, blocks: list[Any], **values: str) -> Section | None:
-        return self.section(self.kind.section(key), blocks, numbering="{heading}", **values)
+    def hl(self, key: str, blocks: list[Any]) -> Section | None:
+        return self.section(self.kind.section(key), blocks, numbering="{heading}")
 
     # -- Highlights -------------------------------------------------------------------------------------------
     def highlights(self) -> tuple[list[Any], tuple[Section, ...]]:
@@ -181,7 +195,7 @@ class InsertComposer(Composer):
             heading = _title_case(self.heading_text(change.section).lower(), self.lang) \
                 if change.section != "boxed-warning" else _title_case("boxed warning", self.lang)
             section = [Run(heading, HEADING + f"{self.kind.name}/{change.section}")]
-            date = [Run(f"{change.date.month:02d}/{change.date.year}", f"label.recent_major_changes[{index}].date",
+            date = [Run(f"{change.date.month}/{change.date.year}", f"label.recent_major_changes[{index}].date",
                         "rmc-date")]
             anchors = [self.anchor_of(fact_id) for fact_id in change.about]
             if anchors:
@@ -230,7 +244,8 @@ class InsertComposer(Composer):
         for indication in approved_indications(self.label):
             name = self.capitalised(self.text(indication, "name"))
             if indication.population:
-                name += self.punct(", ") + population_name(self, self.label.population(indication.population))
+                name += self.punct(", ") + self.lowered(population_name(self, self.label.population(
+                    indication.population)))
             items.append(self.bullet_with_ref(name, f"indication-{indication.id}", "indications",
                                               facts=[self.path(indication)], role="indication"))
         blocks: list[Any] = [self.para(intro), self.bullets(items)]
@@ -414,12 +429,12 @@ class InsertComposer(Composer):
         return Section("boxed-warning", self.boxed_heading(), 1, None, spec.loinc,
                        tuple(b for b in [self.bullets(items)] if b), (), "boxed")
 
-    def sub(self, key: str, blocks: list[Any], next_number: Any, **values: str) -> Section | None:
+    def sub(self, key: str, blocks: list[Any], next_number: Any) -> Section | None:
         """A numbered subsection, built (and given a number) only when it has something to say."""
         blocks = [b for b in blocks if b is not None]
         if not blocks and not self.kind.section(key).required:
             return None
-        return self.section(key, blocks, number=next_number(), **values)
+        return self.section(key, blocks, number=next_number())
 
     def indications(self) -> Section | None:
         product = self.label.product
@@ -557,9 +572,9 @@ class InsertComposer(Composer):
         units = contraindication_units(self)
         if not units:
             return self.section("contraindications", [self.para(self.phrase("none"))])
-        return self.section("contraindications", [
-            self.para(self.phrase("plr.contraindicated-in", name=self.text(self.label.product, "name"))),
-            self.bullets(units)])
+        # Each item is the label's own statement (a condition, a patient group or a sentence), listed as labels
+        # list them: a lead-in such as "contraindicated in:" would not read with every item.
+        return self.section("contraindications", [self.bullets(units)])
 
     def warnings(self) -> Section | None:
         children: list[tuple[SectionSpec, Any]] = []
@@ -698,7 +713,8 @@ class InsertComposer(Composer):
             if mechanism.name:
                 runs = [Run(mechanism.name + ".", self.path(mechanism, "name"), "em")] + self.punct(" ") + runs
             mechanisms.append(self.para(runs, facts=[self.path(mechanism)], role="mechanism"))
-        children = [(self.kind.section("mechanism"), lambda n: self.section("mechanism", mechanisms, number=n()))]
+        children: list[tuple[SectionSpec, Any]] = [
+            (self.kind.section("mechanism"), lambda n: self.section("mechanism", mechanisms, number=n()))]
         for key in ("pharmacodynamics", "pharmacokinetics", "microbiology", "pharmacogenomics"):
             children.append((self.kind.section(key), lambda n, key=key: self.narrative_section(key, n())))
         return self.section("pharmacology", [], number_children("12", children))
@@ -724,6 +740,8 @@ class InsertComposer(Composer):
         for presentation in label.product.presentations:
             head = self.capitalised(self.text(presentation, "dosage_form")) + self.punct(" ") \
                 + self.fq(presentation, "strength")
+            if presentation.description:  # what tells two presentations of one strength apart
+                head += self.punct(" (") + self.text(presentation, "description") + self.punct(")")
             for package in presentation.packages:
                 items.append(self.unit(self.sentence(head + self.punct(": ") + package_runs(self, package), end="."),
                                        [self.path(package)], "package"))
@@ -817,7 +835,12 @@ def _title_case(text: str, lang: Language) -> str:
     ("CNS effects" → "CNS Effects"), the language's small words stay lower case except the first."""
     small = set(lang.synonyms("title.small-words"))
 
-    def capital(word: str) -> str:  # the first letter, after any opening bracket or quote: "(Heterozygous"
+    def capital(word: str) -> str:
+        """The first letter, after any opening bracket or quote ("(Heterozygous"), and each part of a hyphenated
+        word that is not a small word ("Drug-Induced", "Clostridioides difficile-Associated")."""
+        if "-" in word.strip("-"):
+            head, *rest = word.split("-")
+            return "-".join([capital(head), *(p if p.lower() in small else capital(p) for p in rest)])
         lead = len(word) - len(word.lstrip("([{\"'‘“"))
         return word[:lead] + word[lead:lead + 1].upper() + word[lead + 1:]
 

@@ -16,11 +16,11 @@ from labeling.compose.common import (adjustment_units, contraindication_units, c
                                      most_common, reaction_names, regimen_units, storage_units, target_runs,
                                      warning_runs)
 from labeling.compose.insert import firm_paragraphs
-from labeling.doctree import Document, Paragraph, Part, Run, Section
+from labeling.doctree import HEADING, Document, Paragraph, Part, Run, Section
 from labeling.documents import DocumentKind
 from labeling.language import Language
 from labeling.model import Label
-from labeling.reach import approved_indications, shown_combinations
+from labeling.reach import approved_indications, shown_combinations, shown_regimens
 
 
 def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
@@ -51,7 +51,9 @@ class PatientInformationComposer(Composer):
                                       last.blocks + tuple(closing), last.sections, last.style, last.anchor),)
         front = [self.para(self.phrase(self.title_key("title")), style="kind-title"),
                  self.para(self.phrase("pi.subtitle", name=self.text(label.product, "name"),
-                                       established=self.text(label.product, "established_name")), style="product")]
+                                       established=self.text(label.product, "established_name"))
+                           if label.product.name.casefold() != label.product.established_name.casefold()
+                           else self.text(label.product, "name"), style="product")]  # a generic is named once
         if self.kind.name == "medication-guide":
             front.append(self.para(self.phrase("mg.read", name=self.text(label.product, "name")), style="read-first"))
         if label.is_draft:
@@ -73,16 +75,13 @@ class PatientInformationComposer(Composer):
 
     def important(self) -> Section | None:
         blocks: list[Any] = []
+        # The key risk the label puts first (its boxed warning); the other serious side effects are listed under
+        # "What are the possible side effects", as FDA's patient labeling guidance orders them.
         boxed = self.label.boxed_warning
         if boxed is not None:
             items = [self.unit(self.text(i, "patient_text" if i.patient_text else "text"), [self.path(i)], "boxed")
                      for i in boxed.items]
             blocks.append(self.bullets(items))
-        serious = [w for w in self.label.warnings if w.serious and w.patient_text]
-        if serious:
-            blocks.append(self.para(self.phrase("pi.side-effects-serious", name=self.text(self.label.product,
-                                                                                          "name"))))
-            blocks.append(self.bullets([self.unit(warning_runs(self, w), [self.path(w)], "warning") for w in serious]))
         return self.section("important", blocks)
 
     def what_is(self) -> Section | None:
@@ -123,16 +122,21 @@ class PatientInformationComposer(Composer):
     def how(self) -> Section | None:
         label = self.label
         blocks: list[Any] = []
+        # The label's own words on how it is taken stand instead of the stock sentence, never beside it.
         if label.patient.how_it_is_given:
             blocks.append(self.para(self.value(label.patient.how_it_is_given, "patient.how_it_is_given")))
-        blocks.append(self.para(self.phrase("pi.how-intro", name=self.text(label.product, "name"))))
-        blocks.append(self.bullets(regimen_units(self), style="doses"))
+        else:
+            blocks.append(self.para(self.phrase("pi.how-intro", name=self.text(label.product, "name"))))
+        doses = regimen_units(self)
+        if any(r.dose is not None for r in shown_regimens(label)):
+            blocks.append(self.para(self.phrase("pi.usual-doses")))
+        blocks.append(self.bullets(doses, style="doses"))
         cycling = cycling_unit(self)
         if cycling is not None:
             blocks.append(Paragraph(cycling))
         blocks += [Paragraph(u) for u in adjustment_units(self)]
         blocks += [self.para(self.sentence(target_runs(self, t), end="."), facts=[self.path(t)], role="target")
-                   for t in label.dosing.targets]
+                   for t in label.dosing.targets if t.patient_text]  # a target is for patients only when worded so
         blocks += [self.para(self.text(i, "patient_text"), facts=[self.path(i)], role="instruction")
                    for i in label.dosing.administration if i.patient_text]
         return self.section("how", blocks)
@@ -145,6 +149,14 @@ class PatientInformationComposer(Composer):
         label = self.label
         name = self.text(label.product, "name")
         blocks: list[Any] = []
+        serious = [self.unit(warning_runs(self, w), [self.path(w)], "warning")
+                   for w in label.warnings if w.serious and w.patient_text]
+        if label.boxed_warning is not None:
+            see = self.heading_text("important", name=self.name)
+            serious.insert(0, self.unit(self.phrase("pi.see-important", heading=[Run(see, HEADING + f"{self.kind.name}/important")])))
+        if serious:
+            blocks.append(self.para(self.phrase("pi.side-effects-serious", name=name)))
+            blocks.append(self.bullets(serious))
         other = [w for w in label.warnings if w.patient_text and not w.serious]
         blocks += [self.para(warning_runs(self, w), facts=[self.path(w)], role="warning") for w in other]
         common = most_common(self)

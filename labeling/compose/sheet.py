@@ -95,7 +95,7 @@ class SheetComposer(Composer):
                                  separator=", ")
             packs = self.sentence(*(package_runs(self, p) for pr in presentations for p in pr.packages),
                                   separator="; ")
-            rows.append(Row((self.unit(name), self.unit(self.capitalised(packs))),
+            rows.append(Row((self.unit(name), self.unit(self.capitalised(packs) or self.punct("–"))),
                             tuple(self.path(p) for p in presentations), "presentation"))
         routes = labelled_routes(label)
         rows.append(self.row("col.routes.1" if len(routes) == 1 else "col.routes",
@@ -110,12 +110,23 @@ class SheetComposer(Composer):
         return Row((self.unit(self.word(key)), self.unit(value)))
 
     def indications(self, approved: bool) -> Section | None:
-        items = [self.unit(self.capitalised(self.text(i, "name")), [self.path(i)], "indication")
-                 for i in approved_indications(self.label)]
+        # Promotion states each indication as the label does: its full statement where it has one (a sentence
+        # naming the population), and its limitations of use (21 CFR 202.1(e)(6)).
+        indications = approved_indications(self.label)
         heading = self.heading("indications.approved" if approved else "indications")
-        return self.section("indications", [self.para(self.phrase("sheet.indicated-for",
-                                                                  name=self.text(self.label.product, "name"))),
-                                            self.bullets(items)], heading=heading)
+        limitations = [self.unit(self.capitalised(self.text(i, "limitations", value=text)))
+                       for i in indications for text in i.limitations]
+        if any(i.statement for i in indications):
+            blocks: list[Any] = [self.bullets([self.unit(self.text(i, "statement") if i.statement else
+                                                         self.capitalised(self.text(i, "name")), [self.path(i)],
+                                                         "indication") for i in indications])]
+        else:
+            blocks = [self.para(self.phrase("sheet.indicated-for", name=self.text(self.label.product, "name"))),
+                      self.bullets([self.unit(self.capitalised(self.text(i, "name")), [self.path(i)], "indication")
+                                    for i in indications])]
+        if limitations:
+            blocks += [self.para(_strong(self.phrase("plr.limitations-of-use"))), self.bullets(limitations)]
+        return self.section("indications", blocks, heading=heading)
 
     def dosing(self) -> Section | None:
         table = dosing_table(self, style="sheet-dosing", captioned=False)
@@ -160,7 +171,7 @@ class SheetComposer(Composer):
                                         for i in label.boxed_warning.items]))
         units = contraindication_units(self)
         if units:
-            blocks.append(self.para(self.lead("sheet.contraindications") + self.phrase("sheet.must-not", name=name)))
+            blocks.append(self.para(self.lead("sheet.contraindications", trailing=False)))
             blocks.append(self.bullets(units))
         else:
             blocks.append(self.para(self.lead("sheet.contraindications") + self.phrase("none")))

@@ -17,7 +17,7 @@ FDA_PI = "FDA guidance on patient labeling (Patient Information)"
 PHRASES: dict[str, tuple[str, str]] = {
     # -- every document ------------------------------------------------------------------------------------
     "draft.banner": ("DRAFT – NOT FOR USE", "house rule: a label with open gaps is a draft"),
-    "draft.open-questions": ("Open questions the source does not answer: {questions}.",
+    "draft.open-questions": ("Open questions: {questions}.",
                              "house rule: the draft banner names its open gaps"),
     "gap.placeholder": ("Not yet available: {gap}", "house rule: a required section without facts shows its gap"),
     "gap.unrecorded": ("Not yet available: no information has been provided for this section.",
@@ -61,7 +61,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "plr.contents-note": ("* Sections or subsections omitted from the full prescribing information are not listed.",
                           f"{PLR}(b)(2)"),
     # -- package insert: FPI -------------------------------------------------------------------------------
-    "plr.contraindicated-in": ("{name} is contraindicated in:", f"{PLR}(c)(5)"),
     "plr.dosage-table-intro": ("The recommended dosage is:", HOUSE),
     "plr.ar-intro": ("The following adverse reactions have been reported:", f"{PLR}(c)(7)"),
     "plr.ar-trials-intro": ("Because clinical trials are conducted under widely varying conditions, adverse "
@@ -191,12 +190,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "pi.subtitle": ("{name} ({established})", FDA_PI),
     "pi.used-for": ("{name} is a prescription medicine used for:", FDA_PI),
     "pi.do-not-use": ("Do not use {name} if:", FDA_PI),
-    "pi.before-tell": ("Before using {name}, tell your healthcare provider about all of your medical conditions.",
+    "pi.before-tell": ("Before {using} {name}, tell your healthcare provider about all of your medical conditions.",
                        FDA_PI),
-    "pi.before-tell-including": ("Before using {name}, tell your healthcare provider about all of your medical "
+    "pi.before-tell-including": ("Before {using} {name}, tell your healthcare provider about all of your medical "
                                  "conditions, including if:", FDA_PI),
     "mg.title": ("Medication Guide", "21 CFR 208.20"),
-    "mg.read": ("Read this Medication Guide before you start using {name} and each time you get a refill. There "
+    "mg.read": ("Read this Medication Guide before you start {using} {name} and each time you get a refill. There "
                 "may be new information. This information does not take the place of talking to your healthcare "
                 "provider about your medical condition or your treatment.", "FDA Medication Guide format: opening"),
     "mg.general": ("Medicines are sometimes prescribed for purposes other than those listed in a Medication Guide. "
@@ -208,9 +207,11 @@ PHRASES: dict[str, tuple[str, str]] = {
                     "21 CFR 208.20(b)(8)(iii); printed only when approved"),
     "pi.tell-medicines": ("Tell your healthcare provider about all the medicines you take, including prescription "
                           "and over-the-counter medicines, vitamins, and herbal supplements.", FDA_PI),
-    "pi.how-intro": ("Use {name} exactly as your healthcare provider tells you to. Your healthcare provider "
-                     "decides how much you need and for how long. The usual doses are:", FDA_PI),
+    "pi.how-intro": ("{Use} {name} exactly as your healthcare provider tells you to. Your healthcare provider "
+                     "decides how much you need and for how long.", FDA_PI),
+    "pi.usual-doses": ("The usual doses are:", FDA_PI),
     "pi.side-effects-serious": ("{name} may cause serious side effects, including:", FDA_PI),
+    "pi.see-important": ("See “{heading}”", FDA_PI),
     "pi.side-effects-common": ("The most common side effects of {name} include:", FDA_PI),
     "pi.side-effects-reported": ("Side effects reported with {name} include:", FDA_PI),
     "pi.side-effects-not-all": ("These are not all the possible side effects of {name}. Call your doctor for "
@@ -271,7 +272,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "page.of": ("Page {page} of {pages}", "house style: every page numbered"),
     "sheet.indicated-for": ("{name} is indicated for:", "21 CFR 202.1(e)(4): approved indications only"),
     "sheet.contraindications": ("Contraindications.", "21 CFR 202.1(e)(5): fair balance"),
-    "sheet.must-not": ("{name} is contraindicated in:", "21 CFR 202.1(e)(5): fair balance; the label's own words (4)"),
     "sheet.warnings": ("Warnings and precautions.", "21 CFR 202.1(e)(5): fair balance"),
     "sheet.adverse": ("Adverse reactions.", "21 CFR 202.1(e)(5): fair balance"),
     "sheet.adverse-text": ("Reported adverse reactions include {reactions}.", "21 CFR 202.1(e)(5): fair balance"),
@@ -286,7 +286,7 @@ PHRASES: dict[str, tuple[str, str]] = {
                                  "contraindications, warnings and adverse reactions.",
                                  "21 CFR 202.1(e)(5): fair balance"),
     "sheet.before": ("Before prescribing.", "21 CFR 202.1(e)(5)"),
-    "sheet.approved-only": ("This sheet presents the labelled conditions of use of {name} only.",
+    "sheet.approved-only": ("This sheet presents the labeled conditions of use of {name} only.",
                             "21 CFR 202.1(e)(4)"),
     "sheet.cycles": ("Treatment cycles.", HOUSE),
     "sheet.do-not-freeze": ("Do not freeze.", HOUSE),
@@ -294,7 +294,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sheet.per-pack": ("{pack} per pack", HOUSE),
     "pack.container-of": ("{container} of {pack}", "USP <7> / How Supplied: a container and what it holds"),
     "sheet.title": ("{name} – Product sheet", HOUSE),
-    "sheet.category": ("Promotional material – labelled conditions of use", "21 CFR 202.1"),
+    "sheet.category": ("Promotional material – labeled conditions of use", "21 CFR 202.1"),
     "sheet.comments": ("For healthcare professionals. Generated from the label, version {version}.", HOUSE),
     "sheet.route-administration": ("{route} administration", HOUSE),
 }
@@ -366,25 +366,25 @@ HEADINGS: dict[str, dict[str, str]] = {
     "medication-guide": {
         "important": "What is the most important information I should know about {name}?",
         "what-is": "What is {name}?",
-        "who-not": "Who should not use {name}?",
-        "before": "Before using {name}, what should I tell my healthcare provider?",
-        "how": "How should I use {name}?",
-        "avoid": "What should I avoid while using {name}?",
+        "who-not": "Who should not {use} {name}?",
+        "before": "Before {using} {name}, what should I tell my healthcare provider?",
+        "how": "How should I {use} {name}?",
+        "avoid": "What should I avoid while {using} {name}?",
         "side-effects": "What are the possible side effects of {name}?",
         "storage": "How should I store {name}?",
-        "general": "General information about the safe and effective use of {name}.",
+        "general": "General information about the safe and effective use of {name}",
         "ingredients": "What are the ingredients in {name}?",
     },
     "patient-information": {
         "important": "What is the most important information I should know about {name}?",
         "what-is": "What is {name}?",
-        "who-not": "Who should not use {name}?",
-        "before": "Before using {name}, what should I tell my healthcare provider?",
-        "how": "How should I use {name}?",
-        "avoid": "What should I avoid while using {name}?",
+        "who-not": "Who should not {use} {name}?",
+        "before": "Before {using} {name}, what should I tell my healthcare provider?",
+        "how": "How should I {use} {name}?",
+        "avoid": "What should I avoid while {using} {name}?",
         "side-effects": "What are the possible side effects of {name}?",
         "storage": "How should I store {name}?",
-        "general": "General information about the safe and effective use of {name}.",
+        "general": "General information about the safe and effective use of {name}",
         "ingredients": "What are the ingredients in {name}?",
     },
     "patient-leaflet": {
@@ -411,6 +411,8 @@ HEADINGS: dict[str, dict[str, str]] = {
 WORDS: dict[str, str] = {
     # articles ("a"/"an" before a noun phrase, chosen by the lists in LISTS)
     "article.a": "a", "article.an": "an",
+    # the patient's verb: a medicine taken by mouth is "taken", any other is "used" (FDA patient labeling)
+    "verb.use": "use", "verb.using": "using", "verb.take": "take", "verb.taking": "taking",
     # lists, numbers, ranges
     "list.separator": ", ",
     "list.separator.strong": "; ",  # between items that hold commas themselves: "a, including b; c; and d"
@@ -500,7 +502,7 @@ WORDS: dict[str, str] = {
     "protect.light": "light", "protect.moisture": "moisture", "protect.heat": "heat",
     # table headings
     "col.indication": "Indication", "col.regimen": "Regimen", "col.population": "Population", "col.dose": "Dose", "col.route": "Route",
-    "col.frequency": "Frequency", "col.duration": "Duration of a course", "col.repeat": "Repeat",
+    "col.frequency": "Frequency", "col.duration": "Duration", "col.repeat": "Repeat",
     "col.maximum": "Maximum", "col.administration": "Administration", "col.strength": "Strength",
     "col.diluent": "Diluent", "col.volume": "Volume of diluent", "col.concentration": "Resulting concentration",
     "col.presentation": "Presentation", "col.final-volume": "Final volume",

@@ -45,3 +45,12 @@ def writer(format: str) -> Writer:
         entry = getattr(importlib.import_module(module_name), function)
         WRITERS[format] = entry
     return entry
+
+
+WORD_JOINER = "\u2060"
+
+
+def keep_whole(text: str) -> str:
+    """A quantity as a writer sets it: no line break at a range's dash or after a unit's slash ("20–50",
+    "mg/dL"). Word joiners are invisible and every reader drops them; spaces are already non-breaking."""
+    return text.replace("–", f"{WORD_JOINER}–{WORD_JOINER}").replace("/", f"/{WORD_JOINER}")

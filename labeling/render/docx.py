@@ -58,7 +58,7 @@ from labeling.doctree import BulletList, Run, Table
 from labeling.documents import DocumentKind
 from labeling.language import language_for
 from labeling.model import Label
-from labeling.render import RenderError
+from labeling.render import RenderError, keep_whole
 from labeling.templates import TEMPLATES_DIR, templates_dir
 
 # Beside the templates: marketing restyles the sheet in Word through it. The bundled one is REFERENCE_DOCX.
@@ -215,15 +215,14 @@ def _append_text(element: ET.Element, text: str) -> None:
 
 
 NBSP = "\u00a0"
-WORD_JOINER = "\u2060"  # no break on either side of a range's dash ("INR 2.5–3.5"); readers drop it
 
 
 def _runs(element: ET.Element, runs: tuple[Run, ...] | list[Run]) -> None:
     """Runs as inline sheet XML: strong → <b>, em → <i>, the rest plain text. A quantity ('q') is set whole: its
-    spaces do not break ("3 months or less", "more than 2,000 mg/day"), as the PDFs set it with nowrap."""
+    spaces do not break ("3 months or less", "more than 2,000 mg/day"): the sheet's narrow table cells would
+    otherwise split it (the composer already keeps number, unit, dash and slash together everywhere)."""
     for run in runs:
-        text = run.text.replace(" ", NBSP).replace("–", f"{WORD_JOINER}–{WORD_JOINER}") if run.style == "q" \
-            else run.text
+        text = keep_whole(run.text.replace(" ", NBSP)) if run.style == "q" else run.text
         tag = {"strong": "b", "em": "i"}.get(run.style)
         if tag is None:
             _append_text(element, text)
@@ -305,7 +304,23 @@ def open_reference(reference: str | Path | None = None) -> Document:
             "Add them in Word (Styles pane → New Style, same name and type) or regenerate the file with "
             "tools/make_reference_docx.py"
         )
+    if _body_width(document) is None:
+        raise SheetError(f"{path}: the reference document does not set the page size and margins of its last "
+                         "section; set them in Word (Layout → Size, Margins) or regenerate the file with "
+                         "tools/make_reference_docx.py")
     return document
+
+
+def _body_width(document: Document) -> int | None:
+    """The width between the margins of the document's last section (EMU), or None when it sets no page size or
+    margins."""
+    if not len(document.sections):
+        return None
+    section = document.sections[-1]
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        return None
+    return int(width - left - right)
 
 
 def style_problems(document: Document) -> list[str]:
@@ -334,8 +349,9 @@ class _Writer:
     def __init__(self, document: Document, template: str):
         self.document = document
         self.template = template
-        section = document.sections[-1]
-        self.text_width = int(section.page_width - section.left_margin - section.right_margin)
+        text_width = _body_width(document)
+        assert text_width is not None  # open_reference refuses a reference document without one
+        self.text_width = text_width
         self._styles: dict[tuple[str, str], Any] = {}
         self._fonts: dict[str, tuple[float, bool]] = {}
 
@@ -933,7 +949,9 @@ def _set_custom_properties(document: Document, values: dict[str, str]) -> None:
     if existing is not None:
         root = etree.fromstring(existing.blob)
     else:
-        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+        # lxml-stubs types nsmap as Mapping[str, str]; lxml takes None as the default namespace's prefix
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties",
+                             nsmap={None: _CUSTOM_NS, "vt": _VT_NS})  # type: ignore[dict-item]
     for prop in list(root):
         if prop.get("name") in values:
             root.remove(prop)
@@ -975,7 +993,8 @@ def normalise_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> by
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
-            target.writestr(entry, replace.pop(info.filename, None) or source.read(info.filename))
+            replacement = replace.pop(info.filename, None)
+            target.writestr(entry, replacement or source.read(info.filename))
     if replace:
         raise KeyError(f"no such member to replace: {', '.join(sorted(replace))}")
     return out.getvalue()
