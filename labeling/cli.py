@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from labeling.documents import DOCUMENT_KINDS
+
+if TYPE_CHECKING:
+    from labeling.build import BuildResult
+    from labeling.lint import Diagnostic
+    from labeling.load import Problem
+    from labeling.model import Label
+    from labeling.verify import Verification
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_CONTENT_GLOB = "content/*.yaml"
@@ -23,7 +31,7 @@ class UserError(click.ClickException):
 
     exit_code = EXIT_BAD_INPUT
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.format_message(), err=True)
 
 
@@ -37,7 +45,7 @@ def content_files(paths: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def load_all(paths: list[Path]):  # type: ignore[no-untyped-def]
+def load_all(paths: list[Path]) -> list[Label]:
     """Load every file; report every problem of every file, then stop with exit 2 if there were any.
 
     Product ids must differ between files: each names its own output folder."""
@@ -47,7 +55,7 @@ def load_all(paths: list[Path]):  # type: ignore[no-untyped-def]
     return labels
 
 
-def problems_text(problems) -> str:  # type: ignore[no-untyped-def]
+def problems_text(problems: list[Problem]) -> str:
     files = len({p.file for p in problems})
     lines = [str(p) for p in problems]
     noun = "error" if len(problems) == 1 else "errors"
@@ -55,11 +63,12 @@ def problems_text(problems) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
-def load_each(paths: list[Path]):  # type: ignore[no-untyped-def]
+def load_each(paths: list[Path]) -> tuple[list[Label], list[Problem]]:
     """The labels that load, and the problems of those that do not."""
     from labeling.load import ContentError, Problem, load_label
 
-    labels, problems = [], []
+    labels: list[Label] = []
+    problems: list[Problem] = []
     owners: dict[str, str] = {}
     for path in paths:
         try:
@@ -80,7 +89,7 @@ def load_each(paths: list[Path]):  # type: ignore[no-untyped-def]
 class Group(click.Group):
     """Turns unexpected exceptions into a short report request (``--debug`` shows the traceback)."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
@@ -172,7 +181,7 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, 
         load_all([p for p in paths if p not in fresh])  # every problem of every changed file first
     jobs = jobs or os.cpu_count() or 1
 
-    def report(result) -> None:  # type: ignore[no-untyped-def]
+    def report(result: BuildResult) -> None:
         state = "built" if result.built else "up to date"
         click.echo(f"{state}: {result.out_dir}/ ({', '.join(result.artifacts)})")
 
@@ -182,7 +191,7 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, 
         with Progress(transient=True) as progress:
             task = progress.add_task("building", total=len(paths))
 
-            def advance(result) -> None:  # type: ignore[no-untyped-def]
+            def advance(result: BuildResult) -> None:
                 progress.advance(task)
                 progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
 
@@ -205,7 +214,7 @@ def parse_shard(spec: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def verify_one(source: Path, label, kind_name: str | None):  # type: ignore[no-untyped-def]
+def verify_one(source: Path, label: Label, kind_name: str | None) -> Verification:
     """Read and verify one artifact; unreadable files and unknown kinds are bad input (exit 2)."""
     from labeling.documents import DOCUMENT_KINDS
     from labeling.extract.artifact import read_artifact
@@ -252,7 +261,7 @@ def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
-def lint_labels(labels, out_dir: Path):  # type: ignore[no-untyped-def]
+def lint_labels(labels: list[Label], out_dir: Path) -> list[Diagnostic]:
     """Lint every label with the project's [tool.labeling.lint]; layout rules read built artifacts if any."""
     from labeling.lint import ConfigError, load_config, run_lint
 
@@ -280,8 +289,9 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     from labeling.lint import Diagnostic
 
     paths = content_files(content)
+    problems: list[Problem] = []
     if fmt == "text":
-        labels, problems = load_all(paths), []
+        labels = load_all(paths)
     else:  # a CI tool parses stdout: bad content is reported in the same JSON/SARIF, as LBL000, and exits 2
         labels, problems = load_each(paths)
         if problems:
@@ -301,7 +311,7 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     sys.exit(EXIT_FINDINGS if any(d.severity == ERROR for d in diagnostics) else EXIT_OK)
 
 
-def _labels_at(ref: str, paths: list[Path], *, exact: bool = False):  # type: ignore[no-untyped-def]
+def _labels_at(ref: str, paths: list[Path], *, exact: bool = False) -> dict[Path, Label | None]:
     """The content files as they were at a git ref: path → Label, None where absent (user errors exit 2)."""
     from labeling.gitref import GitError, labels_at
     from labeling.load import ContentError
@@ -341,10 +351,11 @@ def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None
         old_labels = _labels_at(base, named or current or [Path("content/x.yaml")], exact=bool(named))
         diffs = []
         for path in sorted(set(old_labels) | set(new_labels)):
-            old, new = old_labels.get(path), new_labels.get(path)
-            if old is None and new is None:
+            before, after = old_labels.get(path), new_labels.get(path)
+            if before is None and after is None:
                 continue
-            diffs.append(diff_products(old, new, f"{base}:{path}" if old else None, str(path) if new else None))
+            diffs.append(diff_products(before, after, f"{base}:{path}" if before else None,
+                                       str(path) if after else None))
     click.echo({"text": as_text, "markdown": as_markdown, "json": as_json}[fmt](diffs), nl=False)
     threshold = {"major": 2, "minor": 1, "any": 0}.get(fail_on or "", 99)
     failed = any(d.severity is not None and SEVERITY_ORDER[d.severity] >= threshold for d in diffs)

@@ -21,11 +21,12 @@ The comparison is one walk of each label plus dictionary look-ups: linear in the
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
@@ -180,16 +181,20 @@ def snapshot(label: Label) -> Snapshot:
         wording = context.remark or _is_wording(parent, path.field)
         result.leaves[path] = _Leaf(value[0], value[1], context, wording)
         for item in context.items:
-            entry = result.items[item]
-            if entry.first is None and path.field != "id":
-                entry.first = value[1]
+            holder = result.items[item]
+            if holder.first is None and path.field != "id":
+                holder.first = value[1]
     return result
 
 
-_ABSENT = ("absent",)
+class _Absent(enum.Enum):
+    ABSENT = "absent"
 
 
-def _value(node: Any) -> tuple[Any, str] | tuple[str] | None:
+_ABSENT: Final = _Absent.ABSENT
+
+
+def _value(node: Any) -> tuple[Any, str] | Literal[_Absent.ABSENT] | None:
     """(comparison key, display text) for a value; None for a container the walk goes into; _ABSENT for nothing.
 
     A list of words or ids is one value, compared as a set: its order carries no meaning."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from labeling.model import FactPath, Label, reference_problems
 
@@ -360,7 +361,7 @@ class _Locator:
         line, column = self.positions.get(probe, (1, 1))
         return Problem(self.filename, line, column, self.field_name(path) if field is None else field, message)
 
-    def from_pydantic(self, error: dict[str, Any]) -> Problem:
+    def from_pydantic(self, error: ErrorDetails) -> Problem:
         path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         kind, value = error["type"], error.get("input")
         if kind == "extra_forbidden":

@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from labeling.language import Language
 
 # ---------------------------------------------------------------------------------------------------------
@@ -751,7 +753,7 @@ def _per_patient(q: Quantity, lang: Language) -> str:
         else:
             per = unit_word(q.per, Decimal(1), lang)
             if q.per_value not in (None, 1):
-                per = f"{format_number(q.per_value, lang)} {per}"  # type: ignore[arg-type]
+                per = f"{format_number(q.per_value, lang)} {per}"
             parts.append(lang.word("pper.presentation").format(unit=per))
     if q.basis == "1.73 m²":  # "30 mL a minute for each 1.73 square meters of body surface"
         parts.append(lang.word(f"basis.{q.basis}.patient"))
@@ -834,7 +836,7 @@ class FoundQuantity:
     text: str
 
 
-def _alternatives(words: list[str]) -> str:
+def _alternatives(words: Iterable[str]) -> str:
     """A regular-expression alternation of literal words, longest first (so "in each" wins over "in")."""
     unique = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
@@ -948,9 +950,9 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
     for match in scan.every_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
             continue
-        unit = scan.units.get(match["unit"].lower())
-        if unit in TIME_UNITS:
-            found.append(FoundQuantity(Frequency(Decimal(1), None, unit, None, None, match.group(0)), match.start(),
+        period = scan.units.get(match["unit"].lower())
+        if period in TIME_UNITS:
+            found.append(FoundQuantity(Frequency(Decimal(1), None, period, None, None, match.group(0)), match.start(),
                                        match.end(), match.group(0)))
     return sorted(found, key=lambda f: f.start)
 

@@ -48,13 +48,13 @@ def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]
     for fact, description in facts.items():
         row = [fact, description]
         for result in results:
-            check = result.checks.get(fact)
-            if check is None:
+            cell = result.checks.get(fact)
+            if cell is None:
                 row.append("")
-            elif check.ok:
+            elif cell.ok:
                 row.append("✓")
             else:
-                row.append(f"✗ {check.found or ''}".rstrip())
+                row.append(f"✗ {cell.found or ''}".rstrip())
         rows.append(row)
     return header, rows
 

@@ -64,9 +64,9 @@ def extract_docx_lines(source: bytes | str | Path) -> list[str]:
             lines.extend(_blocks(package.xml(part)))
         lines.extend(_blocks(body))
         for kind in ("footnotes", "endnotes"):
-            part = next((t for t, type_ in rels.values() if type_.endswith("/" + kind)), None)
-            if part is not None and part in package.names:
-                notes = package.xml(part)
+            notes_part = next((t for t, type_ in rels.values() if type_.endswith("/" + kind)), None)
+            if notes_part is not None and notes_part in package.names:
+                notes = package.xml(notes_part)
                 for note in notes:
                     if note.get(_w("type")) in (None, "normal"):
                         lines.extend(_blocks(note))
@@ -103,8 +103,9 @@ def docx_metadata(source: bytes | str | Path) -> dict[str, str]:
             if type_.endswith(CORE_PROPERTIES):
                 for element in package.xml(target):
                     key = _CORE_KEYS.get(element.tag)
-                    if key and (element.text or "").strip():
-                        metadata[key] = element.text.strip()
+                    text = (element.text or "").strip()
+                    if key and text:
+                        metadata[key] = text
             elif type_.endswith(CUSTOM_PROPERTIES):
                 for prop in package.xml(target):
                     key = LABELING_KEYS.get(prop.get("name", ""))

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from labeling.model import Fact, FactPath, Label
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from labeling.language import Language
 
 ERROR, WARNING = "error", "warning"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, order=True)
@@ -59,7 +60,7 @@ class LintContext:
     options: dict[str, Any] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         """A value several rules need (the label's document texts), computed once per run."""
         if key not in self._memo:
             self._memo[key] = compute()
@@ -70,13 +71,13 @@ class LintContext:
         """The label's language: the words rules read text with come from it."""
         from labeling.language import language_for
 
-        return self.memo("lang", lambda: language_for(self.label.label.language))  # type: ignore[no-any-return]
+        return self.memo("lang", lambda: language_for(self.label.label.language))
 
     def document(self, kind: str) -> Document:
         """The label's document of ``kind`` as composed (what a reader of that document will see), once."""
         from labeling.compose import compose
 
-        return self.memo(f"document:{kind}", lambda: compose(self.label, kind, self.lang))  # type: ignore
+        return self.memo(f"document:{kind}", lambda: compose(self.label, kind, self.lang))
 
 
 class Rule(ABC):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.model import AdverseReactions, Label, Regimen
+from labeling.model import Adjustment, AdverseReactions, Label, Regimen
 from labeling.quantities import (DAYS_IN, Quantity, QuantityError, celsius, dose_scale, format_number,
                                  format_professional)
 from labeling.reach import shown_adjustments, shown_regimens
@@ -60,12 +60,12 @@ class DoseInVolumeWithoutConcentration(Rule):
         if convertible_volume(label):
             return
         strengths = ", ".join(dict.fromkeys(format_professional(p.strength) for p in label.product.presentations))
-        doses = [(r, "regimen") for r in shown_regimens(label)] + [(a, "adjustment") for a in shown_adjustments(label)]
-        for fact, what in doses:
+        dosed: list[Regimen | Adjustment] = [*shown_regimens(label), *shown_adjustments(label)]
+        for fact in dosed:
             if fact.dose is None or fact.dose.dimension != "volume":
                 continue
             recorded = gap_recorded(label, "product.concentration", "product.presentations", fact=fact.id)
-            starting = "starting dose" if what == "adjustment" and fact.action == "starting-dose" else "dose"
+            starting = "starting dose" if isinstance(fact, Adjustment) and fact.action == "starting-dose" else "dose"
             yield Hit(label.fact_path(fact.id) / "dose",
                       f"{starting} {format_professional(fact.dose)} is a volume but the strength is {strengths} and "
                       "no concentration is given" + (" (recorded gap)" if recorded else ""),
@@ -126,8 +126,10 @@ class NamedStorageRange(Rule):
         for index, condition in enumerate(ctx.label.storage.conditions):
             t = condition.temperature
             meaning = named_range(condition.temperature_name or "")
-            measured = celsius(t) if t is not None else None
-            if measured is None or meaning is None:
+            if t is None or meaning is None:
+                continue
+            measured = celsius(t)
+            if measured is None:
                 continue
             word, lowest, highest = meaning
             if measured[0] < lowest or measured[1] > highest:
@@ -178,26 +180,28 @@ class ThresholdWithinDosing(Rule):
             if threshold is None:
                 continue
             scale = dose_scale(threshold)
-            regimens = [r for r in shown_regimens(label) if r.dose is not None]
-            comparable = [r for r in regimens if scale and (found := dose_scale(r.dose)) and found[0] == scale[0]]
+            regimens = [(r, r.dose) for r in shown_regimens(label) if r.dose is not None]
+            comparable = [(r, dose, found) for r, dose in regimens
+                          if scale and (found := dose_scale(dose)) and found[0] == scale[0]]
             if not comparable and regimens:
-                doses = ", ".join(sorted({format_professional(r.dose) for r in regimens}))
+                doses = ", ".join(sorted({format_professional(dose) for _, dose in regimens}))
                 yield Hit(("warnings", w_index, "threshold"),
                           f"threshold {format_professional(threshold)} cannot be compared with the regimens' doses "
                           f"({doses}): write it in the same unit and period", WARNING)
+            if scale is None:
+                continue  # not a dose: no regimen compares with it
             if threshold.comparator in ("≤", "<"):  # a ceiling ("no more than"): no regimen may pass it
-                for regimen in comparable:
-                    highest = dose_scale(regimen.dose)[2]
+                for regimen, dose, found in comparable:
+                    highest = found[2]
                     if highest > scale[2] or (highest == scale[2] and threshold.comparator == "<"):
                         yield Hit(("warnings", w_index, "threshold"),
-                                  f"regimen {regimen.id} ({format_professional(regimen.dose)}) goes beyond the "
+                                  f"regimen {regimen.id} ({format_professional(dose)}) goes beyond the "
                                   f"limit {format_professional(threshold)}")
                 continue
             if threshold.comparator is None:
                 continue  # a named dose ("with LIPITOR 80 mg"): the warning is about a dose the label gives
-            for regimen in comparable:
-                dose = regimen.dose
-                highest = dose_scale(dose)[2]
+            for regimen, dose, found in comparable:
+                highest = found[2]
                 if highest > scale[1] or (highest == scale[1] and threshold.comparator != ">"):
                     yield Hit(("warnings", w_index, "threshold"),
                               f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
@@ -289,17 +293,17 @@ class StartingDoseAboveRegimen(Rule):
             if adjustment.action != "starting-dose" or start is None or (scale := dose_scale(start)) is None:
                 continue
             regimens = [r for r in shown if not adjustment.regimens or r.id in adjustment.regimens]
-            comparable = [r.dose for r in regimens
+            comparable = [(r.dose, found) for r in regimens
                           if r.dose is not None and (found := dose_scale(r.dose)) and found[0] == scale[0]]
             if not comparable:
                 continue
             path = ("dosing", "adjustments", index, "dose")
-            lowest = min(comparable, key=lambda d: dose_scale(d)[1])
-            highest = max(comparable, key=lambda d: dose_scale(d)[2])
-            if adjustment.example and scale[2] >= dose_scale(lowest)[1]:
+            lowest, lowest_scale = min(comparable, key=lambda pair: pair[1][1])
+            highest, highest_scale = max(comparable, key=lambda pair: pair[1][2])
+            if adjustment.example and scale[2] >= lowest_scale[1]:
                 yield Hit(path, f"starting dose {format_professional(start)} is not below the lowest regimen dose "
                                 f"{format_professional(lowest)}")
-            elif scale[1] > dose_scale(highest)[2]:
+            elif scale[1] > highest_scale[2]:
                 yield Hit(path, f"starting dose {format_professional(start)} is above the highest regimen dose "
                                 f"{format_professional(highest)}")
 
@@ -383,12 +387,14 @@ class MaximumBelowDose(Rule):
             yield Hit(path + ("titration", "up_to"),
                       f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, below the starting "
                       f"dose {format_professional(dose)}")
-        for field, limit in (("max_dose", regimen.max_dose), ("max_daily_dose", regimen.max_daily_dose)):
-            scaled = dose_scale(limit) if limit is not None else None
+        for field, maximum in (("max_dose", regimen.max_dose), ("max_daily_dose", regimen.max_daily_dose)):
+            if maximum is None:
+                continue
+            scaled = dose_scale(maximum)
             if target and scaled and target[0] == scaled[0] and target[2] > scaled[2]:
                 yield Hit(path + ("titration", "up_to"),
                           f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, above its "
-                          f"{field.replace('_', ' ')} {format_professional(limit)}")
+                          f"{field.replace('_', ' ')} {format_professional(maximum)}")
 
     @staticmethod
     def _daily(path: tuple[object, ...], fact_id: str, dose: Quantity | None, frequency: Quantity | None,

@@ -11,7 +11,7 @@ from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.rules.coherence import gap_recorded
 from labeling.lint.rules.traceability import pediatric_word, says
 from labeling.lint.text import word_pattern
-from labeling.model import Adjustment, Fact, Label
+from labeling.model import Adjustment, Fact, Label, Regimen
 from labeling.quantities import format_professional
 from labeling.reach import REACH, approved_indications, kinds_of, labelled_routes, shown_adjustments, shown_regimens
 
@@ -229,7 +229,8 @@ class WeightBasedDoseWithoutMaximum(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         label = ctx.label
-        for fact in [*shown_regimens(label), *shown_adjustments(label)]:
+        dosed: list[Regimen | Adjustment] = [*shown_regimens(label), *shown_adjustments(label)]
+        for fact in dosed:
             dose = fact.dose
             if dose is None or dose.basis is None:
                 continue
@@ -281,7 +282,8 @@ class PediatricPopulationWithoutBand(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         label = ctx.label
         users: dict[str, list[str]] = {}
-        for fact in [*shown_regimens(label), *shown_adjustments(label)]:
+        dosed: list[Regimen | Adjustment] = [*shown_regimens(label), *shown_adjustments(label)]
+        for fact in dosed:
             if fact.population and doses(fact):
                 users.setdefault(fact.population, []).append(fact.id)
         for population_id, facts in users.items():

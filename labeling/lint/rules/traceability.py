@@ -9,7 +9,7 @@ from decimal import Decimal
 from labeling.language import Language
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.text import shared_document_texts, word_pattern
-from labeling.model import Claim, Fact, Gap, Label, Population, Reference, Regimen
+from labeling.model import Adjustment, Claim, Fact, Gap, Label, Population, Reference, Regimen
 from labeling.quantities import DAYS_IN, FoundQuantity, Quantity, celsius, dose_scale, find_quantities
 from labeling.reach import hidden_facts, labelled_routes, shown_adjustments, shown_populations, shown_regimens
 from labeling.vocabulary import vocabulary
@@ -208,8 +208,9 @@ class ClaimContradictsLabel(Rule):
             if found and period not in periods:
                 yield (f"says {found.group(0)!r} but every labelled regimen is dosed per "
                        f"{' or per '.join(sorted(p for p in periods if p)) or 'administration'}")
-        if _first(SINGLE_DOSE, text) and regimens and all(r.duration is not None for r in regimens):
-            yield f"says {_first(SINGLE_DOSE, text).group(0)!r} but every labelled regimen is a course of days"
+        single = _first(SINGLE_DOSE, text)
+        if single and regimens and all(r.duration is not None for r in regimens):
+            yield f"says {single.group(0)!r} but every labelled regimen is a course of days"
         routes = {r.name for r in labelled_routes(label)}
         for route, pattern in vocabulary(lang).routes.items():
             implied = word_pattern(lang, f"route.implied.{route}")
@@ -231,8 +232,8 @@ class ClaimContradictsLabel(Rule):
         found = NO_DOSE_ADJUSTMENT.search(text)
         adjusted = [label.population(a.population) for a in shown_adjustments(label) if a.action != "no-adjustment"]
         if found and adjusted:
-            named = {w for p in adjusted for w in _words(f"{p.name} {p.patient_name or ''}")} - _QUALIFIERS
-            if named & set(_words(text)) or re.search(r"\b(?:all|every|any)\b", text, re.I):
+            names = {w for p in adjusted for w in _words(f"{p.name} {p.patient_name or ''}")} - _QUALIFIERS
+            if names & set(_words(text)) or re.search(r"\b(?:all|every|any)\b", text, re.I):
                 populations = ", ".join(dict.fromkeys(p.name for p in adjusted))
                 yield f"says {found.group(0)!r} but the label adjusts the dose for {populations}"
 
@@ -294,7 +295,8 @@ def _quantities_outside_label(text: str, quantities: list[FoundQuantity], label:
     """Doses, durations and temperatures a claim names must be ones the label has (units and periods
     converted): within a labelled dose range, course duration or storage temperature range."""
     regimens = shown_regimens(label)
-    doses = [f.dose for f in [*regimens, *shown_adjustments(label)] if f.dose is not None]
+    dosed: list[Regimen | Adjustment] = [*regimens, *shown_adjustments(label)]
+    doses = [f.dose for f in dosed if f.dose is not None]
     thresholds = [w.threshold for w in label.warnings if w.threshold is not None]
     temperatures = [c.temperature for c in label.storage.conditions if c.temperature is not None]
     durations = [r.duration for r in regimens if r.duration is not None]
@@ -306,8 +308,8 @@ def _quantities_outside_label(text: str, quantities: list[FoundQuantity], label:
             continue  # a risk statement, or the label's own warning ("80 mL/day or more may …")
         measured = celsius(quantity)
         if measured is not None:
-            ranges = [celsius(t) for t in temperatures]
-            if not any(low <= measured[0] and measured[1] <= high for low, high in ranges if low is not None):
+            ranges = [r for t in temperatures if (r := celsius(t)) is not None]
+            if not any(low <= measured[0] and measured[1] <= high for low, high in ranges):
                 labelled = ", ".join(str(t) for t in temperatures) or "none"
                 yield f"names {found.text!r}, outside every labelled storage temperature ({labelled})"
             continue
@@ -322,14 +324,14 @@ def _quantities_outside_label(text: str, quantities: list[FoundQuantity], label:
         scale = dose_scale(quantity)
         if scale is None or quantity.per is None or not (dose_context or found.quantity.per):
             continue  # not a dose per period ("infused in 100 mL of saline", a strength): the reviewer judges it
-        same = [d for d in doses if (s := dose_scale(d)) and s[0] == scale[0]]
+        same = [(d, s) for d in doses if (s := dose_scale(d)) and s[0] == scale[0]]
         if not same:
             other = [d for d in doses if (s := dose_scale(d)) and s[0][0] == scale[0][0]]
             if other:
                 yield f"names {found.text!r}, but every labelled dose is per {other[0].per or 'administration'}"
             continue
-        if not any(dose_scale(d)[1] <= scale[1] and scale[2] <= dose_scale(d)[2] for d in same):
-            labelled = ", ".join(str(d) for d in same)
+        if not any(s[1] <= scale[1] and scale[2] <= s[2] for _, s in same):
+            labelled = ", ".join(str(d) for d, _ in same)
             yield f"names {found.text!r}, outside every labelled dose ({labelled})"
 
 
