@@ -79,9 +79,16 @@ def load_each(paths: list[Path]) -> tuple[list[Label], list[Problem]]:
         labels.append(label)
         if label.product.id in owners:
             line, column = label.position(("product", "id"))
-            problems.append(Problem(str(path), line, column, "product.id",
-                                    f"{label.product.id!r} is also the product id of {owners[label.product.id]}; "
-                                    "each product needs its own id (it names the output folder)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    column,
+                    "product.id",
+                    f"{label.product.id!r} is also the product id of {owners[label.product.id]}; "
+                    "each product needs its own id (it names the output folder)",
+                )
+            )
         owners.setdefault(label.product.id, str(path))
     return labels, problems
 
@@ -99,7 +106,7 @@ class Group(click.Group):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_FINDINGS)
-        except Exception as error:  # noqa: BLE001 - the one place that catches everything
+        except Exception as error:
             from labeling.render import RenderError
 
             if isinstance(error, RenderError):  # a template or a document the user can fix
@@ -108,8 +115,9 @@ class Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
-            click.echo(f"This is a bug in labeling. Run again with --debug and report the output at {REPORT_URL}",
-                       err=True)
+            click.echo(
+                f"This is a bug in labeling. Run again with --debug and report the output at {REPORT_URL}", err=True
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -144,24 +152,51 @@ def validate(content: tuple[str, ...]) -> None:
     """Load and validate content files; report every problem as file:line:col: field: message."""
     labels = load_all(content_files(content))
     for label in labels:
-        click.echo(f"{label.source_file}: ok ({label.product.id}, version {label.label.version}, "
-                   f"{sum(1 for _ in label.facts())} facts)")
+        click.echo(
+            f"{label.source_file}: ok ({label.product.id}, version {label.label.version}, "
+            f"{sum(1 for _ in label.facts())} facts)"
+        )
 
 
 @main.command()
 @click.argument("content", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for output/<product-id>/.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for output/<product-id>/.",
+)
 @click.option("--html", is_flag=True, help="Also write each PDF's HTML beside it, for previewing templates.")
-@click.option("--provenance", is_flag=True, help="Also write provenance.json: every sentence of every document with "
-                                                 "the facts and stock phrases it is made of.")
+@click.option(
+    "--provenance",
+    is_flag=True,
+    help="Also write provenance.json: every sentence of every document with the facts and stock phrases it is made of.",
+)
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Products built at once, in worker processes [default: the machine's cores].")
-@click.option("--shard", "shard_spec", metavar="I/N", help="Build only the I-th of N deterministic slices of the "
-                                                           "portfolio (for a CI matrix).")
-def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, force: bool, jobs: int | None,
-          shard_spec: str | None) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Products built at once, in worker processes [default: the machine's cores].",
+)
+@click.option(
+    "--shard",
+    "shard_spec",
+    metavar="I/N",
+    help="Build only the I-th of N deterministic slices of the portfolio (for a CI matrix).",
+)
+def build(
+    content: tuple[str, ...],
+    out_dir: str,
+    html: bool,
+    provenance: bool,
+    force: bool,
+    jobs: int | None,
+    shard_spec: str | None,
+) -> None:
     """Render the documents each product's market gets (US: package insert, Patient Information or Medication
     Guide, product sheet; EU: patient leaflet, product sheet)."""
     import os
@@ -195,14 +230,32 @@ def build(content: tuple[str, ...], out_dir: str, html: bool, provenance: bool, 
                 progress.advance(task)
                 progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
 
-            results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html,
-                                              on_result=advance, fresh=fresh, provenance=provenance)
+            _, errors = build_portfolio(
+                paths,
+                Path(out_dir),
+                jobs=jobs,
+                force=force,
+                html=html,
+                on_result=advance,
+                fresh=fresh,
+                provenance=provenance,
+            )
     else:
-        results, errors = build_portfolio(paths, Path(out_dir), jobs=jobs, force=force, html=html, on_result=report,
-                                          fresh=fresh, provenance=provenance)
+        _, errors = build_portfolio(
+            paths,
+            Path(out_dir),
+            jobs=jobs,
+            force=force,
+            html=html,
+            on_result=report,
+            fresh=fresh,
+            provenance=provenance,
+        )
     if errors:
-        raise UserError("\n".join(str(error) for _, error in errors)
-                        + f"\n{len(errors)} of {len(paths)} product(s) not built; their previous outputs are untouched.")
+        raise UserError(
+            "\n".join(str(error) for _, error in errors)
+            + f"\n{len(errors)} of {len(paths)} product(s) not built; their previous outputs are untouched."
+        )
 
 
 def parse_shard(spec: str) -> tuple[int, int]:
@@ -217,8 +270,8 @@ def parse_shard(spec: str) -> tuple[int, int]:
 def verify_one(source: Path, label: Label, kind_name: str | None) -> Verification:
     """Read and verify one artifact; unreadable files and unknown kinds are bad input (exit 2)."""
     from labeling.documents import DOCUMENT_KINDS
-    from labeling.extract.artifact import read_artifact
     from labeling.extract import UnreadableArtifact
+    from labeling.extract.artifact import read_artifact
     from labeling.verify import verify_text
 
     try:
@@ -229,11 +282,15 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
         raise UserError(f"{source}: the document says it is a {artifact.kind}, but --kind says {kind_name}")
     name = artifact.kind or kind_name
     if name is None:
-        raise UserError(f"{source}: cannot tell which document this is (it carries no labeling metadata); "
-                        f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}")
+        raise UserError(
+            f"{source}: cannot tell which document this is (it carries no labeling metadata); "
+            f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}"
+        )
     if name not in DOCUMENT_KINDS:
-        raise UserError(f"{source}: the document says it is a {name!r}, which is not a document kind this tool "
-                        f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind")
+        raise UserError(
+            f"{source}: the document says it is a {name!r}, which is not a document kind this tool "
+            f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind"
+        )
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
     return verify_text(artifact.text, kind, label, str(source))
 
@@ -241,8 +298,12 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
 @main.command()
 @click.argument("artifact", type=click.Path(dir_okay=False))
 @click.option("--content", required=True, type=click.Path(dir_okay=False), help="The label the artifact must match.")
-@click.option("--kind", "kind_name", type=click.Choice(sorted(DOCUMENT_KINDS)),
-              help="Document kind, when the artifact does not say (e.g. an agency's PDF).")
+@click.option(
+    "--kind",
+    "kind_name",
+    type=click.Choice(sorted(DOCUMENT_KINDS)),
+    help="Document kind, when the artifact does not say (e.g. an agency's PDF).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None:
     """Verify any PDF or DOCX (ours, an agency's, a hand-edited one) against the content."""
@@ -279,14 +340,18 @@ def lint_labels(labels: list[Label], out_dir: Path) -> list[Diagnostic]:
 @main.command()
 @click.argument("content", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False),
-              help="Where built documents are, for the layout rules (skipped when not built).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where built documents are, for the layout rules (skipped when not built).",
+)
 def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
     """Regulatory and medication-safety rules on the content (`labeling rule CODE` explains one)."""
-    from labeling.lint import ERROR, summary
+    from labeling.lint import ERROR, Diagnostic, summary
     from labeling.lint.output import as_json, as_sarif, as_text
-
-    from labeling.lint import Diagnostic
 
     paths = content_files(content)
     problems: list[Problem] = []
@@ -328,8 +393,11 @@ def _labels_at(ref: str, paths: list[Path], *, exact: bool = False) -> dict[Path
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--base", help="Compare the working tree's content with this git ref (e.g. origin/main, HEAD~1).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["major", "minor", "any"]),
-              help="Exit 1 when a change of this class (or higher) is found.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["major", "minor", "any"]),
+    help="Exit 1 when a change of this class (or higher) is found.",
+)
 def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None) -> None:
     """Fact-level changes between label versions: `diff OLD NEW` or `diff --base GITREF [CONTENT…]` (the named
     files only; with none, every content/*.yaml, products added and removed since GITREF included)."""
@@ -354,8 +422,9 @@ def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None
             before, after = old_labels.get(path), new_labels.get(path)
             if before is None and after is None:
                 continue
-            diffs.append(diff_products(before, after, f"{base}:{path}" if before else None,
-                                       str(path) if after else None))
+            diffs.append(
+                diff_products(before, after, f"{base}:{path}" if before else None, str(path) if after else None)
+            )
     click.echo({"text": as_text, "markdown": as_markdown, "json": as_json}[fmt](diffs), nl=False)
     threshold = {"major": 2, "minor": 1, "any": 0}.get(fail_on or "", 99)
     failed = any(d.severity is not None and SEVERITY_ORDER[d.severity] >= threshold for d in diffs)
@@ -365,8 +434,13 @@ def diff(paths: tuple[str, ...], base: str | None, fmt: str, fail_on: str | None
 @main.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
-              help="FILE.docx (tracked changes) or FILE.pdf (marked-up new insert).")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="FILE.docx (tracked changes) or FILE.pdf (marked-up new insert).",
+)
 def redline(old: str, new: str, out_file: str) -> None:
     """The package insert with the changes from OLD to NEW marked: tracked-changes DOCX or redline PDF."""
     from labeling.build import write_atomic
@@ -423,8 +497,7 @@ def rule(code: str | None, show_all: bool, markdown: bool) -> None:
 @click.argument("content", nargs=-1, type=click.Path())
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--base", help="Also apply the change policy against this git ref (version, date, Recent Major "
-                             "Changes).")
+@click.option("--base", help="Also apply the change policy against this git ref (version, date, Recent Major Changes).")
 def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) -> None:
     """Build what is stale, verify every artifact against its content, lint, and print a fact × document table."""
     from rich.console import Console
@@ -445,13 +518,18 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
             built = build_label(label, path.read_bytes(), Path(out_dir))
         except RenderError as error:
             raise UserError(str(error)) from None
-        results = [verify_one(built.out_dir / output.filename, label, output.kind)
-                   for output in outputs_for(label) if output.format in readable_formats()]
+        results = [
+            verify_one(built.out_dir / output.filename, label, output.kind)
+            for output in outputs_for(label)
+            if output.format in readable_formats()
+        ]
         all_results.extend(results)
         if fmt == "text":
             state = "built" if built.built else "up to date"
-            console.print(f"[bold]{escape(label.product.name)}[/] ({escape(str(path))}, version "
-                          f"{escape(label.label.version)}, {state} in {escape(str(built.out_dir))}/)")
+            console.print(
+                f"[bold]{escape(label.product.name)}[/] ({escape(str(path))}, version "
+                f"{escape(label.label.version)}, {state} in {escape(str(built.out_dir))}/)"
+            )
             print_matrix(results, console)
             for line in findings_text(results):
                 click.echo(line)

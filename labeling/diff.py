@@ -32,8 +32,18 @@ from pydantic import BaseModel
 
 from labeling.model import Fact, FactPath, Label, LabelInfo, walk
 from labeling.quantities import Quantity, Schedule, find_quantities, format_professional, format_schedule
-from labeling.reach import (INSERT, NOTE_FIELDS, REACH, REACH_BY_GROUP, WORDING_FIELDS, WORDING_FIELDS_OF, Reach,
-                            documents, group_of, is_note)
+from labeling.reach import (
+    INSERT,
+    NOTE_FIELDS,
+    REACH,
+    REACH_BY_GROUP,
+    WORDING_FIELDS,
+    WORDING_FIELDS_OF,
+    Reach,
+    documents,
+    group_of,
+    is_note,
+)
 
 MAJOR, MINOR, EDITORIAL = "major", "minor", "editorial"
 SEVERITY_ORDER = {EDITORIAL: 0, MINOR: 1, MAJOR: 2}
@@ -61,8 +71,16 @@ class Change:
         return f"{self.path}: {self.old} → {self.new}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "kind": self.kind, "old": self.old, "new": self.new, "severity": self.severity,
-                "section": self.section, "group": self.group, "documents": list(self.documents)}
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "severity": self.severity,
+            "section": self.section,
+            "group": self.group,
+            "documents": list(self.documents),
+        }
 
 
 @dataclass(frozen=True)
@@ -91,8 +109,12 @@ class ProductDiff:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "product": self.product, "old_file": self.old_file, "new_file": self.new_file, "status": self.status,
-            "severity": self.severity, "changes": [c.to_dict() for c in self.changes],
+            "product": self.product,
+            "old_file": self.old_file,
+            "new_file": self.new_file,
+            "status": self.status,
+            "severity": self.severity,
+            "changes": [c.to_dict() for c in self.changes],
             "policy": [p.message for p in self.policy],
         }
 
@@ -159,8 +181,12 @@ def snapshot(label: Label) -> Snapshot:
         context = contexts.get(raw[:-1], _Context()) if raw else _Context()
         key = raw[-1] if raw else None
         if parent is not None and (is_note(parent, key) or key in NOTE_FIELDS):
-            context = _Context(context.items, context.unshown, context.unprinted or is_note(parent, key),
-                               context.remark or key in NOTE_FIELDS)
+            context = _Context(
+                context.items,
+                context.unshown,
+                context.unprinted or is_note(parent, key),
+                context.remark or key in NOTE_FIELDS,
+            )
         if isinstance(node, Fact) and not context.unshown:  # a fact its group does not show (an unapproved use …)
             if isinstance(key, int):  # every item of a list belongs to the list's group: look it up once
                 entry = groups[raw[:-1]] if raw[:-1] in groups else groups.setdefault(raw[:-1], group_of(path))
@@ -228,8 +254,11 @@ def _scalar(node: Any) -> tuple[Any, str]:
 
 
 def _is_wording(parent: Any, name: str) -> bool:
-    return (name.startswith("patient_") or name in WORDING_FIELDS
-            or name in WORDING_FIELDS_OF.get(type(parent).__name__, ()))
+    return (
+        name.startswith("patient_")
+        or name in WORDING_FIELDS
+        or name in WORDING_FIELDS_OF.get(type(parent).__name__, ())
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -278,8 +307,7 @@ def same_words(old: str, new: str) -> bool:
     return _letters(old) == _letters(new) and same_numbers(old, new)
 
 
-def classify(entry: Reach | None, wording: bool, old: str | None, new: str | None,
-             reaches: tuple[str, ...]) -> str:
+def classify(entry: Reach | None, wording: bool, old: str | None, new: str | None, reaches: tuple[str, ...]) -> str:
     if old is not None and new is not None and same_words(old, new):
         return EDITORIAL
     if wording and same_numbers(old, new):
@@ -315,9 +343,18 @@ def diff_labels(old: Label, new: Label) -> list[Change]:
             if was.context.unshown != now.context.unshown:  # the fact starts or stops reaching its documents
                 reaches = _union(reaches, documents(new if was.context.unshown else old, path))
             entry = group_of(path)
-            changes.append(Change(str(path), "changed", was.text, now.text,
-                                  classify(entry, was.wording or now.wording, was.text, now.text, reaches),
-                                  path.top, reaches, entry.group if entry else None))
+            changes.append(
+                Change(
+                    str(path),
+                    "changed",
+                    was.text,
+                    now.text,
+                    classify(entry, was.wording or now.wording, was.text, now.text, reaches),
+                    path.top,
+                    reaches,
+                    entry.group if entry else None,
+                )
+            )
             continue
         leaf, snap, other = (was, before, after) if was is not None else (now, after, before)
         assert leaf is not None
@@ -330,9 +367,18 @@ def diff_labels(old: Label, new: Label) -> list[Change]:
         entry = group_of(path)
         reaches = _reach(snap, path, leaf.context)
         old_text, new_text = (leaf.text, None) if snap is before else (None, leaf.text)
-        changes.append(Change(str(path), "removed" if snap is before else "added", old_text, new_text,
-                              classify(entry, leaf.wording, old_text, new_text, reaches), path.top, reaches,
-                              entry.group if entry else None))
+        changes.append(
+            Change(
+                str(path),
+                "removed" if snap is before else "added",
+                old_text,
+                new_text,
+                classify(entry, leaf.wording, old_text, new_text, reaches),
+                path.top,
+                reaches,
+                entry.group if entry else None,
+            )
+        )
     return changes
 
 
@@ -343,13 +389,23 @@ def _whole_fact(fact: FactPath, snap: Snapshot, added: bool) -> Change:
     """A fact added or removed as a whole is one change (``contraindications[x]: + Active bleeding``), known by
     its text, name or term, else by its first value."""
     item = snap.items[fact]
-    summary = next((snap.leaves[fact / name].text for name in _SUMMARY_FIELDS if fact / name in snap.leaves),
-                   item.first or str(fact))
+    summary = next(
+        (snap.leaves[fact / name].text for name in _SUMMARY_FIELDS if fact / name in snap.leaves),
+        item.first or str(fact),
+    )
     entry = group_of(fact)
     reaches = _reach(snap, fact, item.context)
     severity = MAJOR if entry is not None and entry.major and reaches else MINOR
-    return Change(str(fact), "added" if added else "removed", None if added else summary, summary if added else None,
-                  severity, fact.top, reaches, entry.group if entry else None)
+    return Change(
+        str(fact),
+        "added" if added else "removed",
+        None if added else summary,
+        summary if added else None,
+        severity,
+        fact.top,
+        reaches,
+        entry.group if entry else None,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -377,17 +433,30 @@ def check_policy(old: Label, new: Label, changes: list[Change]) -> list[PolicyFi
     if not changes:
         return findings
     if _version(new.label.version) <= _version(old.label.version):
-        findings.append(PolicyFinding(product, f"the label changed but its version did not go up "
-                                               f"({old.label.version} → {new.label.version})"))
+        findings.append(
+            PolicyFinding(
+                product, f"the label changed but its version did not go up ({old.label.version} → {new.label.version})"
+            )
+        )
     if new.label.revision_date <= old.label.revision_date:
-        findings.append(PolicyFinding(product, f"the label changed but its revision date did not move on "
-                                               f"({old.label.revision_date} → {new.label.revision_date})"))
+        findings.append(
+            PolicyFinding(
+                product,
+                f"the label changed but its revision date did not move on "
+                f"({old.label.revision_date} → {new.label.revision_date})",
+            )
+        )
     revised = new.label.revision_date
     for section in rmc_sections(changes):
         entries = [r for r in new.label.recent_major_changes if r.section == section]
         if not any((r.date.year, r.date.month) == (revised.year, revised.month) for r in entries):
-            findings.append(PolicyFinding(product, f"major change to {section} needs a Recent Major Changes entry "
-                                                   f"for section {section!r} dated {revised:%m/%Y} (this revision)"))
+            findings.append(
+                PolicyFinding(
+                    product,
+                    f"major change to {section} needs a Recent Major Changes entry "
+                    f"for section {section!r} dated {revised:%m/%Y} (this revision)",
+                )
+            )
     return findings
 
 

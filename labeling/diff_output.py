@@ -25,8 +25,9 @@ def as_text(diffs: list[ProductDiff]) -> str:
         if diff.status in ("added", "removed"):
             lines.append(f"{diff.product}: product {diff.status} ({diff.new_file or diff.old_file})")
             continue
-        lines.append(f"{diff.product}: {len(diff.changes)} change{'s' if len(diff.changes) != 1 else ''} "
-                     f"({diff.severity})")
+        lines.append(
+            f"{diff.product}: {len(diff.changes)} change{'s' if len(diff.changes) != 1 else ''} ({diff.severity})"
+        )
         for change in diff.changes:
             reaches = ", ".join(change.documents) or "no document"
             lines.append(f"  {change.severity:<9} {change}  [{reaches}]")
@@ -77,12 +78,20 @@ def as_markdown(diffs: list[ProductDiff]) -> str:
             continue
         counts = {s: sum(c.severity == s for c in diff.changes) for s in _MARK}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        lines += [title, "", f"{len(diff.changes)} change(s): {summary}.", "",
-                  "| | fact | before | after | documents |", "|---|---|---|---|---|"]
+        lines += [
+            title,
+            "",
+            f"{len(diff.changes)} change(s): {summary}.",
+            "",
+            "| | fact | before | after | documents |",
+            "|---|---|---|---|---|",
+        ]
         for change in diff.changes:
             reaches = ", ".join(md_text(d) for d in change.documents) or "—"
-            lines.append(f"| {_MARK[change.severity]} | {md_code(change.path)} | {md_text(change.old) or '—'} | "
-                         f"{md_text(change.new) or '—'} | {reaches} |")
+            lines.append(
+                f"| {_MARK[change.severity]} | {md_code(change.path)} | {md_text(change.old) or '—'} | "
+                f"{md_text(change.new) or '—'} | {reaches} |"
+            )
         lines.append("")
         if diff.policy:
             lines += ["**Change policy:**", ""] + [f"- ❌ {md_text(f.message)}" for f in diff.policy] + [""]

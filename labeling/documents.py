@@ -71,67 +71,73 @@ class DocumentKind:
 
 # --- the package insert (US PLR) -------------------------------------------------------------------------------
 
-_HIGHLIGHTS = PartSpec("highlights", (
-    SectionSpec("hl-boxed-warning"),
-    SectionSpec("hl-recent-major-changes"),
-    SectionSpec("hl-indications"),
-    SectionSpec("hl-dosage", checks=(DOSING,)),
-    SectionSpec("hl-dosage-forms"),
-    SectionSpec("hl-contraindications", checks=(CONTRAINDICATIONS,)),
-    SectionSpec("hl-warnings"),
-    SectionSpec("hl-adverse-reactions"),
-    SectionSpec("hl-interactions"),
-    SectionSpec("hl-populations"),
-))
+_HIGHLIGHTS = PartSpec(
+    "highlights",
+    (
+        SectionSpec("hl-boxed-warning"),
+        SectionSpec("hl-recent-major-changes"),
+        SectionSpec("hl-indications"),
+        SectionSpec("hl-dosage", checks=(DOSING,)),
+        SectionSpec("hl-dosage-forms"),
+        SectionSpec("hl-contraindications", checks=(CONTRAINDICATIONS,)),
+        SectionSpec("hl-warnings"),
+        SectionSpec("hl-adverse-reactions"),
+        SectionSpec("hl-interactions"),
+        SectionSpec("hl-populations"),
+    ),
+)
 
-_FPI = PartSpec("fpi", (
-    SectionSpec("boxed-warning", loinc="34066-1"),
-    SectionSpec("indications", "1", loinc="34067-9", required=True),
-    SectionSpec("indication", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("indication-usage", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage", "2", loinc="34068-7", checks=(DOSING,), required=True),
-    SectionSpec("dosage-recommended", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-targets", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-cycles", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-populations", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-combinations", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-preparation", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-administration", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("dosage-forms", "3", loinc="43678-2", required=True),
-    SectionSpec("contraindications", "4", loinc="34070-3", checks=(CONTRAINDICATIONS,), required=True),
-    SectionSpec("warnings", "5", loinc="43685-7", required=True),
-    SectionSpec("warning", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("warning-monitoring", level=2, auto_number=True, loinc="42229-5"),
-    SectionSpec("adverse-reactions", "6", loinc="34084-4", required=True),
-    SectionSpec("ar-trials", "6.1", level=2, loinc="42229-5"),
-    SectionSpec("ar-postmarketing", "6.2", level=2, loinc="42229-5"),
-    SectionSpec("interactions", "7", loinc="34073-7"),
-    SectionSpec("populations", "8", loinc="43684-0", required=True),
-    SectionSpec("pop-pregnancy", "8.1", level=2, loinc="42228-7", required=True),
-    SectionSpec("pop-lactation", "8.2", level=2, loinc="77290-5", required=True),
-    SectionSpec("pop-reproductive", "8.3", level=2, loinc="77291-3"),
-    SectionSpec("pop-pediatric", "8.4", level=2, loinc="34081-0", required=True),
-    SectionSpec("pop-geriatric", "8.5", level=2, loinc="34082-8", required=True),
-    SectionSpec("pop-renal", level=2, auto_number=True, loinc="88828-9"),
-    SectionSpec("pop-hepatic", level=2, auto_number=True, loinc="88829-7"),
-    SectionSpec("abuse", "9", loinc="42227-9"),
-    SectionSpec("overdosage", "10", loinc="34088-5", required=True),
-    SectionSpec("description", "11", loinc="34089-3", required=True),
-    SectionSpec("pharmacology", "12", loinc="34090-1", required=True),
-    SectionSpec("mechanism", "12.1", level=2, loinc="43679-0", required=True),
-    SectionSpec("pharmacodynamics", "12.2", level=2, loinc="43681-6"),
-    SectionSpec("pharmacokinetics", "12.3", level=2, loinc="43682-4", required=True),
-    SectionSpec("microbiology", "12.4", level=2, loinc="49489-8"),
-    SectionSpec("pharmacogenomics", "12.5", level=2, loinc="66106-6"),
-    SectionSpec("nonclinical", "13", loinc="43680-8", required=True),
-    SectionSpec("carcinogenesis", "13.1", level=2, loinc="34083-6", required=True),
-    SectionSpec("clinical-studies", "14", loinc="34092-7", required=True),
-    SectionSpec("references", "15", loinc="34093-5"),
-    SectionSpec("how-supplied", "16", loinc="34069-5", checks=(STORAGE,), required=True),
-    SectionSpec("how-supplied-presentation", "16.1", level=2, loinc="42229-5"),
-    SectionSpec("storage", "16.2", level=2, loinc="44425-7"),
-    SectionSpec("counseling", "17", loinc="88436-1", required=True),
-))
+_FPI = PartSpec(
+    "fpi",
+    (
+        SectionSpec("boxed-warning", loinc="34066-1"),
+        SectionSpec("indications", "1", loinc="34067-9", required=True),
+        SectionSpec("indication", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("indication-usage", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage", "2", loinc="34068-7", checks=(DOSING,), required=True),
+        SectionSpec("dosage-recommended", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-targets", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-cycles", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-populations", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-combinations", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-preparation", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-administration", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("dosage-forms", "3", loinc="43678-2", required=True),
+        SectionSpec("contraindications", "4", loinc="34070-3", checks=(CONTRAINDICATIONS,), required=True),
+        SectionSpec("warnings", "5", loinc="43685-7", required=True),
+        SectionSpec("warning", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("warning-monitoring", level=2, auto_number=True, loinc="42229-5"),
+        SectionSpec("adverse-reactions", "6", loinc="34084-4", required=True),
+        SectionSpec("ar-trials", "6.1", level=2, loinc="42229-5"),
+        SectionSpec("ar-postmarketing", "6.2", level=2, loinc="42229-5"),
+        SectionSpec("interactions", "7", loinc="34073-7"),
+        SectionSpec("populations", "8", loinc="43684-0", required=True),
+        SectionSpec("pop-pregnancy", "8.1", level=2, loinc="42228-7", required=True),
+        SectionSpec("pop-lactation", "8.2", level=2, loinc="77290-5", required=True),
+        SectionSpec("pop-reproductive", "8.3", level=2, loinc="77291-3"),
+        SectionSpec("pop-pediatric", "8.4", level=2, loinc="34081-0", required=True),
+        SectionSpec("pop-geriatric", "8.5", level=2, loinc="34082-8", required=True),
+        SectionSpec("pop-renal", level=2, auto_number=True, loinc="88828-9"),
+        SectionSpec("pop-hepatic", level=2, auto_number=True, loinc="88829-7"),
+        SectionSpec("abuse", "9", loinc="42227-9"),
+        SectionSpec("overdosage", "10", loinc="34088-5", required=True),
+        SectionSpec("description", "11", loinc="34089-3", required=True),
+        SectionSpec("pharmacology", "12", loinc="34090-1", required=True),
+        SectionSpec("mechanism", "12.1", level=2, loinc="43679-0", required=True),
+        SectionSpec("pharmacodynamics", "12.2", level=2, loinc="43681-6"),
+        SectionSpec("pharmacokinetics", "12.3", level=2, loinc="43682-4", required=True),
+        SectionSpec("microbiology", "12.4", level=2, loinc="49489-8"),
+        SectionSpec("pharmacogenomics", "12.5", level=2, loinc="66106-6"),
+        SectionSpec("nonclinical", "13", loinc="43680-8", required=True),
+        SectionSpec("carcinogenesis", "13.1", level=2, loinc="34083-6", required=True),
+        SectionSpec("clinical-studies", "14", loinc="34092-7", required=True),
+        SectionSpec("references", "15", loinc="34093-5"),
+        SectionSpec("how-supplied", "16", loinc="34069-5", checks=(STORAGE,), required=True),
+        SectionSpec("how-supplied-presentation", "16.1", level=2, loinc="42229-5"),
+        SectionSpec("storage", "16.2", level=2, loinc="44425-7"),
+        SectionSpec("counseling", "17", loinc="88436-1", required=True),
+    ),
+)
 
 PACKAGE_INSERT = DocumentKind(
     name="package-insert",
@@ -146,18 +152,25 @@ PATIENT_INFORMATION = DocumentKind(
     name="patient-information",
     audience=PATIENT,
     stylesheet="patient-information.css",
-    parts=(PartSpec("information", (
-        SectionSpec("important"),
-        SectionSpec("what-is"),
-        SectionSpec("who-not", checks=(CONTRAINDICATIONS,)),
-        SectionSpec("before"),
-        SectionSpec("how", checks=(DOSING,)),
-        SectionSpec("avoid"),
-        SectionSpec("side-effects"),
-        SectionSpec("storage", checks=(STORAGE,)),
-        SectionSpec("general"),
-        SectionSpec("ingredients"),
-    ), titled=False, numbering="{heading}"),),
+    parts=(
+        PartSpec(
+            "information",
+            (
+                SectionSpec("important"),
+                SectionSpec("what-is"),
+                SectionSpec("who-not", checks=(CONTRAINDICATIONS,)),
+                SectionSpec("before"),
+                SectionSpec("how", checks=(DOSING,)),
+                SectionSpec("avoid"),
+                SectionSpec("side-effects"),
+                SectionSpec("storage", checks=(STORAGE,)),
+                SectionSpec("general"),
+                SectionSpec("ingredients"),
+            ),
+            titled=False,
+            numbering="{heading}",
+        ),
+    ),
 )
 
 MEDICATION_GUIDE = DocumentKind(
@@ -174,14 +187,21 @@ PATIENT_LEAFLET = DocumentKind(
     name="patient-leaflet",
     audience=PATIENT,
     stylesheet="patient-leaflet.css",
-    parts=(PartSpec("leaflet", (
-        SectionSpec("what-it-is", "1"),
-        SectionSpec("before", "2", checks=(CONTRAINDICATIONS,)),
-        SectionSpec("how-given", "3", checks=(DOSING,)),
-        SectionSpec("side-effects", "4"),
-        SectionSpec("storage", "5", checks=(STORAGE,)),
-        SectionSpec("contents", "6"),
-    ), titled=False, numbering="{number}. {heading}"),),
+    parts=(
+        PartSpec(
+            "leaflet",
+            (
+                SectionSpec("what-it-is", "1"),
+                SectionSpec("before", "2", checks=(CONTRAINDICATIONS,)),
+                SectionSpec("how-given", "3", checks=(DOSING,)),
+                SectionSpec("side-effects", "4"),
+                SectionSpec("storage", "5", checks=(STORAGE,)),
+                SectionSpec("contents", "6"),
+            ),
+            titled=False,
+            numbering="{number}. {heading}",
+        ),
+    ),
 )
 
 # --- the product sheet (marketing) ---------------------------------------------------------------------------------
@@ -189,18 +209,25 @@ PATIENT_LEAFLET = DocumentKind(
 PRODUCT_SHEET = DocumentKind(
     name="product-sheet",
     audience=PROFESSIONAL,
-    parts=(PartSpec("sheet", (
-        SectionSpec("identity"),
-        SectionSpec("indications"),
-        SectionSpec("dosing", checks=(DOSING,)),
-        SectionSpec("storage", checks=(STORAGE,)),
-        SectionSpec("safety", checks=(CONTRAINDICATIONS,)),
-        SectionSpec("claims"),
-    ), titled=False),),
+    parts=(
+        PartSpec(
+            "sheet",
+            (
+                SectionSpec("identity"),
+                SectionSpec("indications"),
+                SectionSpec("dosing", checks=(DOSING,)),
+                SectionSpec("storage", checks=(STORAGE,)),
+                SectionSpec("safety", checks=(CONTRAINDICATIONS,)),
+                SectionSpec("claims"),
+            ),
+            titled=False,
+        ),
+    ),
 )
 
-DOCUMENT_KINDS: dict[str, DocumentKind] = {k.name: k for k in (PACKAGE_INSERT, PATIENT_INFORMATION,
-                                                                  MEDICATION_GUIDE, PATIENT_LEAFLET, PRODUCT_SHEET)}
+DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    k.name: k for k in (PACKAGE_INSERT, PATIENT_INFORMATION, MEDICATION_GUIDE, PATIENT_LEAFLET, PRODUCT_SHEET)
+}
 
 
 def register_kind(kind: DocumentKind) -> DocumentKind:
@@ -233,8 +260,9 @@ class Market:
 
 
 MARKETS: dict[str, Market] = {
-    "us": Market("us", (Output("package-insert", "pdf"), Output("patient-information", "pdf"),
-                        Output("product-sheet", "docx"))),
+    "us": Market(
+        "us", (Output("package-insert", "pdf"), Output("patient-information", "pdf"), Output("product-sheet", "docx"))
+    ),
     "eu": Market("eu", (Output("patient-leaflet", "pdf"), Output("product-sheet", "docx"))),
 }
 
@@ -254,7 +282,6 @@ def outputs_for(label: Label | str) -> tuple[Output, ...]:
     if isinstance(label, str):
         return MARKETS[label].outputs
     chosen = label.label.patient_labeling
-    return tuple(Output(chosen, o.format) if o.kind == PATIENT_LABELING else o
-                 for o in MARKETS[label.label.market].outputs)
-
-
+    return tuple(
+        Output(chosen, o.format) if o.kind == PATIENT_LABELING else o for o in MARKETS[label.label.market].outputs
+    )

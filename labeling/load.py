@@ -60,8 +60,13 @@ def load_label(path: str | Path) -> Label:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ContentError([Problem(name, 1, 1, "", f"file is {size:,} bytes; a label file may be at most "
-                                                         f"{MAX_FILE_BYTES:,} bytes")])
+            raise ContentError(
+                [
+                    Problem(
+                        name, 1, 1, "", f"file is {size:,} bytes; a label file may be at most {MAX_FILE_BYTES:,} bytes"
+                    )
+                ]
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError([Problem(name, 1, 1, "", "no such file")]) from None
@@ -88,8 +93,9 @@ def validate_label(raw: Any, positions: dict[Path_, tuple[int, int]], filename: 
     locate = _Locator(raw, positions, filename)
     if not isinstance(raw, dict):
         kind = "empty" if raw is None else f"a {type(raw).__name__}, not a mapping"
-        raise ContentError([locate.problem((), f"the file is {kind}; a label starts with the keys "
-                                               f"{', '.join(Label.model_fields)}")])
+        raise ContentError(
+            [locate.problem((), f"the file is {kind}; a label starts with the keys {', '.join(Label.model_fields)}")]
+        )
     try:
         label = Label.model_validate(raw)
     except ValidationError as error:
@@ -131,8 +137,17 @@ def _decode(data: bytes, filename: str) -> str:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         byte = data[error.start : error.start + 1].hex()
         field = field_at_line(data.decode("utf-8", "replace").splitlines(), line)
-        raise ContentError([Problem(filename, line, column, field, f"byte 0x{byte} is not UTF-8; save the file as "
-                                                                   "UTF-8 (it may be Latin-1 or Windows-1252)")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    filename,
+                    line,
+                    column,
+                    field,
+                    f"byte 0x{byte} is not UTF-8; save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+                )
+            ]
+        ) from None
 
 
 _KEY_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<dash>-[ \t]+)?(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(?P<value>.*))?$")
@@ -225,8 +240,15 @@ class _Builder:
 
     def build(self, text: str) -> Any:
         if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
-            self.problems.append(Problem(self.filename, 1, 1, "", "the file is empty; a label starts with the "
-                                                                  f"keys {', '.join(Label.model_fields)}"))
+            self.problems.append(
+                Problem(
+                    self.filename,
+                    1,
+                    1,
+                    "",
+                    f"the file is empty; a label starts with the keys {', '.join(Label.model_fields)}",
+                )
+            )
             return None
         try:
             root = yaml.compose(text, Loader=_LOADER)
@@ -237,8 +259,9 @@ class _Builder:
             self.problems.append(Problem(self.filename, 1, 1, "", f"not valid YAML: {error}"))
             return None
         except RecursionError:
-            self.problems.append(Problem(self.filename, 1, 1, "", f"nesting is too deep (more than {MAX_DEPTH} "
-                                                                  "levels)"))
+            self.problems.append(
+                Problem(self.filename, 1, 1, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")
+            )
             return None
         if root is None:
             self.problems.append(Problem(self.filename, 1, 1, "", "the file is empty"))
@@ -260,28 +283,42 @@ class _Builder:
             return Problem(self.filename, line, column, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")
         if "\t" in message or "'\\t'" in message or ("\t" in source_line and "cannot start any token" in message):
             message = "a tab character; YAML indents with spaces only, replace the tab with spaces"
-        elif "mapping values are not allowed" in message and re.match(r"\s*(?:- )?[\w-]+:\s+[^'\"\s].*:(?:\s|$)",
-                                                                      source_line):
-            message = ("a ': ' inside the text of this line reads as a new key; put the text in quotes "
-                       f"(key: \"text: more text\") (YAML said: {message})")
-        elif "mapping values are not allowed" in message or "expected <block end>" in message \
-                or "did not find expected key" in message:
-            message = ("this line's indentation does not fit the lines around it; line up each key with the "
-                       f"other keys of its block (YAML said: {message})")
-        return Problem(self.filename, line, column, field_at_line(text.splitlines(), line), f"not valid YAML: {message}")
+        elif "mapping values are not allowed" in message and re.match(
+            r"\s*(?:- )?[\w-]+:\s+[^'\"\s].*:(?:\s|$)", source_line
+        ):
+            message = (
+                "a ': ' inside the text of this line reads as a new key; put the text in quotes "
+                f'(key: "text: more text") (YAML said: {message})'
+            )
+        elif (
+            "mapping values are not allowed" in message
+            or "expected <block end>" in message
+            or "did not find expected key" in message
+        ):
+            message = (
+                "this line's indentation does not fit the lines around it; line up each key with the "
+                f"other keys of its block (YAML said: {message})"
+            )
+        return Problem(
+            self.filename, line, column, field_at_line(text.splitlines(), line), f"not valid YAML: {message}"
+        )
 
     def _value(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.problem_at(node.start_mark, f"more than {MAX_NODES:,} values (alias expansion?); refusing to "
-                                             "expand further")
+            self.problem_at(
+                node.start_mark, f"more than {MAX_NODES:,} values (alias expansion?); refusing to expand further"
+            )
             raise _Abort
         if depth > MAX_DEPTH:
             self.problem_at(node.start_mark, f"nesting is too deep (more than {MAX_DEPTH} levels)")
             raise _Abort
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-            self.problem_at(node.start_mark, f"unsupported YAML tag {node.tag!r}: a label holds plain mappings, "
-                                             "lists and values only", _dotted(path))
+            self.problem_at(
+                node.start_mark,
+                f"unsupported YAML tag {node.tag!r}: a label holds plain mappings, lists and values only",
+                _dotted(path),
+            )
             raise _Abort
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -306,8 +343,9 @@ class _Builder:
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem_at(key_node.start_mark, "merge keys ('<<') are not supported; write the values out",
-                                _dotted(path))
+                self.problem_at(
+                    key_node.start_mark, "merge keys ('<<') are not supported; write the values out", _dotted(path)
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem_at(key_node.start_mark, "a key must be a plain name", _dotted(path))
@@ -315,8 +353,12 @@ class _Builder:
             key = key_node.value
             key_path = path + (key,)
             if key in first_seen:
-                self.problem_at(key_node.start_mark, f"duplicate key {key!r} (first at line {first_seen[key]}); "
-                                                     "YAML would silently keep only the last one", _dotted(key_path))
+                self.problem_at(
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first at line {first_seen[key]}); "
+                    "YAML would silently keep only the last one",
+                    _dotted(key_path),
+                )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
             self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -412,8 +454,11 @@ def _describe(value: Any) -> str:
 
 
 def _is_id_ref(path: Path_) -> bool:
-    return len(path) >= 2 and isinstance(path[-1], int) and path[-2] in ("indications", "supported_by", "affects", "routes", "regimens", "warnings",
-                                                                 "postmarketing")
+    return (
+        len(path) >= 2
+        and isinstance(path[-1], int)
+        and path[-2] in ("indications", "supported_by", "affects", "routes", "regimens", "warnings", "postmarketing")
+    )
 
 
 def _allowed_keys(path: Path_) -> list[str]:
@@ -422,8 +467,9 @@ def _allowed_keys(path: Path_) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        model = _unwrap(model.model_fields[part].annotation) if _is_model(model) and part in model.model_fields \
-            else None
+        model = (
+            _unwrap(model.model_fields[part].annotation) if _is_model(model) and part in model.model_fields else None
+        )
         if model is None:
             return []
     return list(model.model_fields) if _is_model(model) else []
@@ -437,9 +483,7 @@ def _unwrap(tp: Any) -> Any:
     """list[X] → X, X | None → X, Annotated[X, …] → X."""
     for _ in range(5):
         origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (list, tuple):
+        if origin is typing.Annotated or origin in (list, tuple):
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]

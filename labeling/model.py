@@ -15,12 +15,35 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, PrivateAttr, StringConstraints,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonDict
 
-from labeling.quantities import (Age, AnyQuantity, BodyWeight, Concentration, Count, Dose, Duration, Frequency,
-                                 Percentage, RenalFunction, Schedule, Strength, Temperature, Volume)
+from labeling.quantities import (
+    Age,
+    AnyQuantity,
+    BodyWeight,
+    Concentration,
+    Count,
+    Dose,
+    Duration,
+    Frequency,
+    Percentage,
+    RenalFunction,
+    Schedule,
+    Strength,
+    Temperature,
+    Volume,
+)
 from labeling.quantities import Target as Target_
 
 Id = Annotated[
@@ -33,24 +56,66 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 IndicationStatus = Literal["approved", "investigational", "off-label"]
 ClaimStatus = Literal["approved", "rejected", "pending"]
 Market = Literal["us", "eu"]
-RouteName = Literal["intravenous", "intramuscular", "subcutaneous", "oral", "intrathecal", "topical", "inhalation",
-                    "ophthalmic", "nasal", "rectal", "transdermal", "sublingual", "vaginal"]
+RouteName = Literal[
+    "intravenous",
+    "intramuscular",
+    "subcutaneous",
+    "oral",
+    "intrathecal",
+    "topical",
+    "inhalation",
+    "ophthalmic",
+    "nasal",
+    "rectal",
+    "transdermal",
+    "sublingual",
+    "vaginal",
+]
 Protection = Literal["light", "moisture", "heat"]
-PopulationKind = Literal["pregnancy", "lactation", "reproductive", "pediatric", "geriatric", "renal-impairment",
-                         "hepatic-impairment"]
+PopulationKind = Literal[
+    "pregnancy", "lactation", "reproductive", "pediatric", "geriatric", "renal-impairment", "hepatic-impairment"
+]
 Phase = Literal["initial", "loading", "induction", "maintenance", "titration", "usual", "loss-of-response"]
 StorageState = Literal["unopened", "reconstituted", "diluted", "in-use", "opened", "dispensed"]
-AdjustmentAction = Literal["starting-dose", "dose", "avoid-dose", "not-recommended", "contraindicated",
-                           "discontinue", "no-adjustment", "monitor"]
+AdjustmentAction = Literal[
+    "starting-dose",
+    "dose",
+    "avoid-dose",
+    "not-recommended",
+    "contraindicated",
+    "discontinue",
+    "no-adjustment",
+    "monitor",
+]
 TimingRelation = Literal["before", "after", "with", "without", "at"]
 # PLR sections a Recent Major Changes entry may name, by their key in labeling.documents (lint decides which
 # are eligible).
-PlrSection = Literal["boxed-warning", "indications", "dosage", "dosage-forms", "contraindications", "warnings",
-                     "adverse-reactions", "interactions", "populations", "description", "pharmacology",
-                     "how-supplied", "counseling"]
+PlrSection = Literal[
+    "boxed-warning",
+    "indications",
+    "dosage",
+    "dosage-forms",
+    "contraindications",
+    "warnings",
+    "adverse-reactions",
+    "interactions",
+    "populations",
+    "description",
+    "pharmacology",
+    "how-supplied",
+    "counseling",
+]
 # Sections whose text is prose by nature (pharmacokinetics, clinical studies…): carried as narrative.
-NarrativeSection = Literal["abuse", "overdosage", "pharmacodynamics", "pharmacokinetics", "microbiology",
-                           "pharmacogenomics", "carcinogenesis", "clinical-studies"]
+NarrativeSection = Literal[
+    "abuse",
+    "overdosage",
+    "pharmacodynamics",
+    "pharmacokinetics",
+    "microbiology",
+    "pharmacogenomics",
+    "carcinogenesis",
+    "clinical-studies",
+]
 
 THRESHOLD_SLOT = "{threshold}"
 
@@ -81,12 +146,14 @@ def slots_in(text: str) -> list[str]:
 
 class Fact(Strict):
     id: Id
-    lint_ignore: list[Suppression] = Field(default_factory=list,
-                                           description="Lint rules this fact is exempt from, each with a reason.")
+    lint_ignore: list[Suppression] = Field(
+        default_factory=list, description="Lint rules this fact is exempt from, each with a reason."
+    )
     values: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], AnyQuantity] = Field(
         default_factory=dict,
         description="Typed numbers a text of this fact places with {name}, e.g. values: {onset: 1-4 hours} and "
-                    "'vomiting {onset} after ingestion': numbers are never written as prose.")
+        "'vomiting {onset} after ingestion': numbers are never written as prose.",
+    )
 
     @model_validator(mode="after")
     def _values_placed(self) -> Fact:
@@ -95,20 +162,28 @@ class Fact(Strict):
         own = {"threshold"} if "threshold" in type(self).model_fields else set()
         for name in type(self).model_fields:
             value = getattr(self, name)
-            texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
-                if isinstance(value, list) else []
+            texts = (
+                [value]
+                if isinstance(value, str)
+                else [v for v in value if isinstance(v, str)]
+                if isinstance(value, list)
+                else []
+            )
             for text in texts:
                 for slot in slots_in(text):
                     if slot in own:
                         continue
                     if slot not in self.values:
-                        raise ValueError(f"{name} uses {{{slot}}} but the fact has no value {slot!r} (add it under "
-                                         f"values:)")
+                        raise ValueError(
+                            f"{name} uses {{{slot}}} but the fact has no value {slot!r} (add it under values:)"
+                        )
                     used.add(slot)
         unused = sorted(set(self.values) - used)
         if unused:
-            raise ValueError(f"values {', '.join(unused)} are not placed in any text of this fact "
-                             f"(write {{{unused[0]}}} where it belongs)")
+            raise ValueError(
+                f"values {', '.join(unused)} are not placed in any text of this fact "
+                f"(write {{{unused[0]}}} where it belongs)"
+            )
         return self
 
 
@@ -132,8 +207,11 @@ class Presentation(Fact):
     strength: Strength = Field(description="e.g. '60 mg/vial', '500 mg' (per tablet), '125 mg/5 mL'")
     description: Text | None = Field(default=None, description="What it looks like (color, shape, imprint).")
     patient_description: Text | None = None
-    packages: list[Package] = Field(default_factory=list, description="The packs How Supplied lists (a strength "
-                                    "the source names without a pack is listed in Dosage Forms and Strengths only).")
+    packages: list[Package] = Field(
+        default_factory=list,
+        description="The packs How Supplied lists (a strength "
+        "the source names without a pack is listed in Dosage Forms and Strengths only).",
+    )
 
 
 class Firm(Strict):
@@ -158,12 +236,16 @@ class Product(Strict):
     antibacterial: bool = Field(default=False, description="A systemic antibacterial: 21 CFR 201.24 applies.")
     presentations: list[Presentation] = Field(min_length=1)
     ingredients: list[Ingredient] = Field(default_factory=list)
-    manufacturer: Text | None = Field(default=None, description="The manufacturer, printed 'Manufactured by:'. "
-                                      "A US label may name only another firm (21 CFR 201.1: a distributor); an EU "
-                                      "leaflet needs the manufacturer.")
+    manufacturer: Text | None = Field(
+        default=None,
+        description="The manufacturer, printed 'Manufactured by:'. "
+        "A US label may name only another firm (21 CFR 201.1: a distributor); an EU "
+        "leaflet needs the manufacturer.",
+    )
     manufacturer_address: Text | None = None
-    firms: list[Firm] = Field(default_factory=list,
-                              description="Other firms the label names, each with its role (distributed by …).")
+    firms: list[Firm] = Field(
+        default_factory=list, description="Other firms the label names, each with its role (distributed by …)."
+    )
 
     @model_validator(mode="after")
     def _a_firm_is_named(self) -> Product:
@@ -177,14 +259,17 @@ class Product(Strict):
     def labeler(self) -> str:
         """Whose label this is: the manufacturer, else the first firm named (document metadata's author)."""
         return self.manufacturer or self.firms[0].name
+
     source_material: Text | None = Field(default=None, description="What the active ingredient is derived from.")
 
 
 class RecentMajorChange(Strict):
     section: PlrSection
     date: dt.date
-    about: list[Id] = Field(default_factory=list, description="Facts whose subsections changed (e.g. a warning): "
-                                                             "the entry names and cross-references them.")
+    about: list[Id] = Field(
+        default_factory=list,
+        description="Facts whose subsections changed (e.g. a warning): the entry names and cross-references them.",
+    )
     summary: Text | None = None
 
 
@@ -210,17 +295,22 @@ class LabelInfo(Strict):
     )
     revision_date: dt.date
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
-    market: Market = Field(description="Which market's documents the label gets: 'us' (PLR insert, Patient "
-                                       "Information, product sheet) or 'eu' (QRD package leaflet, product sheet).")
+    market: Market = Field(
+        description="Which market's documents the label gets: 'us' (PLR insert, Patient "
+        "Information, product sheet) or 'eu' (QRD package leaflet, product sheet)."
+    )
     market_reason: Text | None = Field(default=None, description="Why this market, when it is a decision.")
     initial_us_approval: int | None = Field(default=None, ge=1900, le=2100)
     approval: Approval | None = None
     patient_labeling: Literal["patient-information", "medication-guide"] = Field(
-        default="patient-information", description="Which FDA patient labeling a US label has.")
+        default="patient-information", description="Which FDA patient labeling a US label has."
+    )
     patient_labeling_approved: bool = Field(
-        default=False, description="The patient labeling itself is FDA-approved (it then says so).")
+        default=False, description="The patient labeling itself is FDA-approved (it then says so)."
+    )
     patient_labeling_revised: dt.date | None = Field(
-        default=None, description="The patient labeling's own revision date, when it differs from the label's.")
+        default=None, description="The patient labeling's own revision date, when it differs from the label's."
+    )
     adverse_reaction_contact: Text = Field(
         description="Who to contact to report suspected adverse reactions (Highlights and patient documents)."
     )
@@ -250,9 +340,12 @@ class Population(Fact):
 
 class Indication(Fact):
     name: Text = Field(description="Short name, as in Highlights and tables.")
-    heading: Text | None = Field(default=None, description="The FPI subsection heading exactly as printed, where "
-                                 "title case would change a name's case (Helicobacter pylori Infection); default: "
-                                 "the name in title case.")
+    heading: Text | None = Field(
+        default=None,
+        description="The FPI subsection heading exactly as printed, where "
+        "title case would change a name's case (Helicobacter pylori Infection); default: "
+        "the name in title case.",
+    )
     patient_name: Text | None = Field(default=None, description="Plain-language name for patient documents.")
     statement: Text | None = Field(default=None, description="The full indication as the FPI states it.")
     patient_statement: Text | None = None
@@ -301,8 +394,11 @@ class Regimen(Fact):
     population: Id | None = Field(default=None, description="Id of a population in `populations`.")
     routes: list[Id] = Field(min_length=1, description="Ids of routes in dosing.routes.")
     phase: Phase | None = None
-    dose: Dose | None = Field(default=None, description="Per administration ('500 mg', '5 mg/kg') or per period "
-                                                        "('20-50 mL/day'); without one, `text` says how to dose.")
+    dose: Dose | None = Field(
+        default=None,
+        description="Per administration ('500 mg', '5 mg/kg') or per period "
+        "('20-50 mL/day'); without one, `text` says how to dose.",
+    )
     text: Text | None = Field(default=None, description="What the typed parts cannot say ('Individualize the dose').")
     patient_text: Text | None = None
     example: bool = Field(default=False, description="The source gives the dose as an example ('e.g.').")
@@ -318,8 +414,9 @@ class Regimen(Fact):
     titration: Titration | None = None
     infusion_time: Duration | None = Field(default=None, description="e.g. '≥2 hours' (not less than 2 hours)")
     timing: Timing | None = None
-    with_agents: list[Text | CoAgent] = Field(default_factory=list,
-                                              description="Given together with, e.g. 'methotrexate' or {agent, dose}.")
+    with_agents: list[Text | CoAgent] = Field(
+        default_factory=list, description="Given together with, e.g. 'methotrexate' or {agent, dose}."
+    )
     patient_with_agents: list[Text] = Field(default_factory=list)
     condition: Text | None = Field(default=None, description="When this regimen applies, professional wording.")
     patient_condition: Text | None = None
@@ -344,8 +441,9 @@ class Regimen(Fact):
 
 
 class Cycling(Fact):
-    regimens: list[Id] = Field(default_factory=list,
-                               description="Regimens the cycling applies to (empty: every regimen).")
+    regimens: list[Id] = Field(
+        default_factory=list, description="Regimens the cycling applies to (empty: every regimen)."
+    )
     scope_reason: Text | None = Field(default=None, description="Why the cycling applies to these regimens.")
     cycle_length: Duration
     rest_period: Duration
@@ -399,10 +497,15 @@ class DosingSummary(Fact):
     divided: bool = False
     frequency: Frequency | None = None
     regimens: list[Id] = Field(default_factory=list, description="The regimens it summarises.")
-    text: Text | None = Field(default=None, description="Anything the typed parts cannot say (or, without a "
-                                                        "dose, the whole statement: 'Monitor INR every 1 to 4 weeks').")
-    sections: list[Text] = Field(default_factory=list, description="The package insert sections it refers to, by "
-                                 "key (default: dosage-recommended).")
+    text: Text | None = Field(
+        default=None,
+        description="Anything the typed parts cannot say (or, without a "
+        "dose, the whole statement: 'Monitor INR every 1 to 4 weeks').",
+    )
+    sections: list[Text] = Field(
+        default_factory=list,
+        description="The package insert sections it refers to, by key (default: dosage-recommended).",
+    )
 
     @model_validator(mode="after")
     def _says_something(self) -> DosingSummary:
@@ -421,8 +524,9 @@ class Target(Fact):
     duration: Duration | None = None
     text: Text | None = None
     patient_text: Text | None = None
-    highlights: bool = Field(default=True, description="Listed in Highlights (false where the source's Highlights "
-                                                        "leave it to the FPI).")
+    highlights: bool = Field(
+        default=True, description="Listed in Highlights (false where the source's Highlights leave it to the FPI)."
+    )
 
 
 class Combination(Fact):
@@ -439,8 +543,9 @@ class Dosing(Strict):
     adjustments: list[Adjustment] = Field(default_factory=list)
     combinations: list[Combination] = Field(default_factory=list)
     administration: list[Instruction] = Field(default_factory=list, description="How to give it (2.x).")
-    highlights: list[DosingSummary] = Field(default_factory=list,
-                                            description="Highlights short forms standing for several regimens.")
+    highlights: list[DosingSummary] = Field(
+        default_factory=list, description="Highlights short forms standing for several regimens."
+    )
     targets: list[Target] = Field(default_factory=list, description="Treatment targets (e.g. INR ranges).")
 
 
@@ -453,8 +558,9 @@ class Instruction(Fact):
 
 
 class Reconstitution(Fact):
-    presentation: Id = Field(description="Id of the presentation, or of one of its packages (a bottle size), "
-                                         "that is reconstituted.")
+    presentation: Id = Field(
+        description="Id of the presentation, or of one of its packages (a bottle size), that is reconstituted."
+    )
     diluent: Text
     volume: Volume = Field(description="Diluent added, e.g. '10 mL'.")
     concentration: Concentration | Strength = Field(description="Result, e.g. '10 mg/mL' or '125 mg/5 mL'.")
@@ -496,16 +602,24 @@ class StorageCondition(Fact):
 
     @model_validator(mode="after")
     def _says_something(self) -> StorageCondition:
-        if not (self.temperature or self.time_limit or self.use_immediately or self.protect_from
-                or self.do_not_freeze or self.do_not_refrigerate or self.discard_unused):
+        if not (
+            self.temperature
+            or self.time_limit
+            or self.use_immediately
+            or self.protect_from
+            or self.do_not_freeze
+            or self.do_not_refrigerate
+            or self.discard_unused
+        ):
             raise ValueError("a storage condition needs a temperature, a time limit or a handling instruction")
         return self
 
 
 class Storage(Strict):
     conditions: list[StorageCondition] = Field(min_length=1)
-    dispense_in: Text | None = Field(default=None, description="e.g. 'a tight, light-resistant container as "
-                                                               "defined in the USP'")
+    dispense_in: Text | None = Field(
+        default=None, description="e.g. 'a tight, light-resistant container as defined in the USP'"
+    )
     freezing_reason: Text | None = None
     patient_freezing_reason: Text | None = None
 
@@ -518,8 +632,10 @@ class BoxedItem(Fact):
     summary: Text | None = Field(default=None, description="The Highlights short form.")
     patient_text: Text | None = None
     warnings: list[Id] = Field(default_factory=list, description="Warnings (5.x) it cross-references.")
-    sections: list[Text] = Field(default_factory=list, description="Other sections it cross-references, by key "
-                                 "(e.g. dosage-recommended, interactions, counseling).")
+    sections: list[Text] = Field(
+        default_factory=list,
+        description="Other sections it cross-references, by key (e.g. dosage-recommended, interactions, counseling).",
+    )
 
 
 class BoxedWarning(Strict):
@@ -537,13 +653,19 @@ class WarningItem(Fact):
     """A warning; a threshold dose is written once, as a typed fact, and placed in the text at ``{threshold}``."""
 
     title: Text
-    heading: Text | None = Field(default=None, description="The FPI subsection heading exactly as printed, where "
-                                 "title case would change a name's case; default: the title in title case.")
+    heading: Text | None = Field(
+        default=None,
+        description="The FPI subsection heading exactly as printed, where "
+        "title case would change a name's case; default: the title in title case.",
+    )
     threshold: Dose | None = Field(default=None, description="A dose at or above which the risk rises.")
     text: Text
     summary: Text | None = Field(default=None, description="The Highlights short form.")
-    highlights: bool = Field(default=True, description="Listed in Highlights (PLR asks for the most clinically "
-                                                        "significant; false where the source's Highlights leave it out).")
+    highlights: bool = Field(
+        default=True,
+        description="Listed in Highlights (PLR asks for the most clinically "
+        "significant; false where the source's Highlights leave it out).",
+    )
     patient_text: Text | None = None
     serious: bool = Field(default=False, description="Listed under the patient's serious side effects.")
 
@@ -654,7 +776,8 @@ class Component(Fact):
 class Description(Strict):
     text: Text
     values: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], AnyQuantity] = Field(
-        default_factory=dict, description="Typed numbers the text places with {name}.")
+        default_factory=dict, description="Typed numbers the text places with {name}."
+    )
     components: list[Component] = Field(default_factory=list)
     named_factors: list[Text] = Field(default_factory=list, description="Named constituents, e.g. BDNF.")
 
@@ -668,8 +791,10 @@ class Mechanism(Fact):
 class Reference(Fact):
     citation: Text
     status: Literal["cited", "named-only"] = Field(
-        default="cited", description="'named-only': the source names it without a citable publication; such a "
-        "reference is kept but never printed as a reference.")
+        default="cited",
+        description="'named-only': the source names it without a citable publication; such a "
+        "reference is kept but never printed as a reference.",
+    )
     note: Text | None = None
 
 
@@ -689,9 +814,10 @@ class Gap(Fact):
     about: Text = Field(description="Which fact is missing or incomplete.")
     text: Text
     affects: list[Id] = Field(default_factory=list)
-    sections: list[Text] = Field(default_factory=list,
-                                 description="Document sections that print this gap as their placeholder, by key "
-                                             "(e.g. pop-pregnancy).")
+    sections: list[Text] = Field(
+        default_factory=list,
+        description="Document sections that print this gap as their placeholder, by key (e.g. pop-pregnancy).",
+    )
 
 
 class PatientInfo(Strict):
@@ -725,7 +851,8 @@ class Label(Strict):
     boxed_warning: BoxedWarning | None = None
     contraindications: list[Contraindication] = Field(
         description="The contraindications, or `none` when the product has none (the documents say 'None').",
-        json_schema_extra=_list_or_none)
+        json_schema_extra=_list_or_none,
+    )
     warnings: list[WarningItem] = Field(default_factory=list)
     adverse_reactions: AdverseReactions
     interactions: list[Interaction] = Field(default_factory=list)
@@ -887,15 +1014,16 @@ class FactPath:
         """``dosing.regimens[x].dose`` → ('dosing', 'regimens', ('x',), 'dose'): items as 1-tuples."""
         parts: list[str | tuple[str]] = []
         for name, item in re.findall(r"([^.\[\]]+)|\[([^\]]*)\]", text):
-            parts.append((item,) if not name else name)
+            parts.append(name if name else (item,))
         return tuple(parts)
 
 
 ROOT = FactPath((), "")
 
 
-def walk(node: Any, path: FactPath = ROOT,
-         skip: Callable[[Any, Any, Any], bool] | None = None) -> Iterator[tuple[FactPath, Any]]:
+def walk(
+    node: Any, path: FactPath = ROOT, skip: Callable[[Any, Any, Any], bool] | None = None
+) -> Iterator[tuple[FactPath, Any]]:
     """Every value under ``node`` with its path, parents first. ``skip(parent, key, value)`` leaves a value,
     and everything under it, out."""
     yield path, node
@@ -936,22 +1064,28 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
     for d_index, summary in enumerate(label.dosing.highlights):
         for s_index, key in enumerate(summary.sections):
             if key not in insert_keys:
-                problems.append((("dosing", "highlights", d_index, "sections", s_index),
-                                 _unknown_section(key, insert_keys)))
+                problems.append(
+                    (("dosing", "highlights", d_index, "sections", s_index), _unknown_section(key, insert_keys))
+                )
     if label.boxed_warning:
         for i_index, item in enumerate(label.boxed_warning.items):
             for s_index, key in enumerate(item.sections):
                 if key not in insert_keys:
-                    problems.append((("boxed_warning", "items", i_index, "sections", s_index),
-                                     _unknown_section(key, insert_keys)))
+                    problems.append(
+                        (("boxed_warning", "items", i_index, "sections", s_index), _unknown_section(key, insert_keys))
+                    )
     for path, value in walk(label):
         if isinstance(value, str) and "{see:" in value:
             for key in SEE.findall(value):
                 if key not in insert_keys and key not in facts_by_id:
                     problems.append((path.raw, f"{{see:{key}}}: {_unknown_section(key, insert_keys)}, or a fact id"))
     if label.label.market == "eu" and label.product.manufacturer is None:
-        problems.append((("product", "manufacturer"), "an EU leaflet names the manufacturer (QRD section 6): "
-                         "write product.manufacturer"))
+        problems.append(
+            (
+                ("product", "manufacturer"),
+                "an EU leaflet names the manufacturer (QRD section 6): write product.manufacturer",
+            )
+        )
 
     def expect(path: tuple[Any, ...], ref: str, kinds: tuple[type, ...], what: str) -> None:
         if ref not in facts_by_id:
@@ -1007,15 +1141,23 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
             expect(("adverse_reactions", "most_common", "reactions", i), ref, (AdverseReaction,), "adverse reaction")
     for g_index, group in enumerate(label.adverse_reactions.postmarketing_groups):
         for i, ref in enumerate(group.reactions):
-            expect(("adverse_reactions", "postmarketing_groups", g_index, "reactions", i), ref, (AdverseReaction,),
-                   "adverse reaction")
+            expect(
+                ("adverse_reactions", "postmarketing_groups", g_index, "reactions", i),
+                ref,
+                (AdverseReaction,),
+                "adverse reaction",
+            )
     for c_index, combination in enumerate(label.dosing.combinations):
         for i, ref in enumerate(combination.indications):
             expect(("dosing", "combinations", c_index, "indications", i), ref, (Indication,), "indication")
     if label.preparation:
         for r_index, recon in enumerate(label.preparation.reconstitution):
-            expect(("preparation", "reconstitution", r_index, "presentation"), recon.presentation,
-                   (Presentation, Package), "presentation or package in product.presentations")
+            expect(
+                ("preparation", "reconstitution", r_index, "presentation"),
+                recon.presentation,
+                (Presentation, Package),
+                "presentation or package in product.presentations",
+            )
     if label.boxed_warning:
         for b_index, item in enumerate(label.boxed_warning.items):
             for i, ref in enumerate(item.warnings):
@@ -1027,8 +1169,12 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
             expect(base + ("reaction",), row.reaction, (AdverseReaction,), "adverse reaction")
             for arm in row.incidence:
                 if arm not in arms:
-                    problems.append((base + ("incidence", arm), f"{arm!r} is not the id of an arm of the trials "
-                                                                f"(arms: {', '.join(sorted(arms))})"))
+                    problems.append(
+                        (
+                            base + ("incidence", arm),
+                            f"{arm!r} is not the id of an arm of the trials (arms: {', '.join(sorted(arms))})",
+                        )
+                    )
             if trials.arms[0].id not in row.incidence:
                 problems.append((base + ("incidence",), f"no incidence for the product's arm {trials.arms[0].id!r}"))
     for p_index, ref in enumerate(label.adverse_reactions.postmarketing):

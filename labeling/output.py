@@ -18,8 +18,14 @@ TOOL = {"name": "labeling", "version": __version__}
 
 def json_document(command: str, payload: dict[str, Any]) -> str:
     """``{"schema_version": 2, "tool": {...}, "command": "diff", ...payload}`` as indented JSON."""
-    return json.dumps({"schema_version": SCHEMA_VERSION, "tool": TOOL, "command": command, **payload}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"schema_version": SCHEMA_VERSION, "tool": TOOL, "command": command, **payload},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def markdown_document(command: str, body: str) -> str:

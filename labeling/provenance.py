@@ -19,15 +19,18 @@ def unit_entry(section: str, unit: Unit) -> dict[str, Any]:
     facts, phrases, structure = [], [], []
     for source in unit.sources:
         if source.startswith(PHRASE):
-            phrases.append(source[len(PHRASE):])
-        elif source.startswith(WORD):
-            structure.append(source)
-        elif source.startswith((HEADING, NUMBER, FURNITURE)):
+            phrases.append(source[len(PHRASE) :])
+        elif source.startswith((WORD, HEADING, NUMBER, FURNITURE)):
             structure.append(source)
         else:
             facts.append(source)
-    return {"section": section, "text": unit.text, "facts": list(dict.fromkeys(facts)),
-            "phrases": list(dict.fromkeys(phrases)), "structure": list(dict.fromkeys(structure))}
+    return {
+        "section": section,
+        "text": unit.text,
+        "facts": list(dict.fromkeys(facts)),
+        "phrases": list(dict.fromkeys(phrases)),
+        "structure": list(dict.fromkeys(structure)),
+    }
 
 
 def document_entries(document: Document) -> list[dict[str, Any]]:
@@ -48,8 +51,10 @@ def document_entries(document: Document) -> list[dict[str, Any]]:
 
 
 def provenance_json(product: str, documents: dict[str, Document]) -> str:
-    return json_document("provenance", {"product": product, "documents": {
-        kind: document_entries(tree) for kind, tree in documents.items()}})
+    return json_document(
+        "provenance",
+        {"product": product, "documents": {kind: document_entries(tree) for kind, tree in documents.items()}},
+    )
 
 
 __all__ = ["document_entries", "json", "provenance_json"]

@@ -26,15 +26,35 @@ if TYPE_CHECKING:
 # Units: a closed list. Each canonical unit has a dimension; spelled-out units have singular/plural forms.
 
 UNITS: dict[str, str] = {
-    "mg": "mass", "mcg": "mass", "g": "mass", "kg": "mass",
-    "mL": "volume", "L": "volume", "dL": "volume",
-    "°C": "temperature", "°F": "temperature",
+    "mg": "mass",
+    "mcg": "mass",
+    "g": "mass",
+    "kg": "mass",
+    "mL": "volume",
+    "L": "volume",
+    "dL": "volume",
+    "°C": "temperature",
+    "°F": "temperature",
     "%": "fraction",
-    "units": "amount", "mEq": "amount", "mmol": "amount",
-    "minute": "time", "hour": "time", "day": "time", "week": "time", "month": "time", "year": "time",
-    "vial": "presentation", "ampoule": "presentation", "tablet": "presentation", "capsule": "presentation",
-    "pen": "presentation", "bottle": "presentation", "cartridge": "presentation", "syringe": "presentation",
-    "carton": "presentation", "packet": "presentation",
+    "units": "amount",
+    "mEq": "amount",
+    "mmol": "amount",
+    "minute": "time",
+    "hour": "time",
+    "day": "time",
+    "week": "time",
+    "month": "time",
+    "year": "time",
+    "vial": "presentation",
+    "ampoule": "presentation",
+    "tablet": "presentation",
+    "capsule": "presentation",
+    "pen": "presentation",
+    "bottle": "presentation",
+    "cartridge": "presentation",
+    "syringe": "presentation",
+    "carton": "presentation",
+    "packet": "presentation",
     "time": "count",  # "2-4 times/year", "3 times/day": how often
     "INR": "ratio",  # international normalized ratio: a unit written before its number ("INR 2–3")
 }
@@ -46,23 +66,64 @@ PLURALS: dict[str, str] = {u: u + "s" for u in TIME_UNITS + PRESENTATIONS + ("ti
 _SINGULAR = {plural: singular for singular, plural in PLURALS.items()}
 # What a dose or a renal function is "per", besides a period: body weight or surface (mg/kg, mL/min/1.73 m²).
 BASES = ("kg", "m²", "1.73 m²")
-_BASIS_SPELLINGS = {"kg": "kg", "m²": "m²", "m2": "m²", "m^2": "m²", "1.73 m²": "1.73 m²", "1.73 m2": "1.73 m²",
-                    "1.73m²": "1.73 m²", "1.73m2": "1.73 m²"}
+_BASIS_SPELLINGS = {
+    "kg": "kg",
+    "m²": "m²",
+    "m2": "m²",
+    "m^2": "m²",
+    "1.73 m²": "1.73 m²",
+    "1.73 m2": "1.73 m²",
+    "1.73m²": "1.73 m²",
+    "1.73m2": "1.73 m²",
+}
 
 # What a careless editor writes, and what we suggest instead (content is strict; documents are read leniently).
 UNIT_SUGGESTIONS: dict[str, str] = {
-    "ml": "mL", "ML": "mL", "cc": "mL", "l": "L", "µg": "mcg", "μg": "mcg", "ug": "mcg", "MG": "mg",
-    "IU": "units", "U": "units", "u": "units", "C": "°C", "ºC": "°C", "degC": "°C", "F": "°F",
-    "h": "hour", "hr": "hour", "hrs": "hours", "d": "day", "wk": "week", "wks": "weeks", "mo": "month",
-    "yr": "year", "mLs": "mL", "mgs": "mg", "tab": "tablet", "tabs": "tablets", "cap": "capsule",
+    "ml": "mL",
+    "ML": "mL",
+    "cc": "mL",
+    "l": "L",
+    "µg": "mcg",
+    "μg": "mcg",
+    "ug": "mcg",
+    "MG": "mg",
+    "IU": "units",
+    "U": "units",
+    "u": "units",
+    "C": "°C",
+    "ºC": "°C",
+    "degC": "°C",
+    "F": "°F",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hours",
+    "d": "day",
+    "wk": "week",
+    "wks": "weeks",
+    "mo": "month",
+    "yr": "year",
+    "mLs": "mL",
+    "mgs": "mg",
+    "tab": "tablet",
+    "tabs": "tablets",
+    "cap": "capsule",
     "caps": "capsules",
 }
 # Accepted in content beside the canonical names (standard abbreviations with one meaning).
 _STRICT_ALIASES = {"min": "minute", "mins": "minute", "unit": "units"}
 
 # Lenient spellings accepted when reading documents back, besides the language's own words (never in content).
-_LENIENT_SYMBOLS: dict[str, str] = {"ml": "mL", "µg": "mcg", "μg": "mcg", "cc": "mL", "ºC": "°C", "℃": "°C",
-                                    "℉": "°F", "IU": "units", "min": "minute"}
+_LENIENT_SYMBOLS: dict[str, str] = {
+    "ml": "mL",
+    "µg": "mcg",
+    "μg": "mcg",
+    "cc": "mL",
+    "ºC": "°C",
+    "℃": "°C",
+    "℉": "°F",
+    "IU": "units",
+    "min": "minute",
+}
 
 
 def canonical_unit(token: str, *, strict: bool = True, lang: Language | None = None) -> str | None:
@@ -210,8 +271,10 @@ class Quantity:
         return self.dimension == "time" and self.per is None and self.kind == "frequency"
 
     def replace(self, **changes: Any) -> Quantity:
-        values = {name: getattr(self, name) for name in ("low", "high", "unit", "per", "comparator", "raw", "basis",
-                                                          "per_value")}
+        values = {
+            name: getattr(self, name)
+            for name in ("low", "high", "unit", "per", "comparator", "raw", "basis", "per_value")
+        }
         values.update(changes)
         return type(self)(**values)
 
@@ -222,8 +285,9 @@ class Quantity:
         factor = _TIME_IN_DAYS.get(self.unit), _TIME_IN_DAYS.get(unit)
         if factor[0] is not None and factor[1] is not None:
             ratio = factor[0] / factor[1]
-            return self.replace(low=self.low * ratio, high=None if self.high is None else self.high * ratio,
-                                unit=unit, raw="")
+            return self.replace(
+                low=self.low * ratio, high=None if self.high is None else self.high * ratio, unit=unit, raw=""
+            )
         raise QuantityError(f"cannot convert {self.unit} to {unit}")
 
     # -- text ---------------------------------------------------------------------------------------------
@@ -255,8 +319,7 @@ class Quantity:
         if quantity.basis not in cls.allowed_basis:
             if quantity.basis is None:
                 raise QuantityError(f"{quantity.raw!r}: a {cls.kind} needs a basis (e.g. '{cls.example}')")
-            raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be per {quantity.basis} "
-                                f"(e.g. '{cls.example}')")
+            raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be per {quantity.basis} (e.g. '{cls.example}')")
         if quantity.comparator and not cls.allows_comparator:
             raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be a threshold ({quantity.comparator})")
         if quantity.high is not None and quantity.high < quantity.low:
@@ -270,8 +333,16 @@ class Quantity:
             raise QuantityError(f"{quantity.raw!r}: a {cls.kind} must be greater than zero")
         if quantity.per_value is not None and quantity.per_value <= 0:
             raise QuantityError(f"{quantity.raw!r}: the amount it is per must be greater than zero")
-        return cls(quantity.low, quantity.high, quantity.unit, quantity.per, quantity.comparator, quantity.raw,
-                   quantity.basis, quantity.per_value)
+        return cls(
+            quantity.low,
+            quantity.high,
+            quantity.unit,
+            quantity.per,
+            quantity.comparator,
+            quantity.raw,
+            quantity.basis,
+            quantity.per_value,
+        )
 
     # -- pydantic -----------------------------------------------------------------------------------------
     @classmethod
@@ -311,13 +382,25 @@ def _listing(items: Any) -> str:
 
 # Days in each time unit. Months and years are the usual 30 and 365 days, good for "does it fit"; exact
 # conversions (Quantity.in_unit) use only the units that have a fixed length.
-DAYS_IN = {"minute": Decimal(1) / 1440, "hour": Decimal(1) / 24, "day": Decimal(1), "week": Decimal(7),
-           "month": Decimal(30), "year": Decimal(365)}
+DAYS_IN = {
+    "minute": Decimal(1) / 1440,
+    "hour": Decimal(1) / 24,
+    "day": Decimal(1),
+    "week": Decimal(7),
+    "month": Decimal(30),
+    "year": Decimal(365),
+}
 _TIME_IN_DAYS = {unit: DAYS_IN[unit] for unit in ("minute", "hour", "day", "week")}
 
-_BASE = {"mcg": ("mass", Decimal("0.001")), "mg": ("mass", Decimal(1)), "g": ("mass", Decimal(1000)),
-         "kg": ("mass", Decimal(1000000)), "mL": ("volume", Decimal(1)), "L": ("volume", Decimal(1000)),
-         "units": ("units", Decimal(1))}
+_BASE = {
+    "mcg": ("mass", Decimal("0.001")),
+    "mg": ("mass", Decimal(1)),
+    "g": ("mass", Decimal(1000)),
+    "kg": ("mass", Decimal(1000000)),
+    "mL": ("volume", Decimal(1)),
+    "L": ("volume", Decimal(1000)),
+    "units": ("units", Decimal(1)),
+}
 _PER_DAY = {unit: 1 / DAYS_IN[unit] for unit in ("hour", "day", "week", "month", "year")}
 
 
@@ -344,6 +427,7 @@ def celsius(q: Quantity) -> tuple[Decimal, Decimal] | None:
 
 def fahrenheit(q: Quantity) -> Quantity:
     """A °C temperature in whole °F, as USP and US labels print it beside the °C (2–8 °C: 36–46 °F)."""
+
     def convert(value: Decimal) -> Decimal:
         return (value * 9 / 5 + 32).quantize(Decimal(1), rounding="ROUND_HALF_UP")
 
@@ -364,8 +448,6 @@ class Dose(Quantity):
     allowed_basis = frozenset({None, "kg", "m²"})
     must_be_positive = True
     example = "20-50 mL/day"
-
-
 
 
 class Strength(Quantity):
@@ -482,8 +564,10 @@ class Frequency(Quantity):
     def check_kind(cls, quantity: Quantity) -> Quantity:
         checked = super().check_kind(quantity)
         if (checked.unit == "time") != (checked.per is not None):
-            raise QuantityError(f"{quantity.raw!r}: write a frequency as 'once daily', '3 times/day', "
-                                "'2-4 times/year' or 'every 12 hours'")
+            raise QuantityError(
+                f"{quantity.raw!r}: write a frequency as 'once daily', '3 times/day', "
+                "'2-4 times/year' or 'every 12 hours'"
+            )
         return checked
 
 
@@ -512,16 +596,25 @@ class AnyQuantity(Quantity):
 
 
 _COUNT_WORDS = {"once": 1, "twice": 2, "three times": 3, "four times": 4}
-_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year",
-            "hourly": "hour"}
+_ADVERBS = {
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "yearly": "year",
+    "annually": "year",
+    "hourly": "hour",
+}
 
 
 def parse_frequency(text: str) -> Quantity | None:
     """The content's word forms of a frequency ("once daily", "every 12 hours"); None when ``text`` is not one."""
     cleaned = " ".join(text.split())
-    match = re.fullmatch(r"(once|twice|three times|four times|\d+ times)\s+(daily|weekly|monthly|yearly|annually"
-                         r"|hourly|a day|a week|a month|a year|an hour|per day|per week|per month|per year)",
-                         cleaned, re.I)
+    match = re.fullmatch(
+        r"(once|twice|three times|four times|\d+ times)\s+(daily|weekly|monthly|yearly|annually"
+        r"|hourly|a day|a week|a month|a year|an hour|per day|per week|per month|per year)",
+        cleaned,
+        re.I,
+    )
     if match:
         count = match[1].lower()
         n = _COUNT_WORDS.get(count) or int(count.split()[0])
@@ -557,8 +650,9 @@ class Schedule:
     @classmethod
     def parse(cls, text: str) -> Schedule:
         cleaned = " ".join(str(text).replace(" and ", ", ").split())
-        match = re.fullmatch(r"(?:at\s+)?(?P<unit>[A-Za-z]+)\s+(?P<points>[\d.,\s]+)", cleaned) or \
-            re.fullmatch(r"(?:at\s+)?(?P<points>[\d.,\s]+?)\s*(?P<unit>[A-Za-z]+)", cleaned)
+        match = re.fullmatch(r"(?:at\s+)?(?P<unit>[A-Za-z]+)\s+(?P<points>[\d.,\s]+)", cleaned) or re.fullmatch(
+            r"(?:at\s+)?(?P<points>[\d.,\s]+?)\s*(?P<unit>[A-Za-z]+)", cleaned
+        )
         if not match:
             raise QuantityError(f"{text!r} is not a schedule: write it like 'weeks 0, 2 and 6'")
         unit = canonical_unit(match["unit"], strict=True)
@@ -581,7 +675,8 @@ class Schedule:
             return cls.parse(value)
 
         return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.raw))
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.raw)
+        )
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
@@ -680,8 +775,12 @@ def _unit_or_error(token: str, raw: str, strict: bool) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Formatting: one place decides how every quantity reads, for professionals and for patients.
 
-_CMP_KEYS = {"≥": ("", "cmp.ge.after"), ">": ("cmp.gt.before", ""), "≤": ("", "cmp.le.after"),
-             "<": ("cmp.lt.before", "")}
+_CMP_KEYS = {
+    "≥": ("", "cmp.ge.after"),
+    ">": ("cmp.gt.before", ""),
+    "≤": ("", "cmp.le.after"),
+    "<": ("cmp.lt.before", ""),
+}
 
 
 def unit_word(unit: str, value: Decimal | None, lang: Language | None = None) -> str:
@@ -826,8 +925,6 @@ def format_compact(q: Quantity) -> str:
 # Reading quantities back out of document text (lenient: any phrasing the language's words allow)
 
 
-
-
 @dataclass(frozen=True)
 class FoundQuantity:
     quantity: Quantity
@@ -861,17 +958,25 @@ def _scanner(lang: Language) -> _Scanner:
     spelled = _spelled_units(lang)
     units = {**{u.lower(): u for u in UNITS}, **{k.lower(): v for k, v in _LENIENT_SYMBOLS.items()}, **spelled}
     unit_words = _alternatives(list(UNITS) + list(_LENIENT_SYMBOLS) + list(spelled) + [k.lower() for k in UNITS])
-    leading = {w.lower(): cmp for key, cmp in (("cmp.gt.before", ">"), ("cmp.lt.before", "<"),
-                                                ("cmp.ge.before", "≥"), ("cmp.le.before", "≤"))
-               for w in (*lang.synonyms(key), lang.words.get(key, "")) if w}
-    trailing = {w.lower(): cmp for key, cmp in (("cmp.ge.after", "≥"), ("cmp.le.after", "≤"))
-                for w in (*lang.synonyms(key), lang.words.get(key, "")) if w}
+    leading = {
+        w.lower(): cmp
+        for key, cmp in (("cmp.gt.before", ">"), ("cmp.lt.before", "<"), ("cmp.ge.before", "≥"), ("cmp.le.before", "≤"))
+        for w in (*lang.synonyms(key), lang.words.get(key, ""))
+        if w
+    }
+    trailing = {
+        w.lower(): cmp
+        for key, cmp in (("cmp.ge.after", "≥"), ("cmp.le.after", "≤"))
+        for w in (*lang.synonyms(key), lang.words.get(key, ""))
+        if w
+    }
     adverbs = {w.lower(): unit for unit in TIME_UNITS for w in lang.synonyms(f"per.adverb.{unit}")}
     counts = {w.lower(): n for n in (1, 2, 3, 4) for w in lang.synonyms(f"count.{n}")}
     bases = {w.lower(): basis for basis in ("kg", "m²", "1.73 m²") for w in lang.synonyms(f"basis.{basis}")}
     bases.update({f"/{b}": _BASIS_SPELLINGS[b] for b in _BASIS_SPELLINGS})
-    per_words = _alternatives([*lang.synonyms("per"), *(lang.word(f"pper.{u}") for u in TIME_UNITS
-                                                         if f"pper.{u}" in lang.words)])
+    per_words = _alternatives(
+        [*lang.synonyms("per"), *(lang.word(f"pper.{u}") for u in TIME_UNITS if f"pper.{u}" in lang.words)]
+    )
     range_words = _alternatives([*lang.synonyms("range.to"), lang.word("range.to"), lang.word("range.dash")])
     every = _alternatives([*lang.synonyms("every"), lang.word("freq.every").split("{")[0].strip()])
     number = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
@@ -897,7 +1002,8 @@ def _scanner(lang: Language) -> _Scanner:
     count_pattern = re.compile(
         rf"""(?<![\w])(?P<count>{_alternatives(list(counts))})\s+
         (?:(?P<adverb>{_alternatives(list(adverbs))})|(?:{per_words})\s+(?P<per>{unit_words}))(?![^\W\d_])""",
-        re.VERBOSE | re.IGNORECASE)
+        re.VERBOSE | re.IGNORECASE,
+    )
     time_words = _alternatives([w for w, u in units.items() if u in TIME_UNITS])
     every_pattern = re.compile(rf"(?<![\w])(?:{every})\s+(?P<unit>{time_words})(?![^\W\d_])", re.IGNORECASE)
     # A unit written before its number (INR 2.0–3.0), with a comparator before or after the unit ("more than
@@ -909,9 +1015,11 @@ def _scanner(lang: Language) -> _Scanner:
         (?:\s+(?:(?P<after>{comparator})|{joiners}))?\s*
         (?P<low>{number})(?:\s*(?:{range_words})\s*(?P<high>{number}))?
         (?P<trail>\s+(?:{_alternatives(list(trailing))}))?""",
-        re.VERBOSE | re.IGNORECASE)
-    return _Scanner(pattern, count_pattern, every_pattern, prefix_pattern, units, leading, trailing, adverbs, counts,
-                    bases)
+        re.VERBOSE | re.IGNORECASE,
+    )
+    return _Scanner(
+        pattern, count_pattern, every_pattern, prefix_pattern, units, leading, trailing, adverbs, counts, bases
+    )
 
 
 def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuantity]:
@@ -945,15 +1053,27 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
         if match["trail"]:
             comparator = scan.trailing.get(" ".join(match["trail"].strip().lower().split()))
         unit = next(u for u in PREFIX_UNITS if u.lower() == match["unit"].lower())
-        found.append(FoundQuantity(Quantity(low, high if comparator is None else None, unit, None, comparator,
-                                            match.group(0)), match.start(), match.end(), match.group(0)))
+        found.append(
+            FoundQuantity(
+                Quantity(low, high if comparator is None else None, unit, None, comparator, match.group(0)),
+                match.start(),
+                match.end(),
+                match.group(0),
+            )
+        )
     for match in scan.every_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         period = scan.units.get(match["unit"].lower())
         if period in TIME_UNITS:
-            found.append(FoundQuantity(Frequency(Decimal(1), None, period, None, None, match.group(0)), match.start(),
-                                       match.end(), match.group(0)))
+            found.append(
+                FoundQuantity(
+                    Frequency(Decimal(1), None, period, None, None, match.group(0)),
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                )
+            )
     return sorted(found, key=lambda f: f.start)
 
 
@@ -963,7 +1083,7 @@ def _in_a_name(text: str, match: re.Match[str]) -> bool:
     token = match["unit"]
     if len(token) == 1 and token.isupper() and token not in UNITS:
         return True
-    after = text[match.end():match.end() + 1]
+    after = text[match.end() : match.end() + 1]
     return bool(after) and after.isalnum() and not match.group(0)[-1:].isspace()
 
 

@@ -22,8 +22,18 @@ from typing import TYPE_CHECKING, Any
 from labeling.documents import DOCUMENT_KINDS, PATIENT
 
 if TYPE_CHECKING:
-    from labeling.model import (Adjustment, Claim, Combination, Cycling, FactPath, Indication, Label, Reference,
-                                Regimen, Route)
+    from labeling.model import (
+        Adjustment,
+        Claim,
+        Combination,
+        Cycling,
+        FactPath,
+        Indication,
+        Label,
+        Reference,
+        Regimen,
+        Route,
+    )
 
 PI, INSERT, LEAFLET, SHEET = "patient-information", "package-insert", "patient-leaflet", "product-sheet"
 MG = "medication-guide"  # placed like the Patient Information (same sections, other title and headings)
@@ -101,103 +111,295 @@ def _all(*kinds: str, sections: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return dict.fromkeys(kinds, sections)
 
 
-_DOSING_PLACES = {INSERT: ("hl-dosage", "dosage-recommended", "dosage-populations", "dosage-cycles", "counseling"),
-                  PI: ("how",), LEAFLET: ("how-given",), SHEET: ("dosing", "claims")}
+_DOSING_PLACES = {
+    INSERT: ("hl-dosage", "dosage-recommended", "dosage-populations", "dosage-cycles", "counseling"),
+    PI: ("how",),
+    LEAFLET: ("how-given",),
+    SHEET: ("dosing", "claims"),
+}
 _EVERYWHERE = ("*",)  # every section (identity, metadata and furniture)
 
 REACH: tuple[Reach, ...] = (
     Reach("product", ("product",), _all(INSERT, PI, LEAFLET, SHEET, sections=_EVERYWHERE)),
-    Reach("presentations", ("product.presentations",),
-          {INSERT: ("hl-dosage-forms", "dosage-forms", "how-supplied-presentation", "dosage-preparation"),
-           PI: ("ingredients", "storage"), LEAFLET: ("contents",), SHEET: ("identity", "claims")}, major=True),
-    Reach("ingredients", ("product.ingredients",),
-          {INSERT: ("description",), PI: ("ingredients",), LEAFLET: ("contents",), SHEET: ("identity",)}),
+    Reach(
+        "presentations",
+        ("product.presentations",),
+        {
+            INSERT: ("hl-dosage-forms", "dosage-forms", "how-supplied-presentation", "dosage-preparation"),
+            PI: ("ingredients", "storage"),
+            LEAFLET: ("contents",),
+            SHEET: ("identity", "claims"),
+        },
+        major=True,
+    ),
+    Reach(
+        "ingredients",
+        ("product.ingredients",),
+        {INSERT: ("description",), PI: ("ingredients",), LEAFLET: ("contents",), SHEET: ("identity",)},
+    ),
     Reach("label", ("label",), _all(INSERT, PI, LEAFLET, SHEET, sections=_EVERYWHERE)),
-    Reach("populations", ("populations",),
-          {INSERT: ("hl-indications", "indication", "indications", "hl-dosage", "dosage-recommended",
-                    "dosage-populations", "dosage-targets"),
-           PI: ("what-is", "how"), LEAFLET: ("what-it-is", "how-given"), SHEET: ("dosing", "indications")},
-          shown=shown_populations, major=True, rmc="dosage"),
-    Reach("indications", ("indications",),
-          {INSERT: ("hl-indications", "indications", "indication", "hl-dosage", "dosage-recommended",
-                    "dosage-combinations", "dosage-targets", "hl-recent-major-changes"),
-           PI: ("what-is", "how"), LEAFLET: ("what-it-is", "how-given"), SHEET: ("indications", "dosing", "claims")},
-          shown=approved_indications, major=True, rmc="indications",
-          fields={"statement": (INSERT, SHEET), "limitations": (INSERT, SHEET)}),
-    Reach("routes", ("dosing.routes",),
-          {INSERT: ("hl-dosage", "dosage-recommended", "fpi"), PI: ("how",), LEAFLET: ("how-given",),
-           SHEET: ("identity", "dosing", "claims")},
-          shown=labelled_routes, major=True, rmc="dosage"),
+    Reach(
+        "populations",
+        ("populations",),
+        {
+            INSERT: (
+                "hl-indications",
+                "indication",
+                "indications",
+                "hl-dosage",
+                "dosage-recommended",
+                "dosage-populations",
+                "dosage-targets",
+            ),
+            PI: ("what-is", "how"),
+            LEAFLET: ("what-it-is", "how-given"),
+            SHEET: ("dosing", "indications"),
+        },
+        shown=shown_populations,
+        major=True,
+        rmc="dosage",
+    ),
+    Reach(
+        "indications",
+        ("indications",),
+        {
+            INSERT: (
+                "hl-indications",
+                "indications",
+                "indication",
+                "hl-dosage",
+                "dosage-recommended",
+                "dosage-combinations",
+                "dosage-targets",
+                "hl-recent-major-changes",
+            ),
+            PI: ("what-is", "how"),
+            LEAFLET: ("what-it-is", "how-given"),
+            SHEET: ("indications", "dosing", "claims"),
+        },
+        shown=approved_indications,
+        major=True,
+        rmc="indications",
+        fields={"statement": (INSERT, SHEET), "limitations": (INSERT, SHEET)},
+    ),
+    Reach(
+        "routes",
+        ("dosing.routes",),
+        {
+            INSERT: ("hl-dosage", "dosage-recommended", "fpi"),
+            PI: ("how",),
+            LEAFLET: ("how-given",),
+            SHEET: ("identity", "dosing", "claims"),
+        },
+        shown=labelled_routes,
+        major=True,
+        rmc="dosage",
+    ),
     Reach("regimens", ("dosing.regimens",), _DOSING_PLACES, shown=shown_regimens, major=True, rmc="dosage"),
-    Reach("cycling", ("dosing.cycling",), _DOSING_PLACES, shown=lambda label: [c for c in [shown_cycling(label)]
-                                                                                 if c is not None],
-          major=True, rmc="dosage"),
+    Reach(
+        "cycling",
+        ("dosing.cycling",),
+        _DOSING_PLACES,
+        shown=lambda label: [c for c in [shown_cycling(label)] if c is not None],
+        major=True,
+        rmc="dosage",
+    ),
     Reach("adjustments", ("dosing.adjustments",), _DOSING_PLACES, shown=shown_adjustments, major=True, rmc="dosage"),
-    Reach("combinations", ("dosing.combinations",),
-          {INSERT: ("dosage-combinations",), PI: ("before",), LEAFLET: ("before",), SHEET: ("claims",)},
-          shown=shown_combinations, major=True, rmc="dosage"),
+    Reach(
+        "combinations",
+        ("dosing.combinations",),
+        {INSERT: ("dosage-combinations",), PI: ("before",), LEAFLET: ("before",), SHEET: ("claims",)},
+        shown=shown_combinations,
+        major=True,
+        rmc="dosage",
+    ),
     Reach("dosing-summaries", ("dosing.highlights",), {INSERT: ("hl-dosage",)}, major=True, rmc="dosage"),
-    Reach("targets", ("dosing.targets",),
-          {INSERT: ("hl-dosage", "dosage-targets"), PI: ("how",), LEAFLET: ("how-given",), SHEET: ("dosing",)},
-          major=True, rmc="dosage"),
-    Reach("administration", ("dosing.administration",),
-          {INSERT: ("dosage-administration",), PI: ("how",), LEAFLET: ("how-given",)}, major=True, rmc="dosage"),
+    Reach(
+        "targets",
+        ("dosing.targets",),
+        {INSERT: ("hl-dosage", "dosage-targets"), PI: ("how",), LEAFLET: ("how-given",), SHEET: ("dosing",)},
+        major=True,
+        rmc="dosage",
+    ),
+    Reach(
+        "administration",
+        ("dosing.administration",),
+        {INSERT: ("dosage-administration",), PI: ("how",), LEAFLET: ("how-given",)},
+        major=True,
+        rmc="dosage",
+    ),
     Reach("preparation", ("preparation",), {INSERT: ("dosage-preparation",)}, major=True, rmc="dosage"),
-    Reach("storage", ("storage",),
-          {INSERT: ("storage", "how-supplied"), PI: ("storage",), LEAFLET: ("storage",), SHEET: ("storage", "claims")},
-          major=True),
-    Reach("boxed-warning", ("boxed_warning",),
-          {INSERT: ("hl-boxed-warning", "boxed-warning"), PI: ("important",), SHEET: ("safety",)},
-          major=True, rmc="boxed-warning", fields={"summary": (INSERT,)}),
-    Reach("contraindications", ("contraindications",),
-          {INSERT: ("hl-contraindications", "contraindications", "counseling"), PI: ("who-not",),
-           LEAFLET: ("before",), SHEET: ("safety", "claims")}, major=True, rmc="contraindications"),
-    Reach("warnings", ("warnings",),
-          {INSERT: ("hl-warnings", "warnings", "warning", "adverse-reactions", "hl-recent-major-changes"),
-           PI: ("important", "side-effects"),
-           LEAFLET: ("before", "how-given"), SHEET: ("safety", "claims")},
-          major=True, rmc="warnings", fields={"summary": (INSERT, SHEET)}),
-    Reach("monitoring", ("monitoring",),
-          {INSERT: ("hl-warnings", "warning-monitoring", "counseling"), PI: ("before",), LEAFLET: ("before",),
-           SHEET: ("safety",)}),
-    Reach("adverse-reactions", ("adverse_reactions",),
-          {INSERT: ("hl-adverse-reactions", "adverse-reactions", "ar-trials", "ar-postmarketing", "counseling"),
-           PI: ("side-effects",), LEAFLET: ("side-effects",), SHEET: ("safety", "claims")}),
-    Reach("interactions", ("interactions",),
-          {INSERT: ("hl-interactions", "interactions"), PI: ("before",), LEAFLET: ("before",)}),
-    Reach("specific-populations", ("specific_populations",),
-          {INSERT: ("hl-populations", "populations", "pop-pregnancy", "pop-lactation", "pop-reproductive",
-                    "pop-pediatric", "pop-geriatric", "pop-renal", "pop-hepatic"),
-           PI: ("before",), LEAFLET: ("before",)}),
-    Reach("narrative", ("narrative",),
-          {INSERT: ("abuse", "overdosage", "pharmacodynamics", "pharmacokinetics", "microbiology", "pharmacogenomics",
-                    "carcinogenesis", "clinical-studies")}),
+    Reach(
+        "storage",
+        ("storage",),
+        {INSERT: ("storage", "how-supplied"), PI: ("storage",), LEAFLET: ("storage",), SHEET: ("storage", "claims")},
+        major=True,
+    ),
+    Reach(
+        "boxed-warning",
+        ("boxed_warning",),
+        {INSERT: ("hl-boxed-warning", "boxed-warning"), PI: ("important",), SHEET: ("safety",)},
+        major=True,
+        rmc="boxed-warning",
+        fields={"summary": (INSERT,)},
+    ),
+    Reach(
+        "contraindications",
+        ("contraindications",),
+        {
+            INSERT: ("hl-contraindications", "contraindications", "counseling"),
+            PI: ("who-not",),
+            LEAFLET: ("before",),
+            SHEET: ("safety", "claims"),
+        },
+        major=True,
+        rmc="contraindications",
+    ),
+    Reach(
+        "warnings",
+        ("warnings",),
+        {
+            INSERT: ("hl-warnings", "warnings", "warning", "adverse-reactions", "hl-recent-major-changes"),
+            PI: ("important", "side-effects"),
+            LEAFLET: ("before", "how-given"),
+            SHEET: ("safety", "claims"),
+        },
+        major=True,
+        rmc="warnings",
+        fields={"summary": (INSERT, SHEET)},
+    ),
+    Reach(
+        "monitoring",
+        ("monitoring",),
+        {
+            INSERT: ("hl-warnings", "warning-monitoring", "counseling"),
+            PI: ("before",),
+            LEAFLET: ("before",),
+            SHEET: ("safety",),
+        },
+    ),
+    Reach(
+        "adverse-reactions",
+        ("adverse_reactions",),
+        {
+            INSERT: ("hl-adverse-reactions", "adverse-reactions", "ar-trials", "ar-postmarketing", "counseling"),
+            PI: ("side-effects",),
+            LEAFLET: ("side-effects",),
+            SHEET: ("safety", "claims"),
+        },
+    ),
+    Reach(
+        "interactions",
+        ("interactions",),
+        {INSERT: ("hl-interactions", "interactions"), PI: ("before",), LEAFLET: ("before",)},
+    ),
+    Reach(
+        "specific-populations",
+        ("specific_populations",),
+        {
+            INSERT: (
+                "hl-populations",
+                "populations",
+                "pop-pregnancy",
+                "pop-lactation",
+                "pop-reproductive",
+                "pop-pediatric",
+                "pop-geriatric",
+                "pop-renal",
+                "pop-hepatic",
+            ),
+            PI: ("before",),
+            LEAFLET: ("before",),
+        },
+    ),
+    Reach(
+        "narrative",
+        ("narrative",),
+        {
+            INSERT: (
+                "abuse",
+                "overdosage",
+                "pharmacodynamics",
+                "pharmacokinetics",
+                "microbiology",
+                "pharmacogenomics",
+                "carcinogenesis",
+                "clinical-studies",
+            )
+        },
+    ),
     Reach("counseling", ("counseling",), {INSERT: ("counseling",)}),
-    Reach("description", ("description",),
-          {INSERT: ("description",), PI: ("ingredients",), LEAFLET: ("contents",), SHEET: ("identity",)}),
+    Reach(
+        "description",
+        ("description",),
+        {INSERT: ("description",), PI: ("ingredients",), LEAFLET: ("contents",), SHEET: ("identity",)},
+    ),
     Reach("mechanisms", ("mechanisms",), {INSERT: ("mechanism",), SHEET: ("claims",)}),
     Reach("references", ("references",), {INSERT: ("references",), SHEET: ("claims",)}, shown=cited_references),
     Reach("claims", ("claims",), {SHEET: ("claims",)}, shown=approved_claims),
     Reach("gaps", ("gaps",), _all(INSERT, PI, LEAFLET, SHEET, sections=_EVERYWHERE)),
-    Reach("patient", ("patient",), {PI: ("what-is", "how", "avoid", "storage"),
-                                   LEAFLET: ("what-it-is", "how-given", "contents")}),
+    Reach(
+        "patient",
+        ("patient",),
+        {PI: ("what-is", "how", "avoid", "storage"), LEAFLET: ("what-it-is", "how-given", "contents")},
+    ),
 )
-REACH = tuple(Reach(r.group, r.paths, {**r.places, **({MG: r.places[PI]} if PI in r.places else {})}, r.shown,
-                    r.major, r.rmc, {k: v + ((MG,) if PI in v else ()) for k, v in r.fields.items()})
-              for r in REACH)
+REACH = tuple(
+    Reach(
+        r.group,
+        r.paths,
+        {**r.places, **({MG: r.places[PI]} if PI in r.places else {})},
+        r.shown,
+        r.major,
+        r.rmc,
+        {k: v + ((MG,) if PI in v else ()) for k, v in r.fields.items()},
+    )
+    for r in REACH
+)
 REACH_BY_GROUP = {r.group: r for r in REACH}
 
 # Fields that are the reviewer's, never a reader's: printed nowhere.
-NOTE_FIELDS = frozenset({"status_reason", "source", "scope_reason", "note", "rationale", "id", "about", "lint_ignore",
-                         "category", "overall", "sources", "market_reason", "affects", "sections"})
+NOTE_FIELDS = frozenset(
+    {
+        "status_reason",
+        "source",
+        "scope_reason",
+        "note",
+        "rationale",
+        "id",
+        "about",
+        "lint_ignore",
+        "category",
+        "overall",
+        "sources",
+        "market_reason",
+        "affects",
+        "sections",
+    }
+)
 # Fields that are notes only on some kinds of fact (an indication's summary is the source's words; a warning's
 # summary is printed in Highlights; a claim's reason is the reviewer's, an adjustment's is printed).
-NOTE_FIELDS_OF: dict[str, frozenset[str]] = {"Indication": frozenset({"summary"}), "Claim": frozenset({"reason",
-                                                                                                          "status"})}
+NOTE_FIELDS_OF: dict[str, frozenset[str]] = {
+    "Indication": frozenset({"summary"}),
+    "Claim": frozenset({"reason", "status"}),
+}
 # Fields that only word a fact (how it is said, not what it is): a change to one is editorial unless a number
 # moved (diff). Every ``patient_*`` field is wording too.
-WORDING_FIELDS = frozenset({"summary", "reason", "title", "heading", "freezing_reason", "temperature_name", "qualifier",
-                            "condition", "what_it_is", "how_it_is_given", "pack_contents"})
+WORDING_FIELDS = frozenset(
+    {
+        "summary",
+        "reason",
+        "title",
+        "heading",
+        "freezing_reason",
+        "temperature_name",
+        "qualifier",
+        "condition",
+        "what_it_is",
+        "how_it_is_given",
+        "pack_contents",
+    }
+)
 # Wording only on some kinds of fact: a regimen's or a mechanism's name is a row label or a heading; a product's,
 # an ingredient's or a route's name is the fact itself.
 WORDING_FIELDS_OF = {"Regimen": frozenset({"name"}), "Mechanism": frozenset({"name"})}
@@ -212,8 +414,7 @@ def group_of(path: FactPath | str) -> Reach | None:
     best_length = -1
     for entry in REACH:
         for prefix in entry.paths:
-            if (text == prefix or text.startswith(prefix + ".") or text.startswith(prefix + "[")) \
-                    and len(prefix) > best_length:
+            if (text == prefix or text.startswith((prefix + ".", prefix + "["))) and len(prefix) > best_length:
                 best, best_length = entry, len(prefix)
     return best
 
@@ -303,5 +504,3 @@ def placed(kind: str, section: str, group: str) -> bool:
     entry = REACH_BY_GROUP[group]
     places = entry.places.get(kind, ())
     return "*" in places or section in places
-
-

@@ -1,10 +1,11 @@
 """Redlines of the package insert: a tracked-changes DOCX and a marked-up PDF, from two label versions.
 
 Both start from the same comparison: the insert composed for the old and the new label
-(``labeling.compose``) and written as HTML (``labeling.render.html``), cut into blocks (headings, paragraphs, list items, table cells); blocks are paired in order, and paired blocks that
-differ are compared word by word. The DOCX writes real Word revisions (`w:ins` / `w:del` with author and date
-from the new revision) that Word and LibreOffice accept or reject; the PDF is the new insert with insertions
-underlined, deletions struck through and a change bar beside every changed block.
+(``labeling.compose``) and written as HTML (``labeling.render.html``), cut into blocks (headings, paragraphs,
+list items, table cells); blocks are paired in order, and paired blocks that differ are compared word by word.
+The DOCX writes real Word revisions (`w:ins` / `w:del` with author and date from the new revision) that Word
+and LibreOffice accept or reject; the PDF is the new insert with insertions underlined, deletions struck through
+and a change bar beside every changed block.
 """
 
 from __future__ import annotations
@@ -65,12 +66,16 @@ def pair_blocks(old: list[Block], new: list[Block]) -> list[BlockOp]:
     matcher = difflib.SequenceMatcher(None, [b.text for b in old], [b.text for b in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops += [BlockOp("equal", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
+            ops += [BlockOp("equal", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=False)]
             continue
         olds, news = old[i1:i2], new[j1:j2]
         while olds or news:
-            if olds and news and olds[0].tag == news[0].tag and \
-                    difflib.SequenceMatcher(None, olds[0].text, news[0].text).ratio() >= SIMILAR:
+            if (
+                olds
+                and news
+                and olds[0].tag == news[0].tag
+                and difflib.SequenceMatcher(None, olds[0].text, news[0].text).ratio() >= SIMILAR
+            ):
                 ops.append(BlockOp("changed", olds.pop(0), news.pop(0)))
             elif olds and (not news or len(olds) >= len(news)):
                 ops.append(BlockOp("delete", olds.pop(0), None))
@@ -162,8 +167,10 @@ def redline_docx(old: Label, new: Label) -> bytes:
     title = document.add_paragraph(style="Title")
     title.add_run(f"{new.product.name} Prescribing Information — redline")
     note = document.add_paragraph()
-    note.add_run(f"Version {old.label.version} ({old.label.revision_date:%m/%Y}) → version {new.label.version} "
-                 f"({new.label.revision_date:%m/%Y}). Insertions and deletions are tracked changes.")
+    note.add_run(
+        f"Version {old.label.version} ({old.label.revision_date:%m/%Y}) → version {new.label.version} "
+        f"({new.label.revision_date:%m/%Y}). Insertions and deletions are tracked changes."
+    )
     for op in ops:
         block = op.new or op.old
         assert block is not None
@@ -241,9 +248,11 @@ def redline_html(old: Label, new: Label) -> str:
     body = document.find("body")
     banner = lxml_html.Element("p")
     banner.set("class", "rl-title")
-    banner.text = (f"Redline: version {new.label.version} ({new.label.revision_date:%m/%Y}) compared with version "
-                   f"{old.label.version} ({old.label.revision_date:%m/%Y}). Insertions underlined, deletions struck "
-                   "through, changes marked in the margin.")
+    banner.text = (
+        f"Redline: version {new.label.version} ({new.label.revision_date:%m/%Y}) compared with version "
+        f"{old.label.version} ({old.label.revision_date:%m/%Y}). Insertions underlined, deletions struck "
+        "through, changes marked in the margin."
+    )
     body.insert(0, banner)
     style = lxml_html.Element("style")
     style.text = REDLINE_CSS

@@ -29,11 +29,7 @@ def summary_line(results: list[Verification]) -> str:
 
 
 def results_json(results: list[Verification], extra: dict[str, Any] | None = None, command: str = "verify") -> str:
-    payload = {
-        "ok": all(r.ok for r in results),
-        "documents": [r.to_dict() for r in results],
-        **(extra or {}),
-    }
+    payload = {"ok": all(r.ok for r in results), "documents": [r.to_dict() for r in results], **(extra or {})}
     return json_document(command, payload)
 
 

@@ -7,7 +7,6 @@ import json
 from labeling.model import Label
 
 
-
 def content_schema() -> dict:
     schema = Label.model_json_schema(mode="validation")
     return {

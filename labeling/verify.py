@@ -126,8 +126,9 @@ def off_label_quantities(label: Label) -> dict[Quantity, str]:
 # Verification
 
 
-def verify_text(text: str, kind: DocumentKind, label: Label, document: str,
-                tree: Document | None = None) -> Verification:
+def verify_text(
+    text: str, kind: DocumentKind, label: Label, document: str, tree: Document | None = None
+) -> Verification:
     """Verify one artifact's extracted text (page furniture already removed) against the label.
 
     What each section must show is what the label composes to for this kind (facts placed by the reach table,
@@ -149,10 +150,16 @@ def verify_text(text: str, kind: DocumentKind, label: Label, document: str,
             for fact, value in expected.rows.items():
                 result.checks.setdefault(fact, FactCheck(fact, value))
             if section.id not in found:
-                result.findings.append(Finding(
-                    document, heading, group, "section-missing",
-                    f"section heading {heading!r} not found, so its {group} facts cannot be checked",
-                    expected=heading))
+                result.findings.append(
+                    Finding(
+                        document,
+                        heading,
+                        group,
+                        "section-missing",
+                        f"section heading {heading!r} not found, so its {group} facts cannot be checked",
+                        expected=heading,
+                    )
+                )
                 for fact in expected.rows:
                     _fail(result, fact, "section not found")
                 continue
@@ -327,8 +334,11 @@ def composed_quantities(section: Section, lang: Language) -> list[Placed]:
     for found in find_quantities(plain, lang):
         # The fact whose run holds the number (a phrase may hold the words around it: "not to exceed …").
         digit = next((i for i in range(found.start, found.end) if plain[i].isdigit()), found.start)
-        facts = [(start <= digit < end, source) for start, end, source in spans
-                 if start < found.end and end > found.start and not _NOT_A_FACT.match(source)]
+        facts = [
+            (start <= digit < end, source)
+            for start, end, source in spans
+            if start < found.end and end > found.start and not _NOT_A_FACT.match(source)
+        ]
         fact = max(facts, key=lambda f: f[0])[1] if facts else "quantities"
         placed.append(Placed(found.quantity, fact, found.text))
     return placed
@@ -338,8 +348,15 @@ _TRAILING_ZERO = re.compile(r"\d\.\d*0(?!\d)")  # 5.0 mg, 0.50 mL: read as 50 mg
 _NO_LEADING_ZERO = re.compile(r"(?<![\w.,])\.\d")  # .5 mg: read as 5 mg (ISMP)
 
 
-def _check_quantities(result: Verification, known: _Known, heading: str, composed: list[Placed],
-                      quantities: list[FoundQuantity], body: str, lang: Language) -> None:
+def _check_quantities(
+    result: Verification,
+    known: _Known,
+    heading: str,
+    composed: list[Placed],
+    quantities: list[FoundQuantity],
+    body: str,
+    lang: Language,
+) -> None:
     """Each quantity the composed section prints is found as often as it is printed; every quantity found traces
     to a fact; none is printed in an error-prone notation.
 
@@ -354,8 +371,12 @@ def _check_quantities(result: Verification, known: _Known, heading: str, compose
     surplus = Counter(have) - Counter(want)
     # Aligned by value and wording, so that of two equal values worded differently ("once daily", "every day")
     # the one that changed is named; counted by value alone.
-    matcher = difflib.SequenceMatcher(None, [(p.quantity, _wording(p.text)) for p in composed],
-                                      [(q.quantity, _wording(q.text)) for q in quantities], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None,
+        [(p.quantity, _wording(p.text)) for p in composed],
+        [(q.quantity, _wording(q.text)) for q in quantities],
+        autojunk=False,
+    )
     twin: dict[int, int] = {}  # found index → composed index, where the alignment pairs equal quantities
     partners: dict[int, range] = {}  # composed index → found indexes standing in its place
     stands_for: dict[int, range] = {}  # found index → composed indexes in whose place it stands
@@ -402,27 +423,57 @@ def _check_quantities(result: Verification, known: _Known, heading: str, compose
             replacement = _closest(value, [quantities[j] for j in unexplained])
         if replacement is not None:
             unexplained.remove(quantities.index(replacement))
-        result.findings.append(Finding(
-            result.document, heading, placed.fact, "changed" if replacement else "missing",
-            f"expected {format_professional(value)}, found {_describe(replacement)}"
-            + (f" ({_difference(value, replacement.quantity)})" if replacement else ""),
-            expected=format_professional(value), found=_describe(replacement) if replacement else None))
+        result.findings.append(
+            Finding(
+                result.document,
+                heading,
+                placed.fact,
+                "changed" if replacement else "missing",
+                f"expected {format_professional(value)}, found {_describe(replacement)}"
+                + (f" ({_difference(value, replacement.quantity)})" if replacement else ""),
+                expected=format_professional(value),
+                found=_describe(replacement) if replacement else None,
+            )
+        )
         _fail(result, placed.fact, _describe(replacement))
     for j in unexplained:
         stray = quantities[j]
         if stray.quantity in off_label:
             source = off_label[stray.quantity]
-            result.findings.append(Finding(result.document, heading, source, "off-label",
-                                           f"{_describe(stray)} belongs to a use that is not approved",
-                                           found=stray.text))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    source,
+                    "off-label",
+                    f"{_describe(stray)} belongs to a use that is not approved",
+                    found=stray.text,
+                )
+            )
         elif stray.quantity not in shown:
-            result.findings.append(Finding(result.document, heading, "quantities", "stray",
-                                           f"{stray.text!r} is not a fact of the label", found=stray.text))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    "quantities",
+                    "stray",
+                    f"{stray.text!r} is not a fact of the label",
+                    found=stray.text,
+                )
+            )
         else:  # a value of the label, printed once more than the label places it: copied to where it is not
             beside = _owner_of_place(j, between.get(j), composed, quantities, twin)
-            result.findings.append(Finding(result.document, heading, beside or "quantities", "stray",
-                                           f"{stray.text!r} is printed here once more than the label places it"
-                                           + (f" (beside {beside})" if beside else ""), found=stray.text))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    beside or "quantities",
+                    "stray",
+                    f"{stray.text!r} is printed here once more than the label places it"
+                    + (f" (beside {beside})" if beside else ""),
+                    found=stray.text,
+                )
+            )
     owners: dict[Quantity, Placed] = {}
     for placed in composed:
         owners.setdefault(placed.quantity, placed)
@@ -430,8 +481,13 @@ def _check_quantities(result: Verification, known: _Known, heading: str, compose
         if not _TRAILING_ZERO.search(found.text):
             continue
         # The composed quantity it prints: its twin, or the one of the same value in whose place it stands.
-        counterpart = composed[twin[j]] if j in twin else next(
-            (composed[i] for i in stands_for.get(j, ()) if want[i] == found.quantity), owners.get(found.quantity))
+        counterpart = (
+            composed[twin[j]]
+            if j in twin
+            else next(
+                (composed[i] for i in stands_for.get(j, ()) if want[i] == found.quantity), owners.get(found.quantity)
+            )
+        )
         if counterpart is None or not _TRAILING_ZERO.search(counterpart.text):  # as the label writes it is fine
             _notation(result, heading, counterpart.fact if counterpart else "quantities", found, "trailing zero")
     for found in dotted:
@@ -442,8 +498,13 @@ def _check_quantities(result: Verification, known: _Known, heading: str, compose
 _OWNER = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*\[[^\]]+\]")  # dosing.regimens[x] of dosing.regimens[x].dose
 
 
-def _owner_of_place(j: int, around: tuple[int, int] | None, composed: list[Placed],
-                    quantities: list[FoundQuantity], twin: dict[int, int]) -> str | None:
+def _owner_of_place(
+    j: int,
+    around: tuple[int, int] | None,
+    composed: list[Placed],
+    quantities: list[FoundQuantity],
+    twin: dict[int, int],
+) -> str | None:
     """The fact (a regimen, a condition) whose quantities stand nearest a found quantity that has no place of its
     own: the aligned quantity just before it or just after it, whichever is printed closer."""
     if around is None:
@@ -469,7 +530,7 @@ def _without_leading_zero(body: str, lang: Language) -> list[FoundQuantity]:
     ".5 mg" for a number (it would be 5 mg), so they are looked for here, by their place in the text."""
     found = []
     for match in _NO_LEADING_ZERO.finditer(body):
-        tail = body[match.start():match.start() + 80]
+        tail = body[match.start() : match.start() + 80]
         read = find_quantities("0" + tail, lang)
         if read and read[0].start == 0:
             first = read[0]
@@ -478,13 +539,20 @@ def _without_leading_zero(body: str, lang: Language) -> list[FoundQuantity]:
 
 
 def _notation(result: Verification, heading: str, fact: str, found: FoundQuantity, what: str) -> None:
-    result.findings.append(Finding(
-        result.document, heading, fact, "notation",
-        f"{found.text!r} is printed with {'a' if what == 'trailing zero' else 'no'} "
-        f"{'trailing zero' if what == 'trailing zero' else 'leading zero'} (misread as "
-        f"{'ten times the value' if what == 'trailing zero' else 'a whole number'}); write "
-        f"{format_professional(found.quantity)}",
-        expected=format_professional(found.quantity), found=found.text))
+    result.findings.append(
+        Finding(
+            result.document,
+            heading,
+            fact,
+            "notation",
+            f"{found.text!r} is printed with {'a' if what == 'trailing zero' else 'no'} "
+            f"{'trailing zero' if what == 'trailing zero' else 'leading zero'} (misread as "
+            f"{'ten times the value' if what == 'trailing zero' else 'a whole number'}); write "
+            f"{format_professional(found.quantity)}",
+            expected=format_professional(found.quantity),
+            found=found.text,
+        )
+    )
     _fail(result, fact, found.text)
 
 
@@ -531,8 +599,9 @@ def _difference(expected: Quantity, found: Quantity) -> str:
     return ", ".join(parts) or "different"
 
 
-def _check_dosing(result: Verification, label: Label, lang: Language, known: _Known, heading: str,
-                  body: str, expected: _Expected) -> None:
+def _check_dosing(
+    result: Verification, label: Label, lang: Language, known: _Known, heading: str, body: str, expected: _Expected
+) -> None:
     quantities = find_quantities(body, lang)
     _check_quantities(result, known, heading, expected.composed, quantities, body, lang)
     routes = vocabulary(lang).routes
@@ -555,8 +624,9 @@ def _check_dosing(result: Verification, label: Label, lang: Language, known: _Kn
         high = anchors[index + 1][0].start if index + 1 < len(anchors) else len(body)
         near = sorted((abs(pos - anchor.start), route) for pos, route in mentions if low <= pos < high)
         if near:
-            stated = {route for distance, route in near if distance == near[0][0]} | \
-                ({route for _, route in near} if len(expected_routes) > 1 else set())
+            stated = {route for distance, route in near if distance == near[0][0]} | (
+                {route for _, route in near} if len(expected_routes) > 1 else set()
+            )
         elif len(mentioned_routes) == 1:
             stated = set(mentioned_routes)  # one route stated once for the whole section
         else:
@@ -565,17 +635,33 @@ def _check_dosing(result: Verification, label: Label, lang: Language, known: _Kn
             fact = f"{_path(label, regimen)}.routes"
             expected_text = " or ".join(sorted(expected_routes))
             found = " or ".join(sorted(stated)) or "no route"
-            result.findings.append(Finding(result.document, heading, fact, "route",
-                                           f"expected {expected_text}, found {found}", expected=expected_text,
-                                           found=found))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    fact,
+                    "route",
+                    f"expected {expected_text}, found {found}",
+                    expected=expected_text,
+                    found=found,
+                )
+            )
             _fail(result, fact, found)
     for regimen in regimens:
         if all(a[1] is not regimen for a in anchors) and regimen.dose is not None:
             _fail(result, f"{_path(label, regimen)}.routes", "dose not found")
 
 
-def _check_storage(result: Verification, label: Label, lang: Language, known: _Known, audience: str,
-                   heading: str, body: str, expected: _Expected) -> None:
+def _check_storage(
+    result: Verification,
+    label: Label,
+    lang: Language,
+    known: _Known,
+    audience: str,
+    heading: str,
+    body: str,
+    expected: _Expected,
+) -> None:
     words = vocabulary(lang)
     conditions = [c for c in label.storage.conditions if _path(label, c) in expected.facts]
     quantities = find_quantities(body, lang)
@@ -592,27 +678,58 @@ def _check_storage(result: Verification, label: Label, lang: Language, known: _K
                 if value is None or fact in reported or any(q.quantity == value for q in own):
                     continue
                 other = _closest(value, own)
-                result.findings.append(Finding(
-                    result.document, heading, fact, "changed" if other else "missing",
-                    f"expected {format_professional(value)} for {condition.applies_to!r}, found {_describe(other)}"
-                    + (f" ({_difference(value, other.quantity)})" if other else ""),
-                    expected=format_professional(value), found=_describe(other) if other else None))
+                result.findings.append(
+                    Finding(
+                        result.document,
+                        heading,
+                        fact,
+                        "changed" if other else "missing",
+                        f"expected {format_professional(value)} for {condition.applies_to!r}, found {_describe(other)}"
+                        + (f" ({_difference(value, other.quantity)})" if other else ""),
+                        expected=format_professional(value),
+                        found=_describe(other) if other else None,
+                    )
+                )
                 _fail(result, fact, _describe(other))
         for protection in condition.protect_from:
             need = 1 if window is not None else sum(protection in c.protect_from for c in conditions)
             if len(words.protections[protection].findall(scope)) < need:
-                result.findings.append(Finding(result.document, heading, f"{base}.protect_from", "missing",
-                                               f"protection from {protection} not stated", expected=protection))
+                result.findings.append(
+                    Finding(
+                        result.document,
+                        heading,
+                        f"{base}.protect_from",
+                        "missing",
+                        f"protection from {protection} not stated",
+                        expected=protection,
+                    )
+                )
                 _fail(result, f"{base}.protect_from", f"no '{protection}'")
         if condition.do_not_freeze:
             need = 1 if window is not None else sum(c.do_not_freeze for c in conditions)
             if len(words.freeze.findall(scope)) < need:
-                result.findings.append(Finding(result.document, heading, f"{base}.do_not_freeze", "missing",
-                                               "'Do not freeze' not stated", expected="Do not freeze"))
+                result.findings.append(
+                    Finding(
+                        result.document,
+                        heading,
+                        f"{base}.do_not_freeze",
+                        "missing",
+                        "'Do not freeze' not stated",
+                        expected="Do not freeze",
+                    )
+                )
                 _fail(result, f"{base}.do_not_freeze", "not stated")
         if condition.use_immediately and not words.immediately.search(scope):
-            result.findings.append(Finding(result.document, heading, f"{base}.use_immediately", "missing",
-                                           "'use immediately' not stated", expected="use immediately"))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    f"{base}.use_immediately",
+                    "missing",
+                    "'use immediately' not stated",
+                    expected="use immediately",
+                )
+            )
             _fail(result, f"{base}.use_immediately", "not stated")
         for flag, keys in _HANDLING.items():
             if not getattr(condition, flag):
@@ -621,14 +738,19 @@ def _check_storage(result: Verification, label: Label, lang: Language, known: _K
             need = 1 if window is not None else sum(bool(getattr(c, flag)) for c in conditions)
             if len(pattern.findall(scope)) < need:
                 said = lang.phrase(keys[0]).text.rstrip(".")
-                result.findings.append(Finding(result.document, heading, f"{base}.{flag}", "missing",
-                                               f"{said!r} not stated", expected=said))
+                result.findings.append(
+                    Finding(
+                        result.document, heading, f"{base}.{flag}", "missing", f"{said!r} not stated", expected=said
+                    )
+                )
                 _fail(result, f"{base}.{flag}", "not stated")
 
 
 # Handling instructions a condition's flag stands for, by the stock phrases that say it (professional, patient).
-_HANDLING = {"do_not_refrigerate": ("store.do-not-refrigerate", "pt.do-not-refrigerate"),
-             "discard_unused": ("store.discard", "pt.throw-away")}
+_HANDLING = {
+    "do_not_refrigerate": ("store.do-not-refrigerate", "pt.do-not-refrigerate"),
+    "discard_unused": ("store.discard", "pt.throw-away"),
+}
 
 
 def _stock_pattern(lang: Language, keys: tuple[str, ...]) -> re.Pattern[str]:
@@ -646,8 +768,15 @@ def _condition_windows(body: str, conditions: list[StorageCondition], audience: 
     if not conditions:
         return []
     for condition in conditions:
-        names = [n for n in (condition.patient_applies_to if audience == PATIENT else None, condition.applies_to,
-                             condition.patient_applies_to) if n]
+        names = [
+            n
+            for n in (
+                condition.patient_applies_to if audience == PATIENT else None,
+                condition.applies_to,
+                condition.patient_applies_to,
+            )
+            if n
+        ]
         hits = [lowered.find(normalize(n).lower(), cursor) for n in names]
         hits = [h for h in hits if h >= 0]
         if not hits:
@@ -669,24 +798,44 @@ def _loose(text: str) -> str:
 _BULLETS = re.compile(r"(?<!\S)[•◦▪‣∙·](?!\S)")
 
 
-def _check_contraindications(result: Verification, label: Label, kind: DocumentKind, heading: str, body: str,
-                             reference: str, expected: _Expected) -> None:
+def _check_contraindications(
+    result: Verification, label: Label, kind: DocumentKind, heading: str, body: str, reference: str, expected: _Expected
+) -> None:
     body, reference = _loose(_BULLETS.sub(" ", body)), _loose(reference)
     lowered = " ".join(body.lower().split())
     for item in label.contraindications:
         if _path(label, item) not in expected.facts:
             continue
         wordings = expected.wordings.get(_path(label, item)) or [
-            w for w in ([item.patient_text, item.text] if kind.audience == PATIENT else [item.text, item.patient_text])
-            + [item.summary] if w]
+            w
+            for w in ([item.patient_text, item.text] if kind.audience == PATIENT else [item.text, item.patient_text])
+            + [item.summary]
+            if w
+        ]
         if not any(_loose(normalize(w)).lower() in lowered for w in wordings):
             fact = _path(label, item)
-            result.findings.append(Finding(result.document, heading, fact, "missing",
-                                           f"contraindication {wordings[0]!r} not found", expected=wordings[0]))
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    fact,
+                    "missing",
+                    f"contraindication {wordings[0]!r} not found",
+                    expected=wordings[0],
+                )
+            )
             _fail(result, fact, "missing")
     for extra in _extra_text(reference, body):
-        result.findings.append(Finding(result.document, heading, "contraindications", "extra",
-                                       f"text that is not a contraindication of the label: {extra!r}", found=extra))
+        result.findings.append(
+            Finding(
+                result.document,
+                heading,
+                "contraindications",
+                "extra",
+                f"text that is not a contraindication of the label: {extra!r}",
+                found=extra,
+            )
+        )
 
 
 _WORD = re.compile(r"[\w°%]+(?:[.'’-][\w°%]+)*")

@@ -13,8 +13,21 @@ from functools import lru_cache
 
 from labeling.language import Language
 
-ROUTES = ("intravenous", "intramuscular", "subcutaneous", "oral", "intrathecal", "topical", "inhalation",
-          "ophthalmic", "nasal", "rectal", "transdermal", "sublingual", "vaginal")
+ROUTES = (
+    "intravenous",
+    "intramuscular",
+    "subcutaneous",
+    "oral",
+    "intrathecal",
+    "topical",
+    "inhalation",
+    "ophthalmic",
+    "nasal",
+    "rectal",
+    "transdermal",
+    "sublingual",
+    "vaginal",
+)
 PROTECTIONS = ("light", "moisture", "heat")
 
 
@@ -35,20 +48,42 @@ class Vocabulary:
 def vocabulary(lang: Language) -> Vocabulary:
     routes = {}
     for route in ROUTES:
-        words = [*lang.synonyms(f"route.{route}"), lang.words.get(f"route.{route}", ""),
-                 lang.words.get(f"routeadv.{route}", ""), lang.words.get(f"proute.{route}", "")]
+        words = [
+            *lang.synonyms(f"route.{route}"),
+            lang.words.get(f"route.{route}", ""),
+            lang.words.get(f"routeadv.{route}", ""),
+            lang.words.get(f"proute.{route}", ""),
+        ]
         pattern = rf"(?i:(?<!\w)(?:{_words(words)})(?!\w))"
         abbreviations = lang.synonyms(f"abbr.{route}")
         if abbreviations:
             pattern += rf"|\b(?:{_words(abbreviations)})\b"
         routes[route] = re.compile(pattern)
-    freeze = re.compile(_words([*lang.synonyms("freeze"), lang.phrase("store.do-not-freeze").text.rstrip("."),
-                                lang.phrase("pt.do-not-freeze").text.rstrip(".")]), re.I)
+    freeze = re.compile(
+        _words(
+            [
+                *lang.synonyms("freeze"),
+                lang.phrase("store.do-not-freeze").text.rstrip("."),
+                lang.phrase("pt.do-not-freeze").text.rstrip("."),
+            ]
+        ),
+        re.I,
+    )
     # "Use immediately", but not the condition "if not used immediately" that follows it.
-    stock = _words([lang.phrase("pt.use-straight-away").text.rstrip("."),
-                    lang.phrase("store.use-immediately").text.rstrip(".")])
-    immediately = re.compile(rf"(?<!not )(?<!\w)(?:{_words(lang.synonyms('use'))})\s+(?:\S+\s+){{0,3}}?"
-                             rf"(?:{_words(lang.synonyms('immediately'))})|{stock}", re.I)
-    protections = {p: re.compile(rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
-                                 rf"(?!\w)", re.I) for p in PROTECTIONS}
+    stock = _words(
+        [lang.phrase("pt.use-straight-away").text.rstrip("."), lang.phrase("store.use-immediately").text.rstrip(".")]
+    )
+    immediately = re.compile(
+        rf"(?<!not )(?<!\w)(?:{_words(lang.synonyms('use'))})\s+(?:\S+\s+){{0,3}}?"
+        rf"(?:{_words(lang.synonyms('immediately'))})|{stock}",
+        re.I,
+    )
+    protections = {
+        p: re.compile(
+            rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
+            rf"(?!\w)",
+            re.I,
+        )
+        for p in PROTECTIONS
+    }
     return Vocabulary(routes, freeze, immediately, protections)

@@ -10,9 +10,9 @@ import sys
 import unicodedata
 
 import pytest
-
 from helpers import ROOT, SAMPLE, eu, render, tree
-from labeling.doctree import FURNITURE, HEADING, NUMBER, PHRASE, Document, Part, Row, Table
+
+from labeling.doctree import PHRASE, Document, Part
 from labeling.documents import DOCUMENT_KINDS, DOSING, MARKETS, DocumentKind, Output, PartSpec, SectionSpec
 from labeling.extract.artifact import read_artifact
 from labeling.extract.sections import normalize
@@ -65,8 +65,9 @@ def test_hidden_facts_reach_no_document(label):
     assert "indications[parkinsons]" in hidden_paths and "dosing.routes[im]" in hidden_paths
     for kind, owner in labels_for(label).items():
         sources = {run.source for unit in tree(owner, kind).units() for run in unit.runs}
-        leaked = {s for s in sources if any(s == h or s.startswith(h + ".") for h in hidden_paths
-                                            if not h.startswith("gaps"))}
+        leaked = {
+            s for s in sources if any(s == h or s.startswith(h + ".") for h in hidden_paths if not h.startswith("gaps"))
+        }
         assert not leaked, (kind, leaked)
 
 
@@ -80,6 +81,7 @@ def provenance_residue(document: Document, text: str, lang) -> str:
     numbers of an ordered list) are structure, not words, and are dropped first."""
     lines = [re.sub(r"^\s*(?:[•◦▪‣]|\d+\.(?=\s))\s*", "", line) for line in text.splitlines()]
     lines = [line.replace(" | ", " ") for line in lines]  # the DOCX reader's cell separator
+
     def squash(text: str) -> str:  # no spaces, no hyphens inside words (a line-end hyphen reads back as nothing)
         return re.sub(r"(?<=\w)-(?=\w)", "", re.sub(r"\s+", "", normalize(text)))
 
@@ -87,8 +89,11 @@ def provenance_residue(document: Document, text: str, lang) -> str:
     units = [*document.units(), *(u for u in (document.header, document.footer, document.banner) if u is not None)]
     pieces = sorted({squash(u.text) for u in units if u.text.strip()}, key=len, reverse=True)
     # page numbers: digits in a PDF, fields Word computes (no digits in the file) in a DOCX
-    page = re.escape(re.sub(r"\s+", "", lang.phrase("page.of").text)).replace(r"\{page\}", r"\d*") \
+    page = (
+        re.escape(re.sub(r"\s+", "", lang.phrase("page.of").text))
+        .replace(r"\{page\}", r"\d*")
         .replace(r"\{pages\}", r"\d*")
+    )
     remaining = re.sub(page, "", remaining)
     for piece in pieces:
         remaining = remaining.replace(piece, "")
@@ -105,7 +110,7 @@ def test_every_sentence_of_the_document_is_accounted_for(label, kind):
         for run in unit.runs:
             assert run.source, (kind, unit.text)
             if run.source.startswith(PHRASE):
-                assert run.source[len(PHRASE):] in language_for(owner.label.language).phrases
+                assert run.source[len(PHRASE) :] in language_for(owner.label.language).phrases
     artifact = read_artifact(render(owner, kind), kind)
     residue = provenance_residue(document, artifact.text, language_for(owner.label.language))
     assert residue == "", residue[:300]
@@ -141,7 +146,7 @@ def test_every_sentence_of_every_corpus_document_is_accounted_for(path, kind, fm
             for run in unit.runs:
                 assert run.source, (section.key, unit.text)
                 if run.source.startswith(PHRASE):
-                    assert run.source[len(PHRASE):] in lang.phrases
+                    assert run.source[len(PHRASE) :] in lang.phrases
                 if ":" in run.source.split("[")[0] or not run.text.strip():
                     continue
                 entry = group_of(run.source)
@@ -175,8 +180,11 @@ def test_provenance_map_is_written_by_build(tmp_path):
 # --- a new document kind and a new format, through the public tables only ---------------------------------------
 
 
-CARD = DocumentKind(name="test-card", audience="professional", parts=(PartSpec("card", (
-    SectionSpec("identity"), SectionSpec("dosing", checks=(DOSING,))), titled=False),))
+CARD = DocumentKind(
+    name="test-card",
+    audience="professional",
+    parts=(PartSpec("card", (SectionSpec("identity"), SectionSpec("dosing", checks=(DOSING,))), titled=False),),
+)
 
 
 def compose_card(label, kind, lang):
@@ -185,11 +193,18 @@ def compose_card(label, kind, lang):
     from labeling.compose.common import regimen_units
 
     c = Composer(label, kind, lang)
-    identity = c.section("identity", [c.para(c.text(label.product, "name"))], heading=c.unit(
-        c.text(label.product, "name")))
+    identity = c.section(
+        "identity", [c.para(c.text(label.product, "name"))], heading=c.unit(c.text(label.product, "name"))
+    )
     dosing = c.section("dosing", [c.bullets(regimen_units(c))], heading=c.unit(c.word("col.dose")))
-    return Document(kind.name, lang.code, label.product.name, (Part("card", None, (identity, dosing)),),
-                    metadata={"author": label.product.manufacturer}, furniture={"product": label.product.id})
+    return Document(
+        kind.name,
+        lang.code,
+        label.product.name,
+        (Part("card", None, (identity, dosing)),),
+        metadata={"author": label.product.manufacturer},
+        furniture={"product": label.product.id},
+    )
 
 
 def write_card(label, document, kind) -> bytes:
@@ -213,8 +228,9 @@ def card_registered():
     documents.register_kind(CARD)
     compose.register_composer(CARD.name, compose_card)
     render.register_writer("card", write_card)
-    artifact.register_reader(artifact.Reader("card", lambda data: data.startswith(b"TESTCARD "),
-                                             "test_architecture:read_card"))
+    artifact.register_reader(
+        artifact.Reader("card", lambda data: data.startswith(b"TESTCARD "), "test_architecture:read_card")
+    )
     documents.register_output("us", Output(CARD.name, "card"))
     yield
     for table, before in zip(tables, saved, strict=True):
@@ -255,15 +271,16 @@ def test_the_market_decides_the_documents(label):
 # --- a new language is one language object (plus, optionally, a template folder) ---------------------------------
 
 
-PSEUDO = {c: p for c, p in zip("abcdeghijklnorstuwyzABCDEGHIJKLNORSTUWYZ",
-                               "áƀçďéğĥíĵķľñóřšťúŵýžÁƁÇĎÉĞĤÍĴĶĽÑÓŘŠŤÚŴÝŽ")}
+PSEUDO = dict(zip("abcdeghijklnorstuwyzABCDEGHIJKLNORSTUWYZ", "áƀçďéğĥíĵķľñóřšťúŵýžÁƁÇĎÉĞĤÍĴĶĽÑÓŘŠŤÚŴÝŽ", strict=False))
 
 
 def pseudo(text: str) -> str:
     """What translation teams do to find hard-coded strings: every letter accented, words a little longer."""
+
     def word(match: re.Match[str]) -> str:
         value = "".join(PSEUDO.get(ch, ch) for ch in match.group(0))
         return value + "·" if len(value) > 3 else value
+
     return re.sub(r"[A-Za-z]+", word, text)
 
 

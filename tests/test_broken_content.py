@@ -36,62 +36,213 @@ class Case:
 
 
 CASES = [
-    Case("typo-key", "\ncontraindications:\n", "\ncontraindictions:\n", "contraindictions:", "contraindictions",
-         "did you mean 'contraindications'"),
-    Case("unit-lowercase-ml", "dose: 20-50 mL/day", "dose: 20-50 ml/day", "20-50 ml/day",
-         "dosing.regimens[stroke-tbi].dose", "unknown unit 'ml' (did you mean 'mL'?)"),
-    Case("range-max-below-min", "dose: 10-30 mL/day", "dose: 30-10 mL/day", "30-10 mL/day",
-         "dosing.regimens[dementia].dose", "minimum 30 is greater than maximum 10"),
-    Case("missing-storage-section", "\nstorage:\n", "\nstorage_notes:\n", "product:", "storage",
-         "missing required section 'storage'"),
-    Case("duplicate-key-contraindications", "\nwarnings:\n",
-         "\ncontraindications:\n  - id: late\n    text: Late\n    patient_text: late\n\nwarnings:\n",
-         "contraindications:", "contraindications",
-         "duplicate key 'contraindications' (first at line {line:contraindications:})", after="patient_text: you have an active cancer"),
-    Case("wrong-indentation", "      dose: 20-50 mL/day", "     dose: 20-50 mL/day", "dose: 20-50 mL/day",
-         "dosing.regimens[stroke-tbi].dose", "indentation"),
-    Case("colon-in-text", "text: Active malignancy", "text: Active malignancy: any type", "Active malignancy: any type",
-         "contraindications[active-malignancy].text", "put the text in quotes"),
-    Case("tab-indentation", "      duration: 4 weeks", "\tduration: 4 weeks", "\tduration", "dosing.regimens[dementia].duration",
-         "tab character"),
-    Case("unknown-status", "status: approved", "status: aproved", "aproved", "indications[stroke].status",
-         "'aproved' is not allowed; did you mean 'approved'?"),
-    Case("duplicate-id", "id: active-malignancy", "id: severe-hepatic-impairment", "id: severe-hepatic-impairment",
-         "contraindications[severe-hepatic-impairment].id",
-         "duplicate id 'severe-hepatic-impairment' (already used at line {line:id: severe-hepatic-impairment})",
-         after="patient_text: you have severe liver problems"),
-    Case("dangling-indication", "indications: [stroke, tbi]", "indications: [strok, tbi]", "[strok, tbi]",
-         "dosing.regimens[stroke-tbi].indications[0]", "'strok' is not the id of any indication (did you mean 'stroke'?)"),
-    Case("temperature-fahrenheit", "temperature: 15-25 °C", "temperature: 59-77 °F", "59-77 °F",
-         "storage.conditions[unopened].temperature", "takes one of the units °C, not °F"),
-    Case("daily-maximum-without-period", "      duration: 7-21 days", "      duration: 7-21 days\n      max_daily_dose: 50 mL",
-         "max_daily_dose", "dosing.regimens[stroke-tbi].max_daily_dose", "is per day"),
-    Case("impossible-date", "revision_date: 2026-11-01", "revision_date: 2026-13-01", "revision_date",
-         "label.revision_date", "month must be in 1..12"),
-    Case("missing-leading-zero", "dose: 5 mL/day", "dose: .5 mL/day", ".5 mL/day",
-         "dosing.adjustments[elderly-start].dose", "leading zero"),
-    Case("scalar-for-list", "protect_from: [light, moisture]", "protect_from: light", "protect_from: light",
-         "storage.conditions[unopened].protect_from", "expected a list"),
-    Case("strength-without-unit", "strength: 60 mg/vial", "strength: 60", "strength: 60",
-         "product.presentations[vial].strength", "has no unit"),
-    Case("plural-unit", "dose: 20-50 mL/day", "dose: 20-50 mLs/day", "mLs/day", "dosing.regimens[stroke-tbi].dose",
-         "unknown unit 'mLs' (did you mean 'mL'?)"),
-    Case("unknown-route", "routes: [im]", "routes: [sc]", "routes: [sc]", "dosing.regimens[nootropic].routes[0]",
-         "'sc' is not the id of any route"),
-    Case("missing-id", "    - id: nausea\n", "    -\n", "term: nausea", "adverse_reactions.reactions[1].id",
-         "missing required field 'id'", after="- id: headache"),
-    Case("threshold-not-placed", "text: Doses of {threshold} may increase", "text: Doses of 80 mL/day or more may increase",
-         "Doses of 80 mL/day or more", "warnings[high-dose].text", "must place the threshold once"),
-    Case("unknown-unit-abbreviation", "dose: 10-30 mL/day", "dose: 10-30 cc/day", "10-30 cc/day",
-         "dosing.regimens[dementia].dose", "unknown unit 'cc' (did you mean 'mL'?)"),
-    Case("unknown-language", "language: en", "language: xx", "language: xx", "label.language",
-         "no language module for 'xx'"),
+    Case(
+        "typo-key",
+        "\ncontraindications:\n",
+        "\ncontraindictions:\n",
+        "contraindictions:",
+        "contraindictions",
+        "did you mean 'contraindications'",
+    ),
+    Case(
+        "unit-lowercase-ml",
+        "dose: 20-50 mL/day",
+        "dose: 20-50 ml/day",
+        "20-50 ml/day",
+        "dosing.regimens[stroke-tbi].dose",
+        "unknown unit 'ml' (did you mean 'mL'?)",
+    ),
+    Case(
+        "range-max-below-min",
+        "dose: 10-30 mL/day",
+        "dose: 30-10 mL/day",
+        "30-10 mL/day",
+        "dosing.regimens[dementia].dose",
+        "minimum 30 is greater than maximum 10",
+    ),
+    Case(
+        "missing-storage-section",
+        "\nstorage:\n",
+        "\nstorage_notes:\n",
+        "product:",
+        "storage",
+        "missing required section 'storage'",
+    ),
+    Case(
+        "duplicate-key-contraindications",
+        "\nwarnings:\n",
+        "\ncontraindications:\n  - id: late\n    text: Late\n    patient_text: late\n\nwarnings:\n",
+        "contraindications:",
+        "contraindications",
+        "duplicate key 'contraindications' (first at line {line:contraindications:})",
+        after="patient_text: you have an active cancer",
+    ),
+    Case(
+        "wrong-indentation",
+        "      dose: 20-50 mL/day",
+        "     dose: 20-50 mL/day",
+        "dose: 20-50 mL/day",
+        "dosing.regimens[stroke-tbi].dose",
+        "indentation",
+    ),
+    Case(
+        "colon-in-text",
+        "text: Active malignancy",
+        "text: Active malignancy: any type",
+        "Active malignancy: any type",
+        "contraindications[active-malignancy].text",
+        "put the text in quotes",
+    ),
+    Case(
+        "tab-indentation",
+        "      duration: 4 weeks",
+        "\tduration: 4 weeks",
+        "\tduration",
+        "dosing.regimens[dementia].duration",
+        "tab character",
+    ),
+    Case(
+        "unknown-status",
+        "status: approved",
+        "status: aproved",
+        "aproved",
+        "indications[stroke].status",
+        "'aproved' is not allowed; did you mean 'approved'?",
+    ),
+    Case(
+        "duplicate-id",
+        "id: active-malignancy",
+        "id: severe-hepatic-impairment",
+        "id: severe-hepatic-impairment",
+        "contraindications[severe-hepatic-impairment].id",
+        "duplicate id 'severe-hepatic-impairment' (already used at line {line:id: severe-hepatic-impairment})",
+        after="patient_text: you have severe liver problems",
+    ),
+    Case(
+        "dangling-indication",
+        "indications: [stroke, tbi]",
+        "indications: [strok, tbi]",
+        "[strok, tbi]",
+        "dosing.regimens[stroke-tbi].indications[0]",
+        "'strok' is not the id of any indication (did you mean 'stroke'?)",
+    ),
+    Case(
+        "temperature-fahrenheit",
+        "temperature: 15-25 °C",
+        "temperature: 59-77 °F",
+        "59-77 °F",
+        "storage.conditions[unopened].temperature",
+        "takes one of the units °C, not °F",
+    ),
+    Case(
+        "daily-maximum-without-period",
+        "      duration: 7-21 days",
+        "      duration: 7-21 days\n      max_daily_dose: 50 mL",
+        "max_daily_dose",
+        "dosing.regimens[stroke-tbi].max_daily_dose",
+        "is per day",
+    ),
+    Case(
+        "impossible-date",
+        "revision_date: 2026-11-01",
+        "revision_date: 2026-13-01",
+        "revision_date",
+        "label.revision_date",
+        "month must be in 1..12",
+    ),
+    Case(
+        "missing-leading-zero",
+        "dose: 5 mL/day",
+        "dose: .5 mL/day",
+        ".5 mL/day",
+        "dosing.adjustments[elderly-start].dose",
+        "leading zero",
+    ),
+    Case(
+        "scalar-for-list",
+        "protect_from: [light, moisture]",
+        "protect_from: light",
+        "protect_from: light",
+        "storage.conditions[unopened].protect_from",
+        "expected a list",
+    ),
+    Case(
+        "strength-without-unit",
+        "strength: 60 mg/vial",
+        "strength: 60",
+        "strength: 60",
+        "product.presentations[vial].strength",
+        "has no unit",
+    ),
+    Case(
+        "plural-unit",
+        "dose: 20-50 mL/day",
+        "dose: 20-50 mLs/day",
+        "mLs/day",
+        "dosing.regimens[stroke-tbi].dose",
+        "unknown unit 'mLs' (did you mean 'mL'?)",
+    ),
+    Case(
+        "unknown-route",
+        "routes: [im]",
+        "routes: [sc]",
+        "routes: [sc]",
+        "dosing.regimens[nootropic].routes[0]",
+        "'sc' is not the id of any route",
+    ),
+    Case(
+        "missing-id",
+        "    - id: nausea\n",
+        "    -\n",
+        "term: nausea",
+        "adverse_reactions.reactions[1].id",
+        "missing required field 'id'",
+        after="- id: headache",
+    ),
+    Case(
+        "threshold-not-placed",
+        "text: Doses of {threshold} may increase",
+        "text: Doses of 80 mL/day or more may increase",
+        "Doses of 80 mL/day or more",
+        "warnings[high-dose].text",
+        "must place the threshold once",
+    ),
+    Case(
+        "unknown-unit-abbreviation",
+        "dose: 10-30 mL/day",
+        "dose: 10-30 cc/day",
+        "10-30 cc/day",
+        "dosing.regimens[dementia].dose",
+        "unknown unit 'cc' (did you mean 'mL'?)",
+    ),
+    Case(
+        "unknown-language",
+        "language: en",
+        "language: xx",
+        "language: xx",
+        "label.language",
+        "no language module for 'xx'",
+    ),
     Case("unknown-market", "market: us", "market: uk", "market: uk", "label.market", "'uk' is not allowed"),
-    Case("regimen-for-unknown-population", "population: elderly", "population: eldery", "population: eldery",
-         "dosing.adjustments[elderly-start].population", "'eldery' is not the id of any population (did you mean 'elderly'?)"),
-    Case("gap-names-an-unknown-section", "sections: [overdosage]", "sections: [overdose]", "[overdose]",
-         "gaps[overdosage].sections[0]", "'overdose' is not a document section (did you mean 'overdosage'?)"),
-    Case("latin-1", "", "", "°", "storage.conditions[unopened].temperature", "byte 0xb0 is not UTF-8", encoding="latin-1"),
+    Case(
+        "regimen-for-unknown-population",
+        "population: elderly",
+        "population: eldery",
+        "population: eldery",
+        "dosing.adjustments[elderly-start].population",
+        "'eldery' is not the id of any population (did you mean 'elderly'?)",
+    ),
+    Case(
+        "gap-names-an-unknown-section",
+        "sections: [overdosage]",
+        "sections: [overdose]",
+        "[overdose]",
+        "gaps[overdosage].sections[0]",
+        "'overdose' is not a document section (did you mean 'overdosage'?)",
+    ),
+    Case(
+        "latin-1", "", "", "°", "storage.conditions[unopened].temperature", "byte 0xb0 is not UTF-8", encoding="latin-1"
+    ),
 ]
 # Files that are broken as files, not as one edit of the sample.
 RAW_CASES = {
@@ -148,7 +299,11 @@ def test_the_corpus_on_disk_is_current():
     assert len(expected) >= 25
 
 
-@pytest.mark.parametrize(("name", "data", "line", "field", "words"), expectations(), ids=lambda v: v if isinstance(v, str) and v and "\n" not in v and len(v) < 40 else "")
+@pytest.mark.parametrize(
+    ("name", "data", "line", "field", "words"),
+    expectations(),
+    ids=lambda v: v if isinstance(v, str) and v and "\n" not in v and len(v) < 40 else "",
+)
 def test_broken_file_is_reported_at_its_line_and_field(tmp_path, name, data, line, field, words):
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(data)
@@ -164,7 +319,9 @@ def test_broken_file_is_reported_at_its_line_and_field(tmp_path, name, data, lin
 
 def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
     source = SAMPLE.read_text()
-    broken = source.replace("dose: 20-50 mL/day", "dose: 20-50 ml/day").replace("status: approved", "status: aproved", 1)
+    broken = source.replace("dose: 20-50 mL/day", "dose: 20-50 ml/day").replace(
+        "status: approved", "status: aproved", 1
+    )
     broken = broken.replace("temperature: 2-8 °C", "temperature: 8-2 °C")
     path = tmp_path / "three.yaml"
     path.write_text(broken)
@@ -178,8 +335,7 @@ def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
 def test_exit_code_and_no_traceback_in_a_real_process():
     path = BROKEN / "duplicate-key-contraindications.yaml"
     text = path.read_text(encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "validate", str(path)], capture_output=True,
-                          text=True)
+    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "validate", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     line = line_of(text, "contraindications:", "patient_text: you have an active cancer")

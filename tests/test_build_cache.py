@@ -20,8 +20,12 @@ SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")
 
 
 def build(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "labeling.cli", "build", *map(str, args)], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "build", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def states(output: str) -> dict[str, str]:
@@ -60,8 +64,16 @@ def test_a_content_change_rebuilds(project):
     assert states(build(content, "--out", out).stdout) == {"cerebrolysin": "up to date"}
 
 
-@pytest.mark.parametrize("template", ["package-insert.html.j2", "patient-information.css", "reference.docx",
-                                      "fonts/LiberationSans-Bold.ttf", "_pdf-meta.html.j2"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "package-insert.html.j2",
+        "patient-information.css",
+        "reference.docx",
+        "fonts/LiberationSans-Bold.ttf",
+        "_pdf-meta.html.j2",
+    ],
+)
 def test_a_change_to_any_template_rebuilds(project, tmp_path, template):
     content, out = project
     from labeling.templates import TEMPLATES_DIR
@@ -107,7 +119,9 @@ def test_code_hash_follows_python_sources_only(tmp_path):
     assert code_hash(tmp_path) != before
 
 
-@pytest.mark.parametrize("victim", ["package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json"])
+@pytest.mark.parametrize(
+    "victim", ["package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json"]
+)
 def test_a_deleted_or_edited_output_is_rebuilt(project, victim):
     content, out = project
     original = (out / "cerebrolysin" / victim).read_bytes()
@@ -133,8 +147,12 @@ def portfolio(folder: Path, count: int) -> list[Path]:
     paths = []
     for index in range(count):
         path = folder / f"product-{index}.yaml"
-        path.write_text(SOURCE.replace("  id: cerebrolysin\n", f"  id: product-{index}\n", 1)
-                        .replace("dose: 20-50 mL/day", f"dose: 20-{40 + index} mL/day", 1), encoding="utf-8")
+        path.write_text(
+            SOURCE.replace("  id: cerebrolysin\n", f"  id: product-{index}\n", 1).replace(
+                "dose: 20-50 mL/day", f"dose: 20-{40 + index} mL/day", 1
+            ),
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -147,8 +165,9 @@ def test_parallel_portfolio_matches_serial_builds(tmp_path):
     assert states(parallel.stdout) == {f"product-{i}": "built" for i in range(3)}
     for index in range(3):
         for name in ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf"):
-            assert (tmp_path / "serial" / f"product-{index}" / name).read_bytes() == \
-                (tmp_path / "parallel" / f"product-{index}" / name).read_bytes()
+            assert (tmp_path / "serial" / f"product-{index}" / name).read_bytes() == (
+                tmp_path / "parallel" / f"product-{index}" / name
+            ).read_bytes()
     again = build(*paths, "--out", tmp_path / "parallel", "--jobs", "2")
     assert states(again.stdout) == {f"product-{i}": "up to date" for i in range(3)}
     assert "Progress" not in again.stdout  # plain lines when not on a terminal (CI)
@@ -156,7 +175,9 @@ def test_parallel_portfolio_matches_serial_builds(tmp_path):
 
 def test_one_failing_product_does_not_stop_the_others(tmp_path):
     paths = portfolio(tmp_path, 2)
-    long = "".join(f"  - id: c{i}\n    text: Condition {i}\n    patient_text: you have condition {i}\n" for i in range(60))
+    long = "".join(
+        f"  - id: c{i}\n    text: Condition {i}\n    patient_text: you have condition {i}\n" for i in range(60)
+    )
     paths[1].write_text(paths[1].read_text().replace("\nwarnings:\n", "\n" + long + "\nwarnings:\n"))
     result = build(*paths, "--out", tmp_path / "out", "--jobs", "2")
     assert result.returncode == 2
@@ -184,18 +205,28 @@ def test_shards_split_a_portfolio_deterministically(tmp_path):
 def test_commands_that_render_nothing_never_import_the_renderers(tmp_path):
     content = tmp_path / "label.yaml"
     content.write_text(SOURCE, encoding="utf-8")
-    probe = ("import sys\nfrom labeling.cli import main\n"
-             "for args in {args!r}:\n"
-             "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
-             "bad = [m for m in ('weasyprint', 'docx', 'docx.oxml') if m in sys.modules]\n"
-             "assert not bad, bad\n")
-    commands = [["--help"], ["schema"], ["validate", str(content)], ["lint", str(content), "--out", "/nonexistent"],
-                ["diff", str(content), str(content)]]
+    probe = (
+        "import sys\nfrom labeling.cli import main\n"
+        "for args in {args!r}:\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "bad = [m for m in ('weasyprint', 'docx', 'docx.oxml') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    commands = [
+        ["--help"],
+        ["schema"],
+        ["validate", str(content)],
+        ["lint", str(content), "--out", "/nonexistent"],
+        ["diff", str(content), str(content)],
+    ]
     for args in commands:
         proc = subprocess.run([sys.executable, "-c", probe.format(args=[args])], capture_output=True, text=True)
         assert proc.returncode == 0, (args, proc.stderr)
     noop = tmp_path / "out"
     assert build(content, "--out", noop).returncode == 0
-    proc = subprocess.run([sys.executable, "-c", probe.format(args=[["build", str(content), "--out", str(noop)]])],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe.format(args=[["build", str(content), "--out", str(noop)]])],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr  # a no-op rebuild renders nothing, so imports nothing

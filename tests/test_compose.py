@@ -4,8 +4,8 @@ asked for; each fails on the composers as they were before it."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import ROOT, content_text, parse, tree
+
 from labeling.load import ContentError, load_label
 
 CORPUS = {p.stem: p for p in sorted((ROOT / "content").glob("*.yaml"))}
@@ -78,14 +78,19 @@ def test_the_stock_how_to_sentence_gives_way_to_the_labels_own():
     label = load_label(CORPUS["amoxicillin"])
     how = texts(tree(label, "patient-information"), "how")
     assert label.patient.how_it_is_given and any(label.patient.how_it_is_given in t for t in how)
-    assert not any("exactly as your healthcare provider tells you to" in t and t.startswith("Take Amoxicillin")
-                   for t in how)
+    assert not any(
+        "exactly as your healthcare provider tells you to" in t and t.startswith("Take Amoxicillin") for t in how
+    )
 
 
 def test_contraindications_are_listed_without_a_lead_in():
     for kind in ("package-insert", "product-sheet"):
-        lines = [t for t in texts(tree(load_label(CORPUS["insulin-glargine"]), kind),
-                                  "contraindications" if kind == "package-insert" else "safety")]
+        lines = list(
+            texts(
+                tree(load_label(CORPUS["insulin-glargine"]), kind),
+                "contraindications" if kind == "package-insert" else "safety",
+            )
+        )
         assert not any("contraindicated in:" in t for t in lines), lines
 
 

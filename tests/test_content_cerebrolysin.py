@@ -22,7 +22,7 @@ def line_after(dossier: str, prefix: str) -> str:
     lines = dossier.splitlines()
     for index, text in enumerate(lines):
         if text.strip().startswith(prefix):
-            return squash(text.strip()[len(prefix):]) or squash(lines[index + 1])
+            return squash(text.strip()[len(prefix) :]) or squash(lines[index + 1])
     raise AssertionError(f"dossier has no line starting {prefix!r}")
 
 
@@ -89,19 +89,25 @@ def test_indications_and_statuses(label, dossier):
 
 def test_routes(label, dossier):
     assert [(r.id, r.name, r.abbreviation) for r in label.dosing.routes] == [
-        ("iv", "intravenous", "IV"), ("im", "intramuscular", "IM")]
+        ("iv", "intravenous", "IV"),
+        ("im", "intramuscular", "IM"),
+    ]
     assert "Intramuscular (IM) or intravenous (IV) injection" in dossier
 
 
 DOSSIER_REGIMEN = re.compile(
     r"(?P<dose>\d+-\d+ mL/day) (?P<route>IV|IM) for (?P<duration>[\d-]+ (?:days|weeks))"
-    r"(?:, repeated (?P<repeat>\d+-\d+) times annually)?")
+    r"(?:, repeated (?P<repeat>\d+-\d+) times annually)?"
+)
 
 
 def test_regimens_match_the_dossier_lines(label, dossier):
     found = {}
-    for prefix, regimen_id in (("Stroke/TBI:", "stroke-tbi"), ("AD/Vascular Dementia:", "dementia"),
-                               ("Nootropic Use:", "nootropic")):
+    for prefix, regimen_id in (
+        ("Stroke/TBI:", "stroke-tbi"),
+        ("AD/Vascular Dementia:", "dementia"),
+        ("Nootropic Use:", "nootropic"),
+    ):
         match = DOSSIER_REGIMEN.search(line_after(dossier, prefix))
         regimen = next(r for r in label.dosing.regimens if r.id == regimen_id)
         assert regimen.dose == parse_quantity(match["dose"])
@@ -116,7 +122,10 @@ def test_regimens_match_the_dossier_lines(label, dossier):
         "nootropic": ("5–10 mL/day", "im", "10–20 days"),
     }
     assert {tuple(r.indications) for r in label.dosing.regimens} == {
-        ("stroke", "tbi"), ("alzheimers", "vascular-dementia"), ("cognitive-enhancement",)}
+        ("stroke", "tbi"),
+        ("alzheimers", "vascular-dementia"),
+        ("cognitive-enhancement",),
+    }
     assert next(r for r in label.dosing.regimens if r.id == "nootropic").repeat_note == "cycles repeated as needed"
     # The off-label regimen is kept in the content but never reaches a document.
     assert [r.id for r in shown_regimens(label)] == ["stroke-tbi", "dementia"]
@@ -134,7 +143,9 @@ def test_cycling_and_individualisation(label, dossier):
     assert label.population(elderly.population).name == "Elderly or frail patients"
     assert elderly.reason == "to minimize adverse effects"
     combination = label.dosing.combinations[0]
-    assert combination.agents == ["cholinesterase inhibitors (e.g., donepezil)"] and combination.indications == ["alzheimers"]
+    assert combination.agents == ["cholinesterase inhibitors (e.g., donepezil)"] and combination.indications == [
+        "alzheimers"
+    ]
 
 
 def test_storage(label, dossier):
@@ -162,23 +173,37 @@ def test_safety(label, dossier):
     assert high_dose.threshold == parse_quantity("≥80 mL/day")
     assert "non-fatal adverse events" in high_dose.text
     assert [c.text for c in label.contraindications] == [
-        "Hypersensitivity to porcine (pig) proteins", "Severe renal impairment", "Severe hepatic impairment",
-        "Active malignancy"]
+        "Hypersensitivity to porcine (pig) proteins",
+        "Severe renal impairment",
+        "Severe hepatic impairment",
+        "Active malignancy",
+    ]
     assert all(c.patient_text for c in label.contraindications)
     assert [(m.text, m.when) for m in label.monitoring] == [
-        ("Regular cognitive assessments", "during long-term use"), ("Metabolic panels", "during long-term use")]
+        ("Regular cognitive assessments", "during long-term use"),
+        ("Metabolic panels", "during long-term use"),
+    ]
 
 
 def test_references(label, dossier):
     citations = [r.citation for r in label.references]
     refs_line = line_after(dossier, "References:")
-    for name in ("International Peptide Society", "Cochrane Reviews", "European Journal of Neurology",
-                 "Journal of Neural Transmission"):
+    for name in (
+        "International Peptide Society",
+        "Cochrane Reviews",
+        "European Journal of Neurology",
+        "Journal of Neural Transmission",
+    ):
         assert name in refs_line and any(name in c for c in citations), name
 
 
-MARKETING_LINES = ["High Purity (≥98%)", "Flexible Dosing Options", "GMP-Certified Quality",
-                   "Weekly Dosing for Convenience", "Support different package method"]
+MARKETING_LINES = [
+    "High Purity (≥98%)",
+    "Flexible Dosing Options",
+    "GMP-Certified Quality",
+    "Weekly Dosing for Convenience",
+    "Support different package method",
+]
 
 
 def test_claims_library_judges_every_marketing_line(label, dossier):
@@ -198,8 +223,13 @@ def test_claims_library_judges_every_marketing_line(label, dossier):
 def test_gaps_are_recorded_not_filled(label):
     assert all(k.volume is None for p in label.product.presentations for k in p.packages)
     assert label.preparation is None and not label.interactions
-    assert {g.id for g in label.gaps} >= {"concentration", "reconstitution", "reporting-contact", "interactions",
-                                          "approval-basis"}
+    assert {g.id for g in label.gaps} >= {
+        "concentration",
+        "reconstitution",
+        "reporting-contact",
+        "interactions",
+        "approval-basis",
+    }
     placed = {section for g in label.gaps for section in g.sections}
     assert {"pop-pregnancy", "pop-lactation", "pop-pediatric", "pharmacokinetics", "clinical-studies"} <= placed
 

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
 SOURCE = SAMPLE.read_text(encoding="utf-8")
 BUMP = [('version: "1.0"', 'version: "1.1"'), ("revision_date: 2026-11-01", "revision_date: 2027-02-01")]
-COMBINATION = ("      In Alzheimer's disease it is often given together with another medicine for memory, such as "
-               "donepezil.")
+COMBINATION = (
+    "      In Alzheimer's disease it is often given together with another medicine for memory, such as donepezil."
+)
 
 
 def edited(*pairs, text: str = SOURCE) -> str:
@@ -37,14 +38,16 @@ def label(text: str = SOURCE):
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "labeling.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "labeling.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def with_contraindications(items, text: str = SOURCE) -> str:
     start, end = text.index("contraindications:\n"), text.index("\nwarnings:\n")
     body = "contraindications:\n" + "".join(
-        f"  - id: {item}\n    text: Condition {item}\n    patient_text: you have condition {item}\n" for item in items)
+        f"  - id: {item}\n    text: Condition {item}\n    patient_text: you have condition {item}\n" for item in items
+    )
     return text[:start] + body + text[end:]
 
 
@@ -87,8 +90,9 @@ def test_an_invisible_character_does_not_make_a_dose_change_editorial(invisible)
 @pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u00ad"])
 def test_an_invisible_character_alone_is_editorial(invisible):
     old_text = edited(("    text: Severe renal impairment", "    text: Severe renal impairment (CrCl below 30 mL/min)"))
-    new_text = edited(("    text: Severe renal impairment",
-                       f"    text: Severe renal impairment (CrCl below 30{invisible} mL/min)"))
+    new_text = edited(
+        ("    text: Severe renal impairment", f"    text: Severe renal impairment (CrCl below 30{invisible} mL/min)")
+    )
     (change,) = diff_labels(label(old_text), label(new_text))
     assert change.severity == EDITORIAL
 
@@ -118,11 +122,16 @@ HOSTILE = [
 
 
 def hostile_diff():
-    pairs = [("    text: Severe renal impairment", f"    text: {json.dumps(HOSTILE[0])}"),
-             ("    text: Severe hepatic impairment", f"    text: {json.dumps(' '.join(HOSTILE[1:4]))}"),
-             ("    text: Active malignancy", f"    text: {json.dumps(' '.join(HOSTILE[4:]))}"),
-             ("  - id: active-malignancy\n", f"  - id: active-bleeding\n    text: {json.dumps(HOSTILE[1])}\n"
-                                             f"    patient_text: {json.dumps(HOSTILE[0])}\n  - id: active-malignancy\n")]
+    pairs = [
+        ("    text: Severe renal impairment", f"    text: {json.dumps(HOSTILE[0])}"),
+        ("    text: Severe hepatic impairment", f"    text: {json.dumps(' '.join(HOSTILE[1:4]))}"),
+        ("    text: Active malignancy", f"    text: {json.dumps(' '.join(HOSTILE[4:]))}"),
+        (
+            "  - id: active-malignancy\n",
+            f"  - id: active-bleeding\n    text: {json.dumps(HOSTILE[1])}\n"
+            f"    patient_text: {json.dumps(HOSTILE[0])}\n  - id: active-malignancy\n",
+        ),
+    ]
     return diff_products(label(), label(edited(*pairs)), "old.yaml", "new.yaml")
 
 
@@ -144,8 +153,13 @@ def test_markdown_escapes_every_content_value():
     assert html.count("<code>") == 4  # one per fact path, none from content
     # … and a reader sees the characters the content holds.
     for text in HOSTILE:
-        visible = re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        visible = (
+            re.sub(r"<[^>]+>", "", html)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
             .replace("&amp;", "&")
+        )
         for word in text.split():
             assert word in visible, word
     assert "policy" in markdown.lower() and "version did not go up" in markdown
@@ -179,8 +193,11 @@ def test_5000_contraindications_diff_in_seconds():
     new_items = [f"ci-{i}" for i in range(count // 2, count + count // 2)]
     random.Random(5).shuffle(new_items)
     old = label(with_contraindications(old_items))
-    new = label(with_contraindications(new_items).replace("    text: Condition ci-4000\n",
-                                                          "    text: Condition ci-4000 (reworded)\n"))
+    new = label(
+        with_contraindications(new_items).replace(
+            "    text: Condition ci-4000\n", "    text: Condition ci-4000 (reworded)\n"
+        )
+    )
     start = time.perf_counter()
     diff = diff_products(old, new, "old.yaml", "new.yaml")
     as_markdown([diff])
@@ -206,8 +223,12 @@ def repo(tmp_path):
     (root / ".pre-commit-hooks.yaml").write_text("- id: labeling-lint\n  entry: labeling lint\n", encoding="utf-8")
 
     def git(*args):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", ".")
@@ -231,12 +252,16 @@ def test_base_with_named_files_compares_exactly_those(repo):
     assert result.returncode == 0, result.stderr
     assert list(products(result)) == ["rootlabel"]
     result = run("diff", "--base", "HEAD", "./label.yaml", "content/cerebrolysin.yaml", cwd=root)
-    assert result.returncode == 0 and "rootlabel: no label changes" in result.stdout \
-        and "cerebrolysin: no label changes" in result.stdout and "other" not in result.stdout
+    assert (
+        result.returncode == 0
+        and "rootlabel: no label changes" in result.stdout
+        and "cerebrolysin: no label changes" in result.stdout
+        and "other" not in result.stdout
+    )
 
 
 def test_base_with_named_files_added_and_removed(repo):
-    root, git = repo
+    root, _ = repo
     (root / "content" / "new.yaml").write_text(edited(("  id: cerebrolysin", "  id: newproduct")), encoding="utf-8")
     (root / "content" / "other.yaml").unlink()
     result = run("diff", "--base", "HEAD", "content/new.yaml", "content/other.yaml", "--format", "json", cwd=root)
@@ -262,12 +287,23 @@ def test_a_change_to_an_unlabelled_use_reaches_no_document_and_is_not_major():
 
 
 def test_approving_a_claim_reaches_the_product_sheet():
-    (change,) = diff_labels(label(), label(edited(("    status: pending\n    reason: Not a label fact",
-                                                   "    status: approved\n    reason: Not a label fact"))))
+    (change,) = diff_labels(
+        label(),
+        label(
+            edited(
+                (
+                    "    status: pending\n    reason: Not a label fact",
+                    "    status: approved\n    reason: Not a label fact",
+                )
+            )
+        ),
+    )
     assert change.documents == ("product-sheet",) and change.severity == MINOR
 
 
 def test_reviewer_notes_are_editorial_and_reach_no_document():
-    (change,) = diff_labels(label(), label(edited(("      labeler: Sinopharmatech Co., Ltd.",
-                                                   "      labeler: Sinopharmatech Co. Ltd., Shenzhen"))))
+    (change,) = diff_labels(
+        label(),
+        label(edited(("      labeler: Sinopharmatech Co., Ltd.", "      labeler: Sinopharmatech Co. Ltd., Shenzhen"))),
+    )
     assert change.path == "label.sources[0].labeler" and change.documents == () and change.severity == EDITORIAL

@@ -51,26 +51,131 @@ def test_identical_labels_have_no_changes():
 @pytest.mark.parametrize(
     ("pairs", "path", "old", "new", "severity"),
     [
-        ([("dose: 20-50 mL/day", "dose: 20-40 mL/day")], "dosing.regimens[stroke-tbi].dose", "20–50 mL/day", "20–40 mL/day", MAJOR),
-        ([("duration: 4 weeks", "duration: 6 weeks")], "dosing.regimens[dementia].duration", "4 weeks", "6 weeks", MAJOR),
-        ([("      routes: [iv]\n      dose: 10-30", "      routes: [im]\n      dose: 10-30")], "dosing.regimens[dementia].routes", "iv", "im", MAJOR),
-        ([("temperature: 15-25 °C", "temperature: 15-30 °C")], "storage.conditions[unopened].temperature", "15–25 °C", "15–30 °C", MAJOR),
-        ([("time_limit: 24 hours", "time_limit: 48 hours")], "storage.conditions[reconstituted].time_limit", "24 hours", "48 hours", MAJOR),
-        ([("      protect_from: [light, moisture]", "      protect_from: [moisture]")], "storage.conditions[unopened].protect_from", "light, moisture", "moisture", MAJOR),
-        ([("      do_not_freeze: true\n    - id: reconstituted", "      do_not_freeze: false\n    - id: reconstituted")], "storage.conditions[unopened].do_not_freeze", "true", "false", MAJOR),
-        ([("threshold: ≥80 mL/day", "threshold: ≥100 mL/day")], "warnings[high-dose].threshold", "80 mL/day or more", "100 mL/day or more", MAJOR),
-        ([("    status: investigational\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Investigated",
-           "    status: approved\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Investigated")],
-         "indications[parkinsons].status", "investigational", "approved", MAJOR),
-        ([("    text: Severe renal impairment", "    text: Moderate or severe renal impairment")], "contraindications[severe-renal-impairment].text",
-         "Severe renal impairment", "Moderate or severe renal impairment", MAJOR),
-        ([("      fraction: 25%", "      fraction: 30%")], "description.components[peptides].fraction", "25%", "30%", MINOR),
-        ([("      term: nausea", "      term: vomiting")], "adverse_reactions.reactions[nausea].term", "nausea", "vomiting", MINOR),
-        ([("    status: pending\n    reason: Not a label fact", "    status: approved\n    reason: Not a label fact")], "claims[gmp-certified].status", "pending", "approved", MINOR),
-        ([("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease")],
-         "contraindications[severe-hepatic-impairment].patient_text", "you have severe liver problems", "you have serious liver disease", EDITORIAL),
-        ([("    text: Hypersensitivity to porcine (pig) proteins", "    text: hypersensitivity to porcine (pig) proteins.")],
-         "contraindications[porcine-hypersensitivity].text", "Hypersensitivity to porcine (pig) proteins", "hypersensitivity to porcine (pig) proteins.", EDITORIAL),
+        (
+            [("dose: 20-50 mL/day", "dose: 20-40 mL/day")],
+            "dosing.regimens[stroke-tbi].dose",
+            "20–50 mL/day",
+            "20–40 mL/day",
+            MAJOR,
+        ),
+        (
+            [("duration: 4 weeks", "duration: 6 weeks")],
+            "dosing.regimens[dementia].duration",
+            "4 weeks",
+            "6 weeks",
+            MAJOR,
+        ),
+        (
+            [("      routes: [iv]\n      dose: 10-30", "      routes: [im]\n      dose: 10-30")],
+            "dosing.regimens[dementia].routes",
+            "iv",
+            "im",
+            MAJOR,
+        ),
+        (
+            [("temperature: 15-25 °C", "temperature: 15-30 °C")],
+            "storage.conditions[unopened].temperature",
+            "15–25 °C",
+            "15–30 °C",
+            MAJOR,
+        ),
+        (
+            [("time_limit: 24 hours", "time_limit: 48 hours")],
+            "storage.conditions[reconstituted].time_limit",
+            "24 hours",
+            "48 hours",
+            MAJOR,
+        ),
+        (
+            [("      protect_from: [light, moisture]", "      protect_from: [moisture]")],
+            "storage.conditions[unopened].protect_from",
+            "light, moisture",
+            "moisture",
+            MAJOR,
+        ),
+        (
+            [
+                (
+                    "      do_not_freeze: true\n    - id: reconstituted",
+                    "      do_not_freeze: false\n    - id: reconstituted",
+                )
+            ],
+            "storage.conditions[unopened].do_not_freeze",
+            "true",
+            "false",
+            MAJOR,
+        ),
+        (
+            [("threshold: ≥80 mL/day", "threshold: ≥100 mL/day")],
+            "warnings[high-dose].threshold",
+            "80 mL/day or more",
+            "100 mL/day or more",
+            MAJOR,
+        ),
+        (
+            [
+                (
+                    "    status: investigational\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Investigated",
+                    "    status: approved\n    status_reason: The source presents it as an emerging research direction, not a current use.\n    summary: Investigated",
+                )
+            ],
+            "indications[parkinsons].status",
+            "investigational",
+            "approved",
+            MAJOR,
+        ),
+        (
+            [("    text: Severe renal impairment", "    text: Moderate or severe renal impairment")],
+            "contraindications[severe-renal-impairment].text",
+            "Severe renal impairment",
+            "Moderate or severe renal impairment",
+            MAJOR,
+        ),
+        (
+            [("      fraction: 25%", "      fraction: 30%")],
+            "description.components[peptides].fraction",
+            "25%",
+            "30%",
+            MINOR,
+        ),
+        (
+            [("      term: nausea", "      term: vomiting")],
+            "adverse_reactions.reactions[nausea].term",
+            "nausea",
+            "vomiting",
+            MINOR,
+        ),
+        (
+            [
+                (
+                    "    status: pending\n    reason: Not a label fact",
+                    "    status: approved\n    reason: Not a label fact",
+                )
+            ],
+            "claims[gmp-certified].status",
+            "pending",
+            "approved",
+            MINOR,
+        ),
+        (
+            [("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease")],
+            "contraindications[severe-hepatic-impairment].patient_text",
+            "you have severe liver problems",
+            "you have serious liver disease",
+            EDITORIAL,
+        ),
+        (
+            [
+                (
+                    "    text: Hypersensitivity to porcine (pig) proteins",
+                    "    text: hypersensitivity to porcine (pig) proteins.",
+                )
+            ],
+            "contraindications[porcine-hypersensitivity].text",
+            "Hypersensitivity to porcine (pig) proteins",
+            "hypersensitivity to porcine (pig) proteins.",
+            EDITORIAL,
+        ),
     ],
 )
 def test_each_fact_type_changed(pairs, path, old, new, severity):
@@ -90,7 +195,10 @@ def test_reordered_lists_are_not_changes():
 
 def test_added_and_removed_facts_are_one_change_each():
     changes = changes_of(
-        ("  - id: active-malignancy\n", "  - id: active-bleeding\n    text: Active bleeding\n    patient_text: you are bleeding\n  - id: active-malignancy\n"),
+        (
+            "  - id: active-malignancy\n",
+            "  - id: active-bleeding\n    text: Active bleeding\n    patient_text: you are bleeding\n  - id: active-malignancy\n",
+        )
     )
     assert [str(c) for c in changes] == ["contraindications[active-bleeding]: + Active bleeding"]
     assert changes[0].severity == MAJOR and "patient-information" in changes[0].documents
@@ -101,8 +209,12 @@ def test_added_and_removed_facts_are_one_change_each():
 
 
 def test_wording_only_is_editorial_and_reaches_only_its_document():
-    (change,) = changes_of(("  how_it_is_given: A doctor or nurse will give you Cerebrolysin as an injection.",
-                            "  how_it_is_given: Your doctor or nurse gives you Cerebrolysin as an injection."))
+    (change,) = changes_of(
+        (
+            "  how_it_is_given: A doctor or nurse will give you Cerebrolysin as an injection.",
+            "  how_it_is_given: Your doctor or nurse gives you Cerebrolysin as an injection.",
+        )
+    )
     assert change.severity == EDITORIAL and change.documents == ("patient-information",)
 
 
@@ -111,12 +223,20 @@ def test_policy_needs_version_date_and_recent_major_changes():
     policy = [f.message for f in diff_products(label(), changed, "a", "b").policy]
     assert any("version did not go up (1.0 → 1.0)" in m for m in policy)
     assert any("revision date did not move on" in m for m in policy)
-    assert any("Recent Major Changes entry for section 'dosage' dated 02/2027" in m or "dated 11/2026" in m for m in policy)
+    assert any(
+        "Recent Major Changes entry for section 'dosage' dated 02/2027" in m or "dated 11/2026" in m for m in policy
+    )
     bumped = label(edited(("dose: 20-50 mL/day", "dose: 20-40 mL/day"), *BUMP))
     assert [f.message for f in diff_products(label(), bumped, "a", "b").policy] == [
-        "major change to dosage needs a Recent Major Changes entry for section 'dosage' dated 02/2027 (this revision)"]
-    complete = label(edited(("dose: 20-50 mL/day", "dose: 20-40 mL/day"), *BUMP,
-                            ("  recent_major_changes: []", "  recent_major_changes:\n    - section: dosage\n      date: 2027-02-01")))
+        "major change to dosage needs a Recent Major Changes entry for section 'dosage' dated 02/2027 (this revision)"
+    ]
+    complete = label(
+        edited(
+            ("dose: 20-50 mL/day", "dose: 20-40 mL/day"),
+            *BUMP,
+            ("  recent_major_changes: []", "  recent_major_changes:\n    - section: dosage\n      date: 2027-02-01"),
+        )
+    )
     assert diff_products(label(), complete, "a", "b").policy == []
     # storage is major but not eligible for Recent Major Changes: version and date suffice
     storage = label(edited(("temperature: 15-25 °C", "temperature: 15-30 °C"), *BUMP))
@@ -130,14 +250,21 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "labeling.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "labeling.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_fail_on_exit_codes_and_formats(tmp_path):
     old = write(tmp_path, "old.yaml", SOURCE)
-    editorial = write(tmp_path, "editorial.yaml", edited(
-        ("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease"), *BUMP))
+    editorial = write(
+        tmp_path,
+        "editorial.yaml",
+        edited(
+            ("    patient_text: you have severe liver problems", "    patient_text: you have serious liver disease"),
+            *BUMP,
+        ),
+    )
     minor = write(tmp_path, "minor.yaml", edited(("      term: nausea", "      term: vomiting"), *BUMP))
     assert run("diff", old, editorial).returncode == 0
     assert run("diff", old, editorial, "--fail-on", "any").returncode == 1
@@ -147,9 +274,14 @@ def test_fail_on_exit_codes_and_formats(tmp_path):
     payload = json.loads(run("diff", old, minor, "--format", "json").stdout)
     assert payload["schema_version"] == 2 and payload["command"] == "diff"
     (product,) = payload["products"]
-    assert product["severity"] == "minor" and product["changes"][0]["path"] == "adverse_reactions.reactions[nausea].term"
+    assert (
+        product["severity"] == "minor" and product["changes"][0]["path"] == "adverse_reactions.reactions[nausea].term"
+    )
     markdown = run("diff", old, minor, "--format", "markdown").stdout
-    assert markdown.startswith("## Label changes") and "| 🟡 minor | `adverse_reactions.reactions[nausea].term` | nausea | vomiting |" in markdown
+    assert (
+        markdown.startswith("## Label changes")
+        and "| 🟡 minor | `adverse_reactions.reactions[nausea].term` | nausea | vomiting |" in markdown
+    )
     assert markdown.rstrip().endswith("<!-- labeling diff schema_version=2 -->")
     unbumped = write(tmp_path, "unbumped.yaml", edited(("      term: nausea", "      term: vomiting")))
     policy = run("diff", old, unbumped)
@@ -168,8 +300,12 @@ def repo(tmp_path):
     (root / "content" / "other.yaml").write_text(edited(("  id: cerebrolysin", "  id: other")), encoding="utf-8")
 
     def git(*args):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", ".")
@@ -197,15 +333,21 @@ def test_base_ref_in_a_git_repository(repo):
 
 # --- redline ---------------------------------------------------------------------------------------------------
 
-NEW = edited(("dose: 20-50 mL/day", "dose: 20-40 mL/day"), ("temperature: 15-25 °C", "temperature: 15-30 °C"),
-             ("  - id: active-malignancy\n", "  - id: active-bleeding\n    text: Active bleeding\n    patient_text: you are bleeding\n  - id: active-malignancy\n"),
-             *BUMP)
+NEW = edited(
+    ("dose: 20-50 mL/day", "dose: 20-40 mL/day"),
+    ("temperature: 15-25 °C", "temperature: 15-30 °C"),
+    (
+        "  - id: active-malignancy\n",
+        "  - id: active-bleeding\n    text: Active bleeding\n    patient_text: you are bleeding\n  - id: active-malignancy\n",
+    ),
+    *BUMP,
+)
 
 
 def paragraphs(document_xml: bytes, mode: str) -> list[str]:
     """The document's paragraph texts with every tracked change accepted or rejected, as Word would."""
     root = etree.fromstring(document_xml)
-    drop, keep = ("del", "ins") if mode == "accept" else ("ins", "del")
+    drop = "del" if mode == "accept" else "ins"
     texts = []
     for paragraph in root.iter(f"{W}p"):
         mark = paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}")
@@ -251,8 +393,12 @@ def test_redline_docx_opens_in_libreoffice_with_its_tracked_changes(tmp_path):
     out = tmp_path / "redline.docx"
     assert run("redline", old, new, "--out", out).returncode == 0
     # LibreOffice reads the revisions and writes them back: count them after a round trip through its filter.
-    subprocess.run(["soffice", "--headless", "--convert-to", "odt", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "odt", "--outdir", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     with zipfile.ZipFile(tmp_path / "redline.odt") as archive:
         content = archive.read("content.xml").decode("utf-8")
     with zipfile.ZipFile(out) as archive:
@@ -261,8 +407,12 @@ def test_redline_docx_opens_in_libreoffice_with_its_tracked_changes(tmp_path):
     # One region per changed run; a paragraph mark changed with its runs is part of the same region.
     ours = len([c for c in root.iter(f"{W}ins", f"{W}del") if c.getparent().tag != f"{W}rPr"])
     assert content.count("<text:changed-region") == ours > 0
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert (tmp_path / "redline.pdf").stat().st_size > 1000
 
 
@@ -290,16 +440,18 @@ def test_redline_needs_a_docx_or_pdf_name(tmp_path):
 
 def test_diff_and_redline_docx_never_import_weasyprint(tmp_path):
     new = write(tmp_path, "new.yaml", NEW)
-    code = ("import sys\nfrom labeling.cli import main\n"
-            f"for args in (['diff', {str(SAMPLE)!r}, {str(new)!r}], ['redline', {str(SAMPLE)!r}, {str(new)!r}, '--out', {str(tmp_path / 'r.docx')!r}]):\n"
-            "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
-            "assert 'weasyprint' not in sys.modules\n")
+    code = (
+        "import sys\nfrom labeling.cli import main\n"
+        f"for args in (['diff', {str(SAMPLE)!r}, {str(new)!r}], ['redline', {str(SAMPLE)!r}, {str(new)!r}, '--out', {str(tmp_path / 'r.docx')!r}]):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "assert 'weasyprint' not in sys.modules\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
 
 def test_check_applies_the_change_policy_against_a_base(repo):
-    root, git = repo
+    root, _ = repo
     (root / "content" / "cerebrolysin.yaml").write_text(edited(("dose: 20-50 mL/day", "dose: 20-40 mL/day")))
     result = run("check", "content/cerebrolysin.yaml", "--base", "HEAD", cwd=root)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -312,11 +464,18 @@ def test_ci_recipe_and_pre_commit_hooks_use_real_commands():
 
     workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["labels"]["steps"])
-    for command in ("labeling check --base", "labeling diff --base", "--format markdown", "labeling redline",
-                    "labeling lint --format sarif"):
+    for command in (
+        "labeling check --base",
+        "labeling diff --base",
+        "--format markdown",
+        "labeling redline",
+        "labeling lint --format sarif",
+    ):
         assert command in steps, command
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"]: h["entry"] for h in hooks} == {"labeling-lint": "labeling lint",
-                                                    "labeling-validate": "labeling validate"}
+    assert {h["id"]: h["entry"] for h in hooks} == {
+        "labeling-lint": "labeling lint",
+        "labeling-validate": "labeling validate",
+    }
     commands = set(main.commands)
     assert {"lint", "validate", "check", "diff", "redline"} <= commands

@@ -31,6 +31,7 @@ def replace(old: str, new: str) -> Callable[[], bytes]:
     def make() -> bytes:
         assert old in SOURCE, old
         return SOURCE.replace(old, new, 1).encode("utf-8")
+
     return make
 
 
@@ -38,7 +39,7 @@ def raw(data: bytes | str) -> Callable[[], bytes]:
     return lambda: data if isinstance(data, bytes) else data.encode("utf-8")
 
 
-BOMB = "\n".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9)}]" for p, a in zip("abcdefgh", "bcdefghi"))
+BOMB = "\n".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9)}]" for p, a in zip("abcdefgh", "bcdefghi", strict=False))
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + BOMB + "\n"
 
 
@@ -53,28 +54,67 @@ class Case:
 CASES = [
     # --- YAML attacks and malformed files: exit 2 ---------------------------------------------------------------
     Case("alias bomb (billion laughs)", raw(BOMB), 2, "alias expansion"),
-    Case("alias bomb inside a label", replace("\ngaps:\n", "\nbomb:\n  " + BOMB.replace("\n", "\n  ") + "\ngaps:\n"), 2,
-         "alias expansion"),
+    Case(
+        "alias bomb inside a label",
+        replace("\ngaps:\n", "\nbomb:\n  " + BOMB.replace("\n", "\n  ") + "\ngaps:\n"),
+        2,
+        "alias expansion",
+    ),
     Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
-    Case("deeply nested mappings", raw("".join(f"{'  ' * i}k{i}:\n" for i in range(60)) + "  " * 60 + "v: 1\n"), 2,
-         "nesting is too deep"),
+    Case(
+        "deeply nested mappings",
+        raw("".join(f"{'  ' * i}k{i}:\n" for i in range(60)) + "  " * 60 + "v: 1\n"),
+        2,
+        "nesting is too deep",
+    ),
     Case("deeply nested flow mappings", raw("a: " + "{b: " * 2000 + "1" + "}" * 2000 + "\n"), 2, "nesting is too deep"),
-    Case("10 MB string", replace("  name: Cerebrolysin\n", "  name: " + "A" * 10_000_000 + "\n"), 2,
-         "a label file may be at most 2,097,152 bytes"),
+    Case(
+        "10 MB string",
+        replace("  name: Cerebrolysin\n", "  name: " + "A" * 10_000_000 + "\n"),
+        2,
+        "a label file may be at most 2,097,152 bytes",
+    ),
     Case("10 MB of spaces", raw(SOURCE + " " * 10_000_000), 2, "at most 2,097,152 bytes"),
-    Case("python object tag", raw('product: !!python/object/apply:os.system ["echo pwned"]\n'), 2,
-         "unsupported YAML tag"),
-    Case("python name tag on a scalar", replace("  name: Cerebrolysin\n", "  name: !!python/name:os.system\n"), 2,
-         "cannot read value"),
-    Case("custom include tag", replace("  name: Cerebrolysin\n", "  name: !include /etc/passwd\n"), 2, "cannot read value"),
+    Case(
+        "python object tag", raw('product: !!python/object/apply:os.system ["echo pwned"]\n'), 2, "unsupported YAML tag"
+    ),
+    Case(
+        "python name tag on a scalar",
+        replace("  name: Cerebrolysin\n", "  name: !!python/name:os.system\n"),
+        2,
+        "cannot read value",
+    ),
+    Case(
+        "custom include tag",
+        replace("  name: Cerebrolysin\n", "  name: !include /etc/passwd\n"),
+        2,
+        "cannot read value",
+    ),
     Case("set tag", replace("\ngaps:\n", "\nextra: !!set {a, b}\ngaps:\n"), 2, "unsupported YAML tag"),
-    Case("binary tag", replace("  name: Cerebrolysin\n", "  name: !!binary aGVsbG8=\n"), 2, "binary data (!!binary) is not label content"),
-    Case("duplicate top-level key", replace("\nwarnings:\n", "\ncontraindications: []\nwarnings:\n"), 2,
-         "duplicate key 'contraindications'"),
-    Case("duplicate nested key", replace("      dose: 20-50 mL/day\n", "      dose: 20-50 mL/day\n      dose: 2-5 mL/day\n"),
-         2, "duplicate key 'dose'"),
-    Case("merge key", replace("\ngaps:\n", "\nbase: &base {a: 1}\nother:\n  <<: *base\ngaps:\n"), 2,
-         "merge keys ('<<') are not supported"),
+    Case(
+        "binary tag",
+        replace("  name: Cerebrolysin\n", "  name: !!binary aGVsbG8=\n"),
+        2,
+        "binary data (!!binary) is not label content",
+    ),
+    Case(
+        "duplicate top-level key",
+        replace("\nwarnings:\n", "\ncontraindications: []\nwarnings:\n"),
+        2,
+        "duplicate key 'contraindications'",
+    ),
+    Case(
+        "duplicate nested key",
+        replace("      dose: 20-50 mL/day\n", "      dose: 20-50 mL/day\n      dose: 2-5 mL/day\n"),
+        2,
+        "duplicate key 'dose'",
+    ),
+    Case(
+        "merge key",
+        replace("\ngaps:\n", "\nbase: &base {a: 1}\nother:\n  <<: *base\ngaps:\n"),
+        2,
+        "merge keys ('<<') are not supported",
+    ),
     Case("non-scalar key", replace("\ngaps:\n", "\n? [a, b]\n: x\ngaps:\n"), 2, "a key must be a plain name"),
     Case("top-level list", raw("- product\n- label\n"), 2, "the file is a list, not a mapping"),
     Case("top-level scalar", raw("just some words\n"), 2, "not a mapping"),
@@ -88,42 +128,105 @@ CASES = [
     Case("only a byte-order mark", raw(b"\xef\xbb\xbf"), 2, "the file is empty"),
     Case("tab indentation", replace("      dose: 20-50 mL/day\n", "\tdose: 20-50 mL/day\n"), 2, "tab character"),
     Case("unterminated quote", replace("  name: Cerebrolysin\n", '  name: "Cerebrolysin\n'), 2, "not valid YAML"),
-    Case("unclosed flow list", replace("      protect_from: [light, moisture]\n", "      protect_from: [light, moisture\n"),
-         2, "not valid YAML"),
-    Case("path traversal in the product id", replace("  id: cerebrolysin\n", "  id: ../../etc\n"), 2,
-         "is not a valid id"),
+    Case(
+        "unclosed flow list",
+        replace("      protect_from: [light, moisture]\n", "      protect_from: [light, moisture\n"),
+        2,
+        "not valid YAML",
+    ),
+    Case(
+        "path traversal in the product id", replace("  id: cerebrolysin\n", "  id: ../../etc\n"), 2, "is not a valid id"
+    ),
     Case("absolute path as product id", replace("  id: cerebrolysin\n", "  id: /tmp/x\n"), 2, "is not a valid id"),
     Case("over-long id", replace("  id: cerebrolysin\n", "  id: " + "a" * 65 + "\n"), 2, "product.id"),
-    Case("infinite number", replace("  recent_major_changes: []\n", "  recent_major_changes: []\n  initial_us_approval: 1e400\n"),
-         2, "label.initial_us_approval"),
+    Case(
+        "infinite number",
+        replace("  recent_major_changes: []\n", "  recent_major_changes: []\n  initial_us_approval: 1e400\n"),
+        2,
+        "label.initial_us_approval",
+    ),
     Case("absurd quantity", replace("dose: 20-50 mL/day", "dose: 1e999 mL/day"), 2, "is not a quantity"),
-    Case("thousands of contraindications", replace("\nwarnings:\n", "\n" + "".join(
-        f"  - id: c{i}\n    text: Condition {i}\n    patient_text: you have condition {i}\n" for i in range(2000))
-        + "\nwarnings:\n"), 2, "Highlights is more than a page tall"),
+    Case(
+        "thousands of contraindications",
+        replace(
+            "\nwarnings:\n",
+            "\n"
+            + "".join(
+                f"  - id: c{i}\n    text: Condition {i}\n    patient_text: you have condition {i}\n"
+                for i in range(2000)
+            )
+            + "\nwarnings:\n",
+        ),
+        2,
+        "Highlights is more than a page tall",
+    ),
     # --- hostile text that must be rendered literally: exit 0 ---------------------------------------------------
-    Case("script markup", replace("      Increases GLUT1", "      <script>alert(1)</script> Increases GLUT1"), 0,
-         "<script>alert(1)</script>"),
-    Case("image pointing at /etc/passwd", replace("  text: >-\n    Cerebrolysin is a peptide-based",
-                                                  '  text: >-\n    <img src="file:///etc/passwd"> Cerebrolysin is a peptide-based'),
-         0, '<img src="file:///etc/passwd">'),
-    Case("attachment link", replace("  what_it_is: >-\n", '  what_it_is: >-\n    <link rel="attachment" href="file:///etc/passwd">\n'),
-         0, '<link rel="attachment" href="file:///etc/passwd">'),
-    Case("style break-out", replace("      Increases GLUT1", "      </style><style>body{display:none}</style> Increases GLUT1"),
-         0, "</style><style>body{display:none}</style>"),
-    Case("Jinja expression", replace("    text: Active malignancy\n", "    text: Active malignancy {{ 7*7 }}\n"), 0,
-         "Active malignancy {{ 7*7 }}"),
-    Case("Jinja include", replace("    text: Active malignancy\n", "    text: \"Active malignancy {% include '/etc/passwd' %}\"\n"),
-         0, "{% include '/etc/passwd' %}"),
-    Case("file URL in text", replace("      Increases GLUT1", "      See file:///etc/passwd. Increases GLUT1"), 0,
-         "file:///etc/passwd"),
-    Case("web URL in text", replace("      Increases GLUT1", "      See http://example.com/t.png. Increases GLUT1"), 0,
-         "http://example.com/t.png"),
-    Case("CSS injection in the product name", replace("  name: Cerebrolysin\n",
-                                                      "  name: 'Cere\"; } @page { @top-left { content: url(file:///etc/passwd) } } x { a: \"'\n"),
-         0, "@top-left { content: url(file:///etc/passwd)"),
-    Case("XML injection for the DOCX", replace("    text: Active malignancy\n",
-                                               "    text: \"Active malignancy]]></w:t><w:t>evil\"\n"), 0,
-         "Active malignancy]]></w:t><w:t>evil"),
+    Case(
+        "script markup",
+        replace("      Increases GLUT1", "      <script>alert(1)</script> Increases GLUT1"),
+        0,
+        "<script>alert(1)</script>",
+    ),
+    Case(
+        "image pointing at /etc/passwd",
+        replace(
+            "  text: >-\n    Cerebrolysin is a peptide-based",
+            '  text: >-\n    <img src="file:///etc/passwd"> Cerebrolysin is a peptide-based',
+        ),
+        0,
+        '<img src="file:///etc/passwd">',
+    ),
+    Case(
+        "attachment link",
+        replace("  what_it_is: >-\n", '  what_it_is: >-\n    <link rel="attachment" href="file:///etc/passwd">\n'),
+        0,
+        '<link rel="attachment" href="file:///etc/passwd">',
+    ),
+    Case(
+        "style break-out",
+        replace("      Increases GLUT1", "      </style><style>body{display:none}</style> Increases GLUT1"),
+        0,
+        "</style><style>body{display:none}</style>",
+    ),
+    Case(
+        "Jinja expression",
+        replace("    text: Active malignancy\n", "    text: Active malignancy {{ 7*7 }}\n"),
+        0,
+        "Active malignancy {{ 7*7 }}",
+    ),
+    Case(
+        "Jinja include",
+        replace("    text: Active malignancy\n", "    text: \"Active malignancy {% include '/etc/passwd' %}\"\n"),
+        0,
+        "{% include '/etc/passwd' %}",
+    ),
+    Case(
+        "file URL in text",
+        replace("      Increases GLUT1", "      See file:///etc/passwd. Increases GLUT1"),
+        0,
+        "file:///etc/passwd",
+    ),
+    Case(
+        "web URL in text",
+        replace("      Increases GLUT1", "      See http://example.com/t.png. Increases GLUT1"),
+        0,
+        "http://example.com/t.png",
+    ),
+    Case(
+        "CSS injection in the product name",
+        replace(
+            "  name: Cerebrolysin\n",
+            "  name: 'Cere\"; } @page { @top-left { content: url(file:///etc/passwd) } } x { a: \"'\n",
+        ),
+        0,
+        "@top-left { content: url(file:///etc/passwd)",
+    ),
+    Case(
+        "XML injection for the DOCX",
+        replace("    text: Active malignancy\n", '    text: "Active malignancy]]></w:t><w:t>evil"\n'),
+        0,
+        "Active malignancy]]></w:t><w:t>evil",
+    ),
 ]
 
 
@@ -137,8 +240,11 @@ def previous(tmp_path_factory):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def test_corpus_size():
@@ -164,8 +270,10 @@ def test_hostile_input(case, previous, tmp_path):
     from labeling.extract.sections import normalize
 
     folder = out / "cerebrolysin"
-    texts = {name: normalize(read_artifact(folder / name).text) for name in
-             ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf")}
+    texts = {
+        name: normalize(read_artifact(folder / name).text)
+        for name in ("package-insert.pdf", "product-sheet.docx", "patient-information.pdf")
+    }
     assert any(normalize(case.words) in text for text in texts.values()), case.words
     for name in ("package-insert.pdf", "patient-information.pdf"):
         data = (folder / name).read_bytes()
@@ -176,28 +284,75 @@ def test_hostile_input(case, previous, tmp_path):
 # --- sandboxed rendering: templates may use nothing outside templates/ ------------------------------------------
 
 TEMPLATE_ATTACKS = [
-    ("image outside templates", "package-insert.html.j2", "<body>", '<body><img src="file:///etc/passwd">',
-     "file:///etc/passwd"),
-    ("attachment", "package-insert.html.j2", "</head>", '<link rel="attachment" href="file:///etc/hostname"></head>',
-     "file:///etc/hostname"),
-    ("web stylesheet", "fonts.css", "@font-face", '@import url("http://example.com/x.css");\n@font-face',
-     "http://example.com/x.css"),
-    ("web image in CSS", "patient-information.css", "html {", 'html { background: url("https://example.com/t.png"); ',
-     "https://example.com/t.png"),
-    ("relative path escaping templates", "patient-information.html.j2", "<body>", '<body><img src="../pyproject.toml">',
-     "pyproject.toml"),
-    ("undefined variable", "patient-information.html.j2", "{{ doc.language }}", "{{ doc.langauge }}",
-     "patient-information.html.j2:"),
-    ("template syntax error", "package-insert.html.j2", "{% for part in doc.parts %}", "{% for part in %}",
-     "package-insert.html.j2:"),
-    ("python internals from a template", "package-insert.html.j2", "<body>",
-     "<body>{{ cycler.__init__.__globals__.os.popen('id').read() }}", "package-insert.html.j2:"),
-    ("python internals through a macro", "_tree.html.j2", "{%- for run in unit.runs -%}",
-     "{%- for run in unit.runs -%}{{ run.__class__.__mro__ }}", "_tree.html.j2:"),
+    (
+        "image outside templates",
+        "package-insert.html.j2",
+        "<body>",
+        '<body><img src="file:///etc/passwd">',
+        "file:///etc/passwd",
+    ),
+    (
+        "attachment",
+        "package-insert.html.j2",
+        "</head>",
+        '<link rel="attachment" href="file:///etc/hostname"></head>',
+        "file:///etc/hostname",
+    ),
+    (
+        "web stylesheet",
+        "fonts.css",
+        "@font-face",
+        '@import url("http://example.com/x.css");\n@font-face',
+        "http://example.com/x.css",
+    ),
+    (
+        "web image in CSS",
+        "patient-information.css",
+        "html {",
+        'html { background: url("https://example.com/t.png"); ',
+        "https://example.com/t.png",
+    ),
+    (
+        "relative path escaping templates",
+        "patient-information.html.j2",
+        "<body>",
+        '<body><img src="../pyproject.toml">',
+        "pyproject.toml",
+    ),
+    (
+        "undefined variable",
+        "patient-information.html.j2",
+        "{{ doc.language }}",
+        "{{ doc.langauge }}",
+        "patient-information.html.j2:",
+    ),
+    (
+        "template syntax error",
+        "package-insert.html.j2",
+        "{% for part in doc.parts %}",
+        "{% for part in %}",
+        "package-insert.html.j2:",
+    ),
+    (
+        "python internals from a template",
+        "package-insert.html.j2",
+        "<body>",
+        "<body>{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "package-insert.html.j2:",
+    ),
+    (
+        "python internals through a macro",
+        "_tree.html.j2",
+        "{%- for run in unit.runs -%}",
+        "{%- for run in unit.runs -%}{{ run.__class__.__mro__ }}",
+        "_tree.html.j2:",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "template", "old", "new", "words"), TEMPLATE_ATTACKS, ids=[a[0] for a in TEMPLATE_ATTACKS])
+@pytest.mark.parametrize(
+    ("name", "template", "old", "new", "words"), TEMPLATE_ATTACKS, ids=[a[0] for a in TEMPLATE_ATTACKS]
+)
 def test_sandboxed_templates(name, template, old, new, words, previous, tmp_path, monkeypatch):
     from labeling.templates import TEMPLATES_DIR
 
@@ -211,8 +366,12 @@ def test_sandboxed_templates(name, template, old, new, words, previous, tmp_path
     out = tmp_path / "out"
     shutil.copytree(previous, out)
     before = snapshot(out)
-    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
-                          capture_output=True, text=True, env={**os.environ, "LABELING_TEMPLATES": str(templates)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LABELING_TEMPLATES": str(templates)},
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert words in proc.stderr and "Traceback" not in proc.stderr
     assert snapshot(out) == before
@@ -239,10 +398,14 @@ def test_a_second_build_waits_for_the_lock(previous, tmp_path):
 
     out = tmp_path / "out"
     shutil.copytree(previous, out)
-    lock = open(out / "cerebrolysin" / ".lock", "w")
+    lock = open(out / "cerebrolysin" / ".lock", "w")  # noqa: SIM115 — held open across the second build
     fcntl.flock(lock, fcntl.LOCK_EX)
-    proc = subprocess.Popen([sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out), "--force"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     waited = ""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and "waiting for another build" not in waited:

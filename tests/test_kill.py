@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import io
 import json
 import random
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pypdfium2 as pdfium
+import pytest
 
 pytestmark = pytest.mark.slow  # kill -9 during real builds, many times
 
@@ -23,8 +23,11 @@ KILLS = 20
 
 
 def build(content: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(out), "--force"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(out), "--force"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def outputs(folder: Path) -> dict[str, bytes]:

@@ -7,10 +7,10 @@ as asked, exit 2) is fine; any other exception is a bug.
 
 from __future__ import annotations
 
-import pytest
 import string
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,14 +23,39 @@ pytestmark = pytest.mark.slow  # hypothesis generates and builds many labels
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "content" / "cerebrolysin.yaml").read_text(encoding="utf-8")
 SAMPLE_DATA = yaml.safe_load(SOURCE)
-KEYS = sorted({key for key in SAMPLE_DATA} | {"id", "text", "dose", "status", "route", "temperature", "name",
-                                               "indications", "conditions", "regimens", "threshold"})
+KEYS = sorted(
+    set(SAMPLE_DATA)
+    | {
+        "id",
+        "text",
+        "dose",
+        "status",
+        "route",
+        "temperature",
+        "name",
+        "indications",
+        "conditions",
+        "regimens",
+        "threshold",
+    }
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-                    st.sampled_from(["20-50 mL/day", "15-25 °C", "approved", "iv", "≥80 mL/day", "7-21 days"]))
-documents = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5)),
-    max_leaves=25)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(["20-50 mL/day", "15-25 °C", "approved", "iv", "≥80 mL/day", "7-21 days"]),
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5),
+    ),
+    max_leaves=25,
+)
 
 
 def load(data: bytes | str) -> None:
@@ -64,9 +89,15 @@ def _mutated_label(data: dict) -> str:
 
 text_values = st.text(min_size=1, max_size=80).filter(lambda t: t.strip())
 quantity_texts = st.one_of(
-    st.builds(lambda a, b, u, p: f"{a}-{b} {u}/{p}", st.integers(0, 999), st.integers(0, 999),
-              st.sampled_from(["mL", "mg", "ml", "g", "units", "cc"]), st.sampled_from(["day", "week", "vial", "x"])),
-    st.text(max_size=20))
+    st.builds(
+        lambda a, b, u, p: f"{a}-{b} {u}/{p}",
+        st.integers(0, 999),
+        st.integers(0, 999),
+        st.sampled_from(["mL", "mg", "ml", "g", "units", "cc"]),
+        st.sampled_from(["day", "week", "vial", "x"]),
+    ),
+    st.text(max_size=20),
+)
 
 
 @st.composite

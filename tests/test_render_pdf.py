@@ -11,8 +11,8 @@ import sys
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-
 from helpers import ROOT, SAMPLE, content_text, eu, parse, render, tree
+
 from labeling.documents import DOCUMENT_KINDS
 from labeling.extract.pdf import extract_pdf_pages, extract_pdf_text
 from labeling.extract.sections import normalize, split_sections
@@ -81,8 +81,14 @@ def test_sections_keep_their_numbers_and_subsections_are_contiguous(sections, la
 def test_required_sections_without_facts_show_their_recorded_gap(sections, label):
     """8.1, 8.2, 8.4, 12.3, 14 are never silently absent: each prints the gap that explains it."""
     found = sections["package-insert"]
-    for key in ("pop-pregnancy", "pop-lactation", "pop-pediatric", "pharmacokinetics", "clinical-studies",
-                "overdosage"):
+    for key in (
+        "pop-pregnancy",
+        "pop-lactation",
+        "pop-pediatric",
+        "pharmacokinetics",
+        "clinical-studies",
+        "overdosage",
+    ):
         gap = next(g for g in label.gaps if key in g.sections)
         assert normalize(gap.text)[:60] in found[key].text, key
     text = normalize(extract_pdf_text(render(label, "package-insert")))
@@ -154,8 +160,10 @@ def test_no_off_label_or_investigational_content(kind, pdfs, labels):
 def test_highlights_carry_the_plr_elements(sections, pdfs, label):
     text = normalize(extract_pdf_text(pdfs["package-insert"]))
     name = label.product.name.upper()
-    assert (f"These highlights do not include all the information needed to use {name} safely and effectively. "
-            f"See full prescribing information for {name}.") in text
+    assert (
+        f"These highlights do not include all the information needed to use {name} safely and effectively. "
+        f"See full prescribing information for {name}."
+    ) in text
     assert f"Revised: {label.label.revision_date.month}/{label.label.revision_date.year}" in text
     assert f"To report SUSPECTED ADVERSE REACTIONS, contact {label.label.adverse_reaction_contact} or FDA" in text
     hl_dosing = sections["package-insert"]["hl-dosage"].text
@@ -193,8 +201,14 @@ def test_highlights_fit_in_half_a_page(label):
 def _long_label(label, count=40):
     from labeling.model import Contraindication
 
-    extra = [Contraindication(id=f"extra-{i}", text=f"Condition number {i} that a long label lists in full detail",
-                              patient_text=f"you have condition {i}") for i in range(count)]
+    extra = [
+        Contraindication(
+            id=f"extra-{i}",
+            text=f"Condition number {i} that a long label lists in full detail",
+            patient_text=f"you have condition {i}",
+        )
+        for i in range(count)
+    ]
     return label.model_copy(update={"contraindications": [*label.contraindications, *extra]})
 
 
@@ -223,13 +237,17 @@ def test_the_half_page_is_measured_in_points_not_css_pixels(label):
 
 def test_over_long_highlights_fail_the_build_and_write_nothing(tmp_path):
     source = content_text()
-    extra = "".join(f"  - id: extra-{i}\n    text: Condition number {i} that a long label lists in full detail\n"
-                    f"    patient_text: you have condition {i}\n" for i in range(40))
+    extra = "".join(
+        f"  - id: extra-{i}\n    text: Condition number {i} that a long label lists in full detail\n"
+        f"    patient_text: you have condition {i}\n"
+        for i in range(40)
+    )
     content = tmp_path / "long.yaml"
     content.write_text(source.replace("\nwarnings:\n", "\n" + extra + "\nwarnings:\n"), encoding="utf-8")
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 2, proc.stderr
     assert "Highlights is" in proc.stderr and "half a page" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -270,11 +288,14 @@ def test_fonts_are_bundled_and_embedded(kind, pdfs):
             descriptor = descriptor.get_object()
             fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(fonts.values()), fonts
-    assert all(name.split("+")[-1].startswith(("Label-Sans", "Label-Serif")) for name in fonts), fonts  # templates/ fonts
+    assert all(name.split("+")[-1].startswith(("Label-Sans", "Label-Serif")) for name in fonts), (
+        fonts
+    )  # templates/ fonts
 
 
-@pytest.mark.parametrize(("kind", "minimum"), [("package-insert", 8), ("patient-information", 10),
-                                               ("patient-leaflet", 10)])
+@pytest.mark.parametrize(
+    ("kind", "minimum"), [("package-insert", 8), ("patient-information", 10), ("patient-leaflet", 10)]
+)
 def test_minimum_type_size(kind, minimum, pdfs):
     from labeling.extract.pdf import smallest_type
 
@@ -282,8 +303,11 @@ def test_minimum_type_size(kind, minimum, pdfs):
 
 
 def test_page_sizes(pdfs):
-    for kind, size in (("package-insert", [612, 792]), ("patient-information", [612, 792]),
-                       ("patient-leaflet", [420, 595])):
+    for kind, size in (
+        ("package-insert", [612, 792]),
+        ("patient-information", [612, 792]),
+        ("patient-leaflet", [420, 595]),
+    ):
         assert [round(v) for v in pdfium.PdfDocument(pdfs[kind])[0].get_size()] == size, kind
 
 
@@ -326,8 +350,11 @@ def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path):
     outputs = []
     for run in ("first", "second"):
         out = tmp_path / run
-        proc = subprocess.run([sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "labeling.cli", "build", str(SAMPLE), "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
         outputs.append({p.name: p.read_bytes() for p in (out / "cerebrolysin").iterdir() if not p.name.startswith(".")})
     assert set(outputs[0]) == {"package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json"}
@@ -350,8 +377,11 @@ def test_subsection_headings_come_from_the_content_in_title_case():
     """2.x names the label's own populations (not the sample's) and 5.x titles are in PLR title case."""
     from labeling.verify import verify_text
 
-    edited = (content_text().replace("name: Elderly or frail patients", "name: Patients with CNS disorders", 1)
-              .replace("title: High doses", "title: high-dose CNS effects", 1))
+    edited = (
+        content_text()
+        .replace("name: Elderly or frail patients", "name: Patients with CNS disorders", 1)
+        .replace("title: High doses", "title: high-dose CNS effects", 1)
+    )
     label = parse(edited)
     pdf = render(label, "package-insert")
     text = extract_pdf_text(pdf)
@@ -364,8 +394,11 @@ def test_subsection_headings_come_from_the_content_in_title_case():
 def test_a_label_without_cycling_numbers_its_dosage_subsections_without_a_gap(label):
     """Cycling is scoped to the off-label regimen, so no 2.x for it: the next subsections move up (2.1, 2.2,
     2.3), where the first set printed 2.1, 2.3, 2.4."""
-    headings = [s.heading.text for _, s in tree(label, "package-insert").sections() if s.level == 2
-                and s.heading.text.startswith("2.")]
+    headings = [
+        s.heading.text
+        for _, s in tree(label, "package-insert").sections()
+        if s.level == 2 and s.heading.text.startswith("2.")
+    ]
     assert [h.split()[0] for h in headings] == ["2.1", "2.2", "2.3"]
 
 
@@ -376,8 +409,10 @@ def test_recent_major_changes_name_and_mark_the_subsections_they_are_about(label
 
     from labeling.model import RecentMajorChange
 
-    changes = [RecentMajorChange(section="warnings", date=dt.date(2026, 11, 1), about=["high-dose"]),
-               RecentMajorChange(section="dosage", date=dt.date(2026, 11, 1), about=["elderly-start"])]
+    changes = [
+        RecentMajorChange(section="warnings", date=dt.date(2026, 11, 1), about=["high-dose"]),
+        RecentMajorChange(section="dosage", date=dt.date(2026, 11, 1), about=["elderly-start"]),
+    ]
     changed = label.model_copy(update={"label": label.label.model_copy(update={"recent_major_changes": changes})})
     document = tree(changed, "package-insert")
     rmc = next(s for _, s in document.sections() if s.key == "hl-recent-major-changes")
@@ -387,5 +422,6 @@ def test_recent_major_changes_name_and_mark_the_subsections_they_are_about(label
     marked = {s.number for _, s in document.sections() if "changed" in s.style.split()}
     assert marked == {"5.1", "2.2"}
     html = __import__("labeling.render.html", fromlist=["render_html"]).render_html(
-        changed, document, DOCUMENT_KINDS["package-insert"])
+        changed, document, DOCUMENT_KINDS["package-insert"]
+    )
     assert html.count("changed") >= 2

@@ -15,7 +15,8 @@ def test_schema_command_prints_the_committed_copy():
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     assert result.output == COPY.read_text(encoding="utf-8"), (
-        "content/label.schema.json is stale: run `labeling schema --out content/label.schema.json`")
+        "content/label.schema.json is stale: run `labeling schema --out content/label.schema.json`"
+    )
 
 
 def test_every_sample_names_the_schema_and_validates_against_it():

@@ -44,6 +44,7 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     xml = parts["word/document.xml"].decode("utf-8")
     if old not in xml:  # quantities are set whole: non-breaking spaces, word joiners around a range's dash
+
         def whole(text: str) -> str:
             from labeling.render import keep_whole
 
@@ -54,7 +55,7 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
     for _ in range(occurrence):
         index = xml.find(old, index + 1)
         assert index >= 0, f"{old!r} not in the document"
-    parts["word/document.xml"] = (xml[:index] + new + xml[index + len(old):]).encode("utf-8")
+    parts["word/document.xml"] = (xml[:index] + new + xml[index + len(old) :]).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -80,14 +81,29 @@ def test_json_output_is_stable_and_parseable(built):
     assert document["kind"] == "patient-information"
     assert document["findings"] == []
     assert document["facts"]["storage.conditions[unopened].temperature"] == {
-        "ok": True, "expected": "15–25 °C", "found": None}
+        "ok": True,
+        "expected": "15–25 °C",
+        "found": None,
+    }
 
 
 @pytest.mark.parametrize(
     ("old", "new", "occurrence", "fact", "words"),
     [
-        ("20–50 mL/day", "20–60 mL/day", 1, "dosing.regimens[stroke-tbi].dose", "expected 20–50 mL/day, found 20–60 mL/day"),
-        ("Intravenous (IV)", "Intramuscular (IM)", 2, "dosing.regimens[stroke-tbi].routes", "expected intravenous, found intramuscular"),
+        (
+            "20–50 mL/day",
+            "20–60 mL/day",
+            1,
+            "dosing.regimens[stroke-tbi].dose",
+            "expected 20–50 mL/day, found 20–60 mL/day",
+        ),
+        (
+            "Intravenous (IV)",
+            "Intramuscular (IM)",
+            2,
+            "dosing.regimens[stroke-tbi].routes",
+            "expected intravenous, found intramuscular",
+        ),
         ("15–25 °C", "15–30 °C", 1, "storage.conditions[unopened].temperature", "expected 15–25 °C, found 15–30 °C"),
         ("Severe hepatic impairment", "", 1, "contraindications[severe-hepatic-impairment]", "not found"),
         ("Active malignancy", "Active malignancy; active bleeding", 1, "contraindications", "active bleeding"),
@@ -106,16 +122,22 @@ def test_a_product_sheet_edited_in_word_is_caught(built, tmp_path, old, new, occ
 def test_finding_names_document_section_fact_expected_and_found(built, tmp_path):
     edited = edit_docx(built / "product-sheet.docx", tmp_path / "sheet.docx", "2–8 °C", "2–10 °C")
     result = run("verify", edited, "--content", SAMPLE)
-    assert f"{edited} §Storage: storage.conditions[reconstituted].temperature: expected 2–8 °C, found 2–10 °C" \
+    assert (
+        f"{edited} §Storage: storage.conditions[reconstituted].temperature: expected 2–8 °C, found 2–10 °C"
         in result.output
+    )
     assert "Found 1 finding in 1 document." in result.output
 
 
 def test_an_artifact_without_our_metadata_needs_kind(built, tmp_path):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(built / "product-sheet.docx")], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / "product-sheet.docx")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     printed = tmp_path / "product-sheet.pdf"
     unknown = run("verify", printed, "--content", SAMPLE)
     assert unknown.exit_code == 2
@@ -131,16 +153,22 @@ def test_kind_disagreeing_with_the_document_is_bad_input(built):
     assert "says it is a package-insert, but --kind says patient-information" in result.output
 
 
-@pytest.mark.parametrize(("data", "words"), [
-    (b"\x00\x01garbage" * 50, "not a PDF or DOCX file"),
-    (b"%PDF-1.7\nbroken", "not a readable PDF"),
-    (b"PK\x03\x04 not really a zip", "not a PDF or DOCX file"),
-])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x00\x01garbage" * 50, "not a PDF or DOCX file"),
+        (b"%PDF-1.7\nbroken", "not a readable PDF"),
+        (b"PK\x03\x04 not really a zip", "not a PDF or DOCX file"),
+    ],
+)
 def test_unreadable_artifacts_are_bad_input(tmp_path, data, words):
     path = tmp_path / "artifact.pdf"
     path.write_bytes(data)
-    proc = subprocess.run([sys.executable, "-m", "labeling.cli", "verify", str(path), "--content", str(SAMPLE)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "verify", str(path), "--content", str(SAMPLE)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert words in proc.stderr and str(path) in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -174,8 +202,10 @@ def test_check_reports_a_template_that_drifted(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
     macros = templates / "_tree.html.j2"
-    stale = ('<span class="q">{{ run.text | keep_whole }}</span>',
-             '<span class="q">{{ run.text | replace("50", "40") | keep_whole }}</span>')
+    stale = (
+        '<span class="q">{{ run.text | keep_whole }}</span>',
+        '<span class="q">{{ run.text | replace("50", "40") | keep_whole }}</span>',
+    )
     text = macros.read_text()
     assert stale[0] in text
     macros.write_text(text.replace(stale[0], stale[1], 1))

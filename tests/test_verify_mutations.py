@@ -7,15 +7,14 @@ with other fonts, widths, columns and hyphenation, or read with other extractors
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-
 from helpers import eu, tree
+
 from labeling.compose import unbreakable
 from labeling.documents import DOCUMENT_KINDS
 from labeling.extract.artifact import read_artifact, strip_page_furniture
@@ -41,7 +40,7 @@ def nth(text: str, old: str, new: str, n: int = 1) -> str:
     for _ in range(n):
         index = text.find(old, index + 1)
         assert index >= 0, f"mutation target {old!r} (occurrence {n}) not in the document"
-    return text[:index] + new + text[index + len(old):]
+    return text[:index] + new + text[index + len(old) :]
 
 
 def drop(pattern: str, n: int = 1) -> Callable[[str], str]:
@@ -49,7 +48,8 @@ def drop(pattern: str, n: int = 1) -> Callable[[str], str]:
         matches = list(re.finditer(pattern, text, flags=re.S))
         assert len(matches) >= n, f"mutation pattern {pattern!r} not found {n} times"
         m = matches[n - 1]
-        return text[: m.start()] + text[m.end():]
+        return text[: m.start()] + text[m.end() :]
+
     return apply
 
 
@@ -68,73 +68,207 @@ class Mutation:
 
 PI, PT, PL = (DOCUMENT_KINDS[k] for k in ("package-insert", "patient-information", "patient-leaflet"))
 MUTATIONS = [
-    Mutation("dose bound changed in the insert's Highlights", PI, swap("20–50 mL/day", "20–40 mL/day"),
-             "dosing.regimens[stroke-tbi].dose", "changed"),
-    Mutation("dose unit mL → mg in the FPI table", PI, swap("10–30 mL/day", "10–30 mg/day", 2),
-             "dosing.regimens[dementia].dose", "changed"),
-    Mutation("per day → per week in the Patient Information", PT, swap("20 to 50 mL a day", "20 to 50 mL a week"),
-             "dosing.regimens[stroke-tbi].dose", "changed"),
-    Mutation("per day → per week in the EU leaflet", PL, swap("20 to 50 mL a day", "20 to 50 mL a week"),
-             "dosing.regimens[stroke-tbi].dose", "changed"),
+    Mutation(
+        "dose bound changed in the insert's Highlights",
+        PI,
+        swap("20–50 mL/day", "20–40 mL/day"),
+        "dosing.regimens[stroke-tbi].dose",
+        "changed",
+    ),
+    Mutation(
+        "dose unit mL → mg in the FPI table",
+        PI,
+        swap("10–30 mL/day", "10–30 mg/day", 2),
+        "dosing.regimens[dementia].dose",
+        "changed",
+    ),
+    Mutation(
+        "per day → per week in the Patient Information",
+        PT,
+        swap("20 to 50 mL a day", "20 to 50 mL a week"),
+        "dosing.regimens[stroke-tbi].dose",
+        "changed",
+    ),
+    Mutation(
+        "per day → per week in the EU leaflet",
+        PL,
+        swap("20 to 50 mL a day", "20 to 50 mL a week"),
+        "dosing.regimens[stroke-tbi].dose",
+        "changed",
+    ),
     Mutation("duration changed", PI, swap("7–21 days", "7–14 days", 2), "dosing.regimens[stroke-tbi].duration"),
-    Mutation("regimen row dropped from the FPI table", PI, drop(r"<tr class=\"regimen\"><td>Alzheimer.*?</tr>"),
-             "dosing.regimens[dementia].dose", "missing"),
-    Mutation("IV → IM in the Patient Information", PT, swap("</span>, into a vein, for <span class=\"q\">7", "</span>, into a muscle, for <span class=\"q\">7"),
-             "dosing.regimens[stroke-tbi].routes", "route"),
-    Mutation("IV → IM in the Highlights", PI, swap("intravenously for <span class=\"q\">4",
-                                                   "intramuscularly for <span class=\"q\">4"),
-             "dosing.regimens[dementia].routes", "route"),
-    Mutation("IV → IM in the FPI table", PI, swap("Intravenous (IV)", "Intramuscular (IM)"),
-             "dosing.regimens[stroke-tbi].routes", "route"),
-    Mutation("storage bound changed in the Patient Information", PT, swap("15 °C to 25 °C", "15 °C to 30 °C"),
-             "storage.conditions[unopened].temperature", "changed"),
+    Mutation(
+        "regimen row dropped from the FPI table",
+        PI,
+        drop(r"<tr class=\"regimen\"><td>Alzheimer.*?</tr>"),
+        "dosing.regimens[dementia].dose",
+        "missing",
+    ),
+    Mutation(
+        "IV → IM in the Patient Information",
+        PT,
+        swap('</span>, into a vein, for <span class="q">7', '</span>, into a muscle, for <span class="q">7'),
+        "dosing.regimens[stroke-tbi].routes",
+        "route",
+    ),
+    Mutation(
+        "IV → IM in the Highlights",
+        PI,
+        swap('intravenously for <span class="q">4', 'intramuscularly for <span class="q">4'),
+        "dosing.regimens[dementia].routes",
+        "route",
+    ),
+    Mutation(
+        "IV → IM in the FPI table",
+        PI,
+        swap("Intravenous (IV)", "Intramuscular (IM)"),
+        "dosing.regimens[stroke-tbi].routes",
+        "route",
+    ),
+    Mutation(
+        "storage bound changed in the Patient Information",
+        PT,
+        swap("15 °C to 25 °C", "15 °C to 30 °C"),
+        "storage.conditions[unopened].temperature",
+        "changed",
+    ),
     Mutation("°C → °F", PI, swap("15–25 °C", "15–25 °F"), "storage.conditions[unopened].temperature", "changed"),
-    Mutation("24 hours → 48 hours", PT, swap("24 hours", "48 hours"), "storage.conditions[reconstituted].time_limit",
-             "changed"),
-    Mutation("refrigerated range changed in the EU leaflet", PL, swap("2 °C to 8 °C", "2 °C to 6 °C"),
-             "storage.conditions[reconstituted].temperature", "changed"),
-    Mutation("'Do not freeze' dropped", PI, swap(" Do not freeze.", "", 1), "storage.conditions[unopened].do_not_freeze",
-             "missing"),
-    Mutation("light protection dropped", PI, swap("Protect from light and moisture.", "Protect from moisture."),
-             "storage.conditions[unopened].protect_from", "missing"),
-    Mutation("'use immediately' dropped", PI, swap(" Use immediately.", ""),
-             "storage.conditions[reconstituted].use_immediately", "missing"),
-    Mutation("contraindication removed from the FPI", PI, drop(r"<li>Severe renal impairment</li>", 1),
-             "contraindications[severe-renal-impairment]", "missing"),
-    Mutation("contraindication removed from the Highlights", PI,
-             drop(r"<li>Active malignancy <span class=\"ref\">\(4\)</span></li>"),
-             "contraindications[active-malignancy]", "missing"),
-    Mutation("contraindication removed from the Patient Information", PT,
-             drop(r"<li>you have severe liver problems</li>"), "contraindications[severe-hepatic-impairment]",
-             "missing"),
-    Mutation("contraindication added to the Patient Information", PT,
-             swap("<li>you have an active cancer</li>", "<li>you have an active cancer</li><li>you have active bleeding</li>"),
-             "contraindications", "extra"),
-    Mutation("contraindication added to the EU leaflet", PL,
-             swap("<li>you have an active cancer</li>", "<li>you have an active cancer</li><li>you have active bleeding</li>"),
-             "contraindications", "extra"),
-    Mutation("contraindication added to the FPI", PI,
-             swap("<li>Active malignancy</li>", "<li>Active malignancy</li><li>Active bleeding</li>"),
-             "contraindications", "extra"),
-    Mutation("contraindication heading renamed", PI, swap("4 CONTRAINDICATIONS</h2>", "4 CONTRA-INDICATIONS</h2>"),
-             "contraindications", "section-missing"),
-    Mutation("storage heading renamed in the Patient Information", PT,
-             swap("How should I store Cerebrolysin?</h2>", "Storing Cerebrolysin</h2>"), "storage", "section-missing"),
-    Mutation("course duration changed in the Patient Information", PT, swap("<span class=\"q\">4 weeks</span>", "<span class=\"q\">6 weeks</span>"),
-             "dosing.regimens[dementia].duration", "changed"),
-    Mutation("repeat frequency changed", PI, swap("2–4 times a year", "2–6 times a year", 2),
-             "dosing.regimens[dementia].repeat"),
-    Mutation("elderly starting dose changed in the Patient Information", PT,
-             swap("for example <span class=\"q\">5 mL a day", "for example <span class=\"q\">10 mL a day"), "dosing.adjustments[elderly-start].dose",
-             "changed"),
-    Mutation("range collapsed to one value", PI, swap("10–30 mL/day", "30 mL/day"), "dosing.regimens[dementia].dose",
-             "changed"),
-    Mutation("off-label regimen slipped into the Patient Information", PT,
-             swap("<ul class=\"doses\">", "<ul class=\"doses\"><li>For memory and focus: 5 to 10 mL a day, into a muscle.</li>"),
-             "dosing.regimens[nootropic]", "off-label"),
-    Mutation("stray maximum added to the dosing section", PI,
-             swap("<caption>", "<caption>Do not exceed 60 mL/day. "),
-             "quantities", "stray"),
+    Mutation(
+        "24 hours → 48 hours",
+        PT,
+        swap("24 hours", "48 hours"),
+        "storage.conditions[reconstituted].time_limit",
+        "changed",
+    ),
+    Mutation(
+        "refrigerated range changed in the EU leaflet",
+        PL,
+        swap("2 °C to 8 °C", "2 °C to 6 °C"),
+        "storage.conditions[reconstituted].temperature",
+        "changed",
+    ),
+    Mutation(
+        "'Do not freeze' dropped",
+        PI,
+        swap(" Do not freeze.", "", 1),
+        "storage.conditions[unopened].do_not_freeze",
+        "missing",
+    ),
+    Mutation(
+        "light protection dropped",
+        PI,
+        swap("Protect from light and moisture.", "Protect from moisture."),
+        "storage.conditions[unopened].protect_from",
+        "missing",
+    ),
+    Mutation(
+        "'use immediately' dropped",
+        PI,
+        swap(" Use immediately.", ""),
+        "storage.conditions[reconstituted].use_immediately",
+        "missing",
+    ),
+    Mutation(
+        "contraindication removed from the FPI",
+        PI,
+        drop(r"<li>Severe renal impairment</li>", 1),
+        "contraindications[severe-renal-impairment]",
+        "missing",
+    ),
+    Mutation(
+        "contraindication removed from the Highlights",
+        PI,
+        drop(r"<li>Active malignancy <span class=\"ref\">\(4\)</span></li>"),
+        "contraindications[active-malignancy]",
+        "missing",
+    ),
+    Mutation(
+        "contraindication removed from the Patient Information",
+        PT,
+        drop(r"<li>you have severe liver problems</li>"),
+        "contraindications[severe-hepatic-impairment]",
+        "missing",
+    ),
+    Mutation(
+        "contraindication added to the Patient Information",
+        PT,
+        swap(
+            "<li>you have an active cancer</li>", "<li>you have an active cancer</li><li>you have active bleeding</li>"
+        ),
+        "contraindications",
+        "extra",
+    ),
+    Mutation(
+        "contraindication added to the EU leaflet",
+        PL,
+        swap(
+            "<li>you have an active cancer</li>", "<li>you have an active cancer</li><li>you have active bleeding</li>"
+        ),
+        "contraindications",
+        "extra",
+    ),
+    Mutation(
+        "contraindication added to the FPI",
+        PI,
+        swap("<li>Active malignancy</li>", "<li>Active malignancy</li><li>Active bleeding</li>"),
+        "contraindications",
+        "extra",
+    ),
+    Mutation(
+        "contraindication heading renamed",
+        PI,
+        swap("4 CONTRAINDICATIONS</h2>", "4 CONTRA-INDICATIONS</h2>"),
+        "contraindications",
+        "section-missing",
+    ),
+    Mutation(
+        "storage heading renamed in the Patient Information",
+        PT,
+        swap("How should I store Cerebrolysin?</h2>", "Storing Cerebrolysin</h2>"),
+        "storage",
+        "section-missing",
+    ),
+    Mutation(
+        "course duration changed in the Patient Information",
+        PT,
+        swap('<span class="q">4 weeks</span>', '<span class="q">6 weeks</span>'),
+        "dosing.regimens[dementia].duration",
+        "changed",
+    ),
+    Mutation(
+        "repeat frequency changed",
+        PI,
+        swap("2–4 times a year", "2–6 times a year", 2),
+        "dosing.regimens[dementia].repeat",
+    ),
+    Mutation(
+        "elderly starting dose changed in the Patient Information",
+        PT,
+        swap('for example <span class="q">5 mL a day', 'for example <span class="q">10 mL a day'),
+        "dosing.adjustments[elderly-start].dose",
+        "changed",
+    ),
+    Mutation(
+        "range collapsed to one value",
+        PI,
+        swap("10–30 mL/day", "30 mL/day"),
+        "dosing.regimens[dementia].dose",
+        "changed",
+    ),
+    Mutation(
+        "off-label regimen slipped into the Patient Information",
+        PT,
+        swap('<ul class="doses">', '<ul class="doses"><li>For memory and focus: 5 to 10 mL a day, into a muscle.</li>'),
+        "dosing.regimens[nootropic]",
+        "off-label",
+    ),
+    Mutation(
+        "stray maximum added to the dosing section",
+        PI,
+        swap("<caption>", "<caption>Do not exceed 60 mL/day. "),
+        "quantities",
+        "stray",
+    ),
 ]
 
 
@@ -145,7 +279,9 @@ def labels(label):
 
 @pytest.fixture(scope="module")
 def clean_html(labels):
-    return {kind.name: render_html(labels[kind.name], tree(labels[kind.name], kind.name), kind) for kind in (PI, PT, PL)}
+    return {
+        kind.name: render_html(labels[kind.name], tree(labels[kind.name], kind.name), kind) for kind in (PI, PT, PL)
+    }
 
 
 def verify_pdf(pdf: bytes, kind, label):
@@ -161,7 +297,9 @@ def test_mutation_is_caught_with_the_right_fact(mutation, clean_html, labels):
     html = mutation.edit(clean_html[mutation.kind.name])
     assert html != clean_html[mutation.kind.name]
     result = verify_pdf(pdf_from_html(html, label, mutation.kind), mutation.kind, label)
-    matching = [f for f in result.findings if f.fact == mutation.fact and (mutation.code is None or f.code == mutation.code)]
+    matching = [
+        f for f in result.findings if f.fact == mutation.fact and (mutation.code is None or f.code == mutation.code)
+    ]
     assert matching, f"not caught as {mutation.fact}/{mutation.code}; findings: {[str(f) for f in result.findings]}"
     assert not result.ok
 
@@ -170,11 +308,14 @@ def test_mutation_suite_size():
     assert len(MUTATIONS) >= 25
 
 
-@pytest.mark.parametrize(("kind", "injected", "fact", "code"), [
-    (PI, "<li>Active bleeding</li>", "contraindications", "extra"),
-    (PT, "<li>you have active bleeding</li>", "contraindications", "extra"),
-    (PI, "<p>Do not exceed 60 mL/day.</p>", "quantities", "stray"),
-])
+@pytest.mark.parametrize(
+    ("kind", "injected", "fact", "code"),
+    [
+        (PI, "<li>Active bleeding</li>", "contraindications", "extra"),
+        (PT, "<li>you have active bleeding</li>", "contraindications", "extra"),
+        (PI, "<p>Do not exceed 60 mL/day.</p>", "quantities", "stray"),
+    ],
+)
 def test_a_template_that_adds_text_is_caught(tmp_path, monkeypatch, labels, kind, injected, fact, code):
     """The verifier learns what a document must say from the facts, not from the templates it checks: a
     user's template (LABELING_TEMPLATES) that prints words or numbers of its own is caught."""
@@ -242,8 +383,9 @@ def test_relaid_out_artifacts_pass(kind, css, clean_html, labels):
     from weasyprint import CSS, HTML
 
     label = labels[kind.name]
-    html = clean_html[kind.name].replace("</head>", "<style>" + (TEMPLATES_DIR / kind.stylesheet).read_text()
-                                         + "</style></head>")
+    html = clean_html[kind.name].replace(
+        "</head>", "<style>" + (TEMPLATES_DIR / kind.stylesheet).read_text() + "</style></head>"
+    )
     base = (TEMPLATES_DIR / f"{kind.name}.html.j2").as_uri()  # fonts.css and fonts/ resolve from here
     pdf = HTML(string=html, base_url=base).write_pdf(stylesheets=[CSS(string=RELAYOUTS[css])])
     result = verify_pdf(pdf, kind, label)

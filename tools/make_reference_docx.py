@@ -72,7 +72,7 @@ def _set(style_element, tag: str, inner: str) -> None:
     _schema_order(new)
     # schema order inside w:style: name, aliases, basedOn, next, link, …, pPr, rPr, tblPr, trPr, tcPr, tblStylePr
     order = ["pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr"]
-    later = [qn(f"w:{t}") for t in order[order.index(tag) + 1:]]
+    later = [qn(f"w:{t}") for t in order[order.index(tag) + 1 :]]
     anchor = next((child for child in style_element if child.tag in later), None)
     if anchor is None:
         style_element.append(new)
@@ -86,12 +86,12 @@ _NEXT: dict[str, str] = {}
 # Child order the OOXML schema requires (Word rejects a document whose pPr/rPr children are out of order).
 _ORDER = {
     "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
-           "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
-           "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+    "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
     "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
-           "vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+    "vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
 }
 
 
@@ -105,8 +105,9 @@ def _schema_order(element) -> None:
         element.append(child)  # re-appending moves each child to the end, in sorted order
 
 
-def paragraph_style(document, name: str, *, based_on: str | None = "Normal", next_style: str | None = None,
-                    ppr: str = "", rpr: str = ""):
+def paragraph_style(
+    document, name: str, *, based_on: str | None = "Normal", next_style: str | None = None, ppr: str = "", rpr: str = ""
+):
     styles = document.styles
     style = styles[name] if name in styles else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if based_on is not None:
@@ -138,12 +139,11 @@ def table_style(document, name: str) -> None:
     for tag in ("pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr"):
         for old in element.findall(qn(f"w:{tag}")):
             element.remove(old)
-    element.append(parse_xml(
-        f"<w:pPr {nsdecls('w')}>{_spacing(0, 0, 252)}</w:pPr>"
-    ))
+    element.append(parse_xml(f"<w:pPr {nsdecls('w')}>{_spacing(0, 0, 252)}</w:pPr>"))
     element.append(parse_xml(f"<w:rPr {nsdecls('w')}>{_size(9)}</w:rPr>"))
-    element.append(parse_xml(
-        f"""<w:tblPr {nsdecls('w')}>
+    element.append(
+        parse_xml(
+            f"""<w:tblPr {nsdecls("w")}>
           <w:tblInd w:w="0" w:type="dxa"/>
           <w:tblBorders>
             <w:top w:val="single" w:sz="12" w:space="0" w:color="{ACCENT}"/>
@@ -158,30 +158,38 @@ def table_style(document, name: str) -> None:
             <w:bottom w:w="70" w:type="dxa"/><w:right w:w="110" w:type="dxa"/>
           </w:tblCellMar>
         </w:tblPr>"""
-    ))
+        )
+    )
     element.append(parse_xml(f"<w:trPr {nsdecls('w')}><w:cantSplit/></w:trPr>"))
-    element.append(parse_xml(f"<w:tcPr {nsdecls('w')}><w:vAlign w:val=\"top\"/></w:tcPr>"))
-    element.append(parse_xml(
-        f"""<w:tblStylePr {nsdecls('w')} w:type="firstRow">
+    element.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:vAlign w:val="top"/></w:tcPr>'))
+    element.append(
+        parse_xml(
+            f"""<w:tblStylePr {nsdecls("w")} w:type="firstRow">
           <w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>
           <w:trPr><w:tblHeader/></w:trPr>
           <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/></w:tcPr>
         </w:tblStylePr>"""
-    ))
-    element.append(parse_xml(
-        f"""<w:tblStylePr {nsdecls('w')} w:type="firstCol">
+        )
+    )
+    element.append(
+        parse_xml(
+            f"""<w:tblStylePr {nsdecls("w")} w:type="firstCol">
           <w:rPr><w:b/><w:bCs/><w:color w:val="{ACCENT_DARK}"/></w:rPr>
           <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/></w:tcPr>
         </w:tblStylePr>"""
-    ))
+        )
+    )
 
 
 def define_styles(document) -> None:
     # Defaults every style inherits: font, size, colour, spacing.
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault"))
-    _set(rpr_default, "rPr", f'{_fonts()}<w:color w:val="{TEXT}"/>{_size(10)}'
-                             '<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>')
+    _set(
+        rpr_default,
+        "rPr",
+        f'{_fonts()}<w:color w:val="{TEXT}"/>{_size(10)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>',
+    )
     ppr_default = defaults.find(qn("w:pPrDefault"))
     _set(ppr_default, "pPr", _spacing(0, 100, 264))
 
@@ -191,65 +199,95 @@ def define_styles(document) -> None:
     band = _box(ACCENT_DARK, 7, sides=("top", "left", "bottom", "right"))
     band_ppr = f'{band}<w:shd w:val="clear" w:color="auto" w:fill="{ACCENT_DARK}"/><w:ind w:left="160" w:right="160"/>'
     paragraph_style(
-        document, "Kicker", next_style="Title",
+        document,
+        "Kicker",
+        next_style="Title",
         ppr=f"<w:keepNext/>{band_ppr}{_spacing(0, 40, 240)}",
         rpr=f'<w:b/><w:bCs/><w:caps/><w:color w:val="{BAND_TEXT}"/><w:spacing w:val="20"/>{_size(8)}',
     )
     paragraph_style(
-        document, "Title", next_style="Subtitle",
+        document,
+        "Title",
+        next_style="Subtitle",
         ppr=f"<w:keepNext/>{band_ppr}{_spacing(0, 20, 240)}",
         rpr=f'<w:b/><w:bCs/><w:color w:val="FFFFFF"/><w:kern w:val="28"/>{_size(26)}',
     )
     paragraph_style(
-        document, "Subtitle", next_style="Body Text",
+        document,
+        "Subtitle",
+        next_style="Body Text",
         ppr=f"{band_ppr}{_spacing(0, 0, 252)}",
         rpr=f'<w:color w:val="{BAND_TEXT}"/>{_size(11)}',
     )
     paragraph_style(
-        document, "Heading 1", next_style="Body Text",
-        ppr=(f"<w:keepNext/><w:keepLines/>{_box(ACCENT, 2, 8, ('bottom',))}{_spacing(300, 120, 240)}"
-             '<w:outlineLvl w:val="0"/>'),
+        document,
+        "Heading 1",
+        next_style="Body Text",
+        ppr=(
+            f"<w:keepNext/><w:keepLines/>{_box(ACCENT, 2, 8, ('bottom',))}{_spacing(300, 120, 240)}"
+            '<w:outlineLvl w:val="0"/>'
+        ),
         rpr=f'<w:b/><w:bCs/><w:caps/><w:color w:val="{ACCENT}"/><w:spacing w:val="6"/>{_size(11.5)}',
     )
     paragraph_style(
-        document, "Heading 2", next_style="Body Text",
+        document,
+        "Heading 2",
+        next_style="Body Text",
         ppr=f'<w:keepNext/><w:keepLines/>{_spacing(160, 60, 240)}<w:outlineLvl w:val="1"/>',
         rpr=f'<w:b/><w:bCs/><w:color w:val="{ACCENT_DARK}"/>{_size(10.5)}',
     )
     paragraph_style(
-        document, "List Bullet",
-        ppr=('<w:numPr><w:numId w:val="1"/></w:numPr><w:contextualSpacing/>'
-             f'{_spacing(0, 120, 276)}<w:ind w:left="300" w:hanging="220"/>'),
+        document,
+        "List Bullet",
+        ppr=(
+            '<w:numPr><w:numId w:val="1"/></w:numPr><w:contextualSpacing/>'
+            f'{_spacing(0, 120, 276)}<w:ind w:left="300" w:hanging="220"/>'
+        ),
         rpr="",
     )
     paragraph_style(document, "Table Text", ppr=_spacing(0, 0, 252), rpr=_size(9))
-    paragraph_style(document, "Table Heading", based_on="Table Text", ppr="<w:keepNext/>",
-                    rpr='<w:b/><w:bCs/><w:color w:val="FFFFFF"/>')
-    paragraph_style(document, "Table Label", based_on="Table Text", ppr="",
-                    rpr=f'<w:b/><w:bCs/><w:color w:val="{ACCENT_DARK}"/>')
+    paragraph_style(
+        document,
+        "Table Heading",
+        based_on="Table Text",
+        ppr="<w:keepNext/>",
+        rpr='<w:b/><w:bCs/><w:color w:val="FFFFFF"/>',
+    )
+    paragraph_style(
+        document, "Table Label", based_on="Table Text", ppr="", rpr=f'<w:b/><w:bCs/><w:color w:val="{ACCENT_DARK}"/>'
+    )
     claim_border = _box(ACCENT, 9, 24, ("left",))
     paragraph_style(
-        document, "Claim", next_style="Claim Support",
+        document,
+        "Claim",
+        next_style="Claim Support",
         ppr=f'<w:keepNext/><w:keepLines/>{claim_border}<w:ind w:left="220"/>{_spacing(140, 30, 240)}',
         rpr=f'<w:b/><w:bCs/><w:color w:val="{ACCENT_DARK}"/>{_size(11)}',
     )
     paragraph_style(
-        document, "Claim Support",
+        document,
+        "Claim Support",
         ppr=f'{claim_border}<w:ind w:left="220"/>{_spacing(0, 60, 252)}',
         rpr=f'<w:color w:val="{MUTED}"/>{_size(9)}',
     )
     paragraph_style(
-        document, "Callout",
-        ppr=(f'<w:keepLines/>{_box(TINT, 6)}<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>'
-             f'<w:ind w:left="140" w:right="140"/>{_spacing(240, 0, 252)}'),
+        document,
+        "Callout",
+        ppr=(
+            f'<w:keepLines/>{_box(TINT, 6)}<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>'
+            f'<w:ind w:left="140" w:right="140"/>{_spacing(240, 0, 252)}'
+        ),
         rpr=_size(9),
     )
     paragraph_style(document, "Note", ppr=_spacing(80, 40, 252), rpr=_size(9))
     paragraph_style(
-        document, "Footer",
-        ppr=(f'{_box(RULE, 4, 4, ("top",))}<w:tabs><w:tab w:val="clear" w:pos="4320"/>'
-             f'<w:tab w:val="clear" w:pos="8640"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
-             f"{_spacing(0, 0, 240)}"),
+        document,
+        "Footer",
+        ppr=(
+            f'{_box(RULE, 4, 4, ("top",))}<w:tabs><w:tab w:val="clear" w:pos="4320"/>'
+            f'<w:tab w:val="clear" w:pos="8640"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
+            f"{_spacing(0, 0, 240)}"
+        ),
         rpr=f'<w:color w:val="{MUTED}"/>{_size(7.5)}',
     )
     character_style(document, "Strong", "<w:b/><w:bCs/>")
@@ -267,14 +305,16 @@ def define_bullets(document) -> None:
     abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
     for lvl in abstract.findall(qn("w:lvl")):
         abstract.remove(lvl)
-    abstract.append(parse_xml(
-        f"""<w:lvl {nsdecls('w')} w:ilvl="0">
+    abstract.append(
+        parse_xml(
+            f"""<w:lvl {nsdecls("w")} w:ilvl="0">
           <w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/>
           <w:lvlText w:val="\u2022"/><w:lvlJc w:val="left"/>
           <w:pPr><w:ind w:left="300" w:hanging="220"/></w:pPr>
           <w:rPr>{_fonts()}<w:color w:val="{ACCENT}"/></w:rPr>
         </w:lvl>"""
-    ))
+        )
+    )
 
 
 def page_setup(document) -> None:
@@ -341,7 +381,7 @@ def build() -> bytes:
     properties.keywords = ", ".join(REQUIRED_STYLES)
     properties.category = properties.version = properties.language = ""
     properties.revision = 1
-    properties.created = properties.modified = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    properties.created = properties.modified = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
     # The template's thumbnail shows a page that is not this one.
     package = document.part.package

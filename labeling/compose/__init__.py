@@ -28,9 +28,13 @@ Pieces = Sequence[Run]
 ComposeFunction = Callable[["Label", DocumentKind, Language], "Document"]
 
 # Composer modules by kind; a new kind registers its own with ``register_composer``.
-_MODULES = {"package-insert": "labeling.compose.insert", "patient-information": "labeling.compose.patient_info",
-            "medication-guide": "labeling.compose.patient_info", "patient-leaflet": "labeling.compose.leaflet",
-            "product-sheet": "labeling.compose.sheet"}
+_MODULES = {
+    "package-insert": "labeling.compose.insert",
+    "patient-information": "labeling.compose.patient_info",
+    "medication-guide": "labeling.compose.patient_info",
+    "patient-leaflet": "labeling.compose.leaflet",
+    "product-sheet": "labeling.compose.sheet",
+}
 _REGISTERED: dict[str, ComposeFunction] = {}
 
 
@@ -57,7 +61,7 @@ def unbreakable(text: str, lang: Language) -> str:
     to = f" {lang.word('range.to')} "
     out = []
     for index, char in enumerate(text):
-        if char == " " and index and (text[index - 1].isdigit() or text[index + 1:index + 2].isdigit()):
+        if char == " " and index and (text[index - 1].isdigit() or text[index + 1 : index + 2].isdigit()):
             out.append(NBSP)
         else:
             out.append(char)
@@ -79,8 +83,7 @@ class Composer:
         from labeling.model import walk
 
         # Where each part of the content is (facts and the records that hold them), for every run's source.
-        self._paths: dict[int, FactPath] = {id(node): path for path, node in walk(label)
-                                            if isinstance(node, BaseModel)}
+        self._paths: dict[int, FactPath] = {id(node): path for path, node in walk(label) if isinstance(node, BaseModel)}
         self.name = label.product.name
         self.tables = 0  # tables captioned so far (numbered where the document numbers them)
 
@@ -131,7 +134,7 @@ class Composer:
         for match in sorted([*SLOT.finditer(raw), *SEE.finditer(raw)], key=lambda m: m.start()):
             name = match.group(1)
             if match.group(0).startswith("{see:"):
-                before = raw[cursor:match.start()]
+                before = raw[cursor : match.start()]
                 reference = self.see_ref(name)
                 if not reference:  # nothing to point at here: drop the space before the reference too
                     before = before.rstrip(" ")
@@ -143,9 +146,12 @@ class Composer:
             if name not in values:
                 continue
             if match.start() > cursor:
-                runs.append(Run(raw[cursor:match.start()], source, style))
-            where = self.path(fact, "threshold") if name == "threshold" and "threshold" not in (
-                getattr(fact, "values", None) or {}) else self.path(fact, "values") + f".{name}"
+                runs.append(Run(raw[cursor : match.start()], source, style))
+            where = (
+                self.path(fact, "threshold")
+                if name == "threshold" and "threshold" not in (getattr(fact, "values", None) or {})
+                else self.path(fact, "values") + f".{name}"
+            )
             runs += self.q(values[name], where)
             cursor = match.end()
         if cursor < len(raw):
@@ -193,8 +199,11 @@ class Composer:
 
         routes = labelled_routes(self.label)
         oral = bool(routes) and all(r.name == "oral" for r in routes)
-        use, using = (self.lang.word("verb.take"), self.lang.word("verb.taking")) if oral else \
-            (self.lang.word("verb.use"), self.lang.word("verb.using"))
+        use, using = (
+            (self.lang.word("verb.take"), self.lang.word("verb.taking"))
+            if oral
+            else (self.lang.word("verb.use"), self.lang.word("verb.using"))
+        )
         return {"use": use, "using": using, "Use": use[:1].upper() + use[1:]}
 
     def phrase(self, key: str, **slots: Pieces | str) -> list[Run]:
@@ -224,8 +233,11 @@ class Composer:
         runs: list[Run] = list(items[0])
         for index, item in enumerate(items[1:], start=1):
             if index == len(items) - 1:
-                runs += [Run(separator if strong else " ", FURNITURE), Run(self.lang.word(conjunction),
-                                                                           WORD + conjunction), Run(" ", FURNITURE)]
+                runs += [
+                    Run(separator if strong else " ", FURNITURE),
+                    Run(self.lang.word(conjunction), WORD + conjunction),
+                    Run(" ", FURNITURE),
+                ]
             else:
                 runs.append(Run(separator, FURNITURE))
             runs += item
@@ -271,8 +283,11 @@ class Composer:
                 if len(word) > 1 and any(ch.isupper() for ch in word[1:]):
                     return runs
                 lead = run.text[: len(run.text) - len(stripped)]
-                return runs[:index] + [Run(lead + stripped[:1].lower() + stripped[1:], run.source, run.style)] \
-                    + runs[index + 1:]
+                return (
+                    runs[:index]
+                    + [Run(lead + stripped[:1].lower() + stripped[1:], run.source, run.style)]
+                    + runs[index + 1 :]
+                )
         return runs
 
     def capitalised(self, runs: list[Run]) -> list[Run]:
@@ -281,8 +296,11 @@ class Composer:
             if run.text.strip():
                 stripped = run.text.lstrip()
                 lead = run.text[: len(run.text) - len(stripped)]
-                return runs[:index] + [Run(lead + stripped[:1].upper() + stripped[1:], run.source, run.style)] \
-                    + runs[index + 1:]
+                return (
+                    runs[:index]
+                    + [Run(lead + stripped[:1].upper() + stripped[1:], run.source, run.style)]
+                    + runs[index + 1 :]
+                )
         return runs
 
     def unit(self, runs: Pieces, facts: Iterable[str] = (), role: str = "") -> Unit:
@@ -300,8 +318,9 @@ class Composer:
         template = self.lang.heading(self.kind.name, key)
         return template.format(**{"name": self.name, **self.verbs(), **values}) if "{" in template else template
 
-    def heading(self, key: str, number: str | None = None, numbering: str = "{number} {heading}",
-                **values: str) -> Unit:
+    def heading(
+        self, key: str, number: str | None = None, numbering: str = "{number} {heading}", **values: str
+    ) -> Unit:
         text = self.heading_text(key, **values)
         runs: list[Run] = []
         if number:
@@ -318,13 +337,27 @@ class Composer:
         """A section without facts that must be there: its recorded gap as a visible placeholder, never silence."""
         gaps = [(index, gap) for index, gap in enumerate(self.label.gaps) if key in gap.sections]
         if gaps:
-            return [self.para(self.phrase("gap.placeholder", gap=self.text(gap, "text")), style="gap",
-                              facts=[self.path(gap)]) for _, gap in gaps]
+            return [
+                self.para(
+                    self.phrase("gap.placeholder", gap=self.text(gap, "text")), style="gap", facts=[self.path(gap)]
+                )
+                for _, gap in gaps
+            ]
         return [self.para(self.phrase("gap.unrecorded"), style="gap")]
 
-    def section(self, spec: SectionSpec | str, blocks: Iterable[Block | None], children: Iterable[Section | None] = (),
-                *, number: str | None = None, heading: Unit | None = None, style: str = "", anchor: str = "",
-                numbering: str | None = None, **values: str) -> Section | None:
+    def section(
+        self,
+        spec: SectionSpec | str,
+        blocks: Iterable[Block | None],
+        children: Iterable[Section | None] = (),
+        *,
+        number: str | None = None,
+        heading: Unit | None = None,
+        style: str = "",
+        anchor: str = "",
+        numbering: str | None = None,
+        **values: str,
+    ) -> Section | None:
         """A section, or None when it has nothing to say and is not required (a required one, or one a gap names,
         shows its gap)."""
         spec = self.kind.section(spec) if isinstance(spec, str) else spec
@@ -341,8 +374,9 @@ class Composer:
             numbering = self.kind.part_of(spec.key).numbering
         if heading is None:
             heading = self.heading(spec.key, number, numbering, **values)
-        return Section(spec.key, heading, spec.level, number, spec.loinc, tuple(content), tuple(subsections), style,
-                       anchor)
+        return Section(
+            spec.key, heading, spec.level, number, spec.loinc, tuple(content), tuple(subsections), style, anchor
+        )
 
 
 class Numbers:

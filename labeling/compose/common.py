@@ -16,8 +16,20 @@ from labeling.doctree import Row, Run, Table, Unit
 from labeling.reach import shown_adjustments, shown_cycling, shown_regimens
 
 if TYPE_CHECKING:
-    from labeling.model import (Adjustment, AdverseReaction, Cycling, DosingSummary, Indication, Package,
-                                Population, Presentation, Regimen, StorageCondition, Target, WarningItem)
+    from labeling.model import (
+        Adjustment,
+        AdverseReaction,
+        Cycling,
+        DosingSummary,
+        Indication,
+        Package,
+        Population,
+        Presentation,
+        Regimen,
+        StorageCondition,
+        Target,
+        WarningItem,
+    )
 
 
 # --- names -----------------------------------------------------------------------------------------------------
@@ -57,8 +69,11 @@ def population_name(c: Composer, population: Population, *, brackets: bool = Tru
     if population.weight is not None:
         bands.append(word_with(c, "pop.weight", weight=c.fq(population, "weight")))
     if population.renal_function is not None and population.renal_measure:
-        bands.append(word_with(c, "pop.renal", value=c.fq(population, "renal_function"),
-                               measure=c.text(population, "renal_measure")))
+        bands.append(
+            word_with(
+                c, "pop.renal", value=c.fq(population, "renal_function"), measure=c.text(population, "renal_measure")
+            )
+        )
     if not bands:
         return name
     inner = c.join(bands)
@@ -117,8 +132,9 @@ def how_often(c: Composer, regimen: Regimen | DosingSummary) -> list[Run]:
     frequency = c.fq(regimen, "frequency")
     schedule = getattr(regimen, "schedule", None)
     if schedule is not None:
-        parts = [_phrase(c, "dose.at-schedule", "pt.at-schedule",
-                         schedule=c.schedule(schedule, c.path(regimen, "schedule")))]
+        parts = [
+            _phrase(c, "dose.at-schedule", "pt.at-schedule", schedule=c.schedule(schedule, c.path(regimen, "schedule")))
+        ]
         if frequency:
             parts.append(_phrase(c, "dose.then", "pt.then", frequency=frequency))
         return c.sentence(*parts, separator=", ")
@@ -154,8 +170,9 @@ def maxima(c: Composer, fact: Any) -> list[Run]:
 def agents_runs(c: Composer, regimen: Regimen) -> list[Run]:
     """Medicines given together with it: names, with their own dose and frequency where the label gives them."""
     if c.patient and regimen.patient_with_agents:
-        return c.join([c.value(a, c.path(regimen, "patient_with_agents", i))
-                       for i, a in enumerate(regimen.patient_with_agents)])
+        return c.join(
+            [c.value(a, c.path(regimen, "patient_with_agents", i)) for i, a in enumerate(regimen.patient_with_agents)]
+        )
     pieces = []
     for index, agent in enumerate(regimen.with_agents):
         if isinstance(agent, str):
@@ -181,8 +198,14 @@ def administration(c: Composer, regimen: Regimen) -> list[Run]:
         event = c.value(getattr(timing, field), c.path(regimen, "timing", field))
         relation = c.word(f"timing.{timing.relation}")
         if timing.offset is not None:
-            parts.append(c.phrase("dose.timing-offset", offset=c.q(timing.offset, c.path(regimen, "timing", "offset")),
-                                  relation=relation, event=event))
+            parts.append(
+                c.phrase(
+                    "dose.timing-offset",
+                    offset=c.q(timing.offset, c.path(regimen, "timing", "offset")),
+                    relation=relation,
+                    event=event,
+                )
+            )
         else:
             parts.append(c.phrase("dose.timing", relation=relation, event=event))
     agents = agents_runs(c, regimen)
@@ -194,8 +217,9 @@ def administration(c: Composer, regimen: Regimen) -> list[Run]:
         interval = c.q(t.interval, c.path(regimen, "titration", "interval"))
         titration = _phrase(c, "dose.titrate", "pt.titrate", step=step, interval=interval)
         if t.up_to is not None:
-            titration += c.punct(" ") + c.phrase("dose.titrate-to", dose=c.q(t.up_to, c.path(regimen, "titration",
-                                                                                             "up_to")))
+            titration += c.punct(" ") + c.phrase(
+                "dose.titrate-to", dose=c.q(t.up_to, c.path(regimen, "titration", "up_to"))
+            )
         parts.append(titration)
     field = "patient_condition" if c.patient and regimen.patient_condition else "condition"
     if getattr(regimen, field):
@@ -212,33 +236,55 @@ def regimen_sentence(c: Composer, regimen: Regimen, *, with_label: bool = True) 
     if with_label:
         head = regimen_label(c, regimen)
         if regimen.population:
-            head += c.punct(" (") + population_name(c, c.label.population(regimen.population), brackets=False) \
+            head += (
+                c.punct(" (")
+                + population_name(c, c.label.population(regimen.population), brackets=False)
                 + c.punct(")")
+            )
         head += c.punct(": ")
     text_field = "patient_text" if c.patient and regimen.patient_text else "text"
     statement = c.text(regimen, text_field) if getattr(regimen, text_field) else []
     if c.patient:
-        body = c.sentence(dose_runs(c, regimen), route_words(c, regimen.routes, "proute"), how_often(c, regimen),
-                          how_long(c, regimen), separator=", ")
-        extra = [c.capitalised(part) for part in (statement, maxima(c, regimen), administration(c, regimen),
-                                                  repeat_runs(c, regimen)) if part]
+        body = c.sentence(
+            dose_runs(c, regimen),
+            route_words(c, regimen.routes, "proute"),
+            how_often(c, regimen),
+            how_long(c, regimen),
+            separator=", ",
+        )
+        extra = [
+            c.capitalised(part)
+            for part in (statement, maxima(c, regimen), administration(c, regimen), repeat_runs(c, regimen))
+            if part
+        ]
         if extra:
-            body = c.sentence(c.sentence(body, end="."), *(c.sentence(part, end=".") for part in extra)) \
-                if body else c.sentence(*(c.sentence(part, end=".") for part in extra))
+            body = (
+                c.sentence(c.sentence(body, end="."), *(c.sentence(part, end=".") for part in extra))
+                if body
+                else c.sentence(*(c.sentence(part, end=".") for part in extra))
+            )
     else:
-        first = c.sentence(dose_runs(c, regimen), how_often(c, regimen), route_words(c, regimen.routes, "routeadv"),
-                           how_long(c, regimen))
+        first = c.sentence(
+            dose_runs(c, regimen),
+            how_often(c, regimen),
+            route_words(c, regimen.routes, "routeadv"),
+            how_long(c, regimen),
+        )
         # Without a dose the regimen's own words lead ("individualize the dosage …; once daily, subcutaneously").
         lead = (statement, first) if regimen.dose is None else (first, statement)
-        body = c.sentence(*lead, repeat_runs(c, regimen), maxima(c, regimen), administration(c, regimen),
-                          separator="; ")
+        body = c.sentence(
+            *lead, repeat_runs(c, regimen), maxima(c, regimen), administration(c, regimen), separator="; "
+        )
     return head + body
 
 
 def regimen_units(c: Composer, *, highlights: bool = False) -> list[Unit]:
     """Every shown regimen as one unit each, in content order (only those listed in Highlights, if asked)."""
-    return [c.unit(regimen_sentence(c, r), [c.path(r)], "regimen") for r in shown_regimens(c.label)
-            if r.highlights or not highlights]
+    return [
+        c.unit(regimen_sentence(c, r), [c.path(r)], "regimen")
+        for r in shown_regimens(c.label)
+        if r.highlights or not highlights
+    ]
 
 
 def summary_sentence(c: Composer, summary: DosingSummary) -> list[Run]:
@@ -263,26 +309,63 @@ def dosing_table(c: Composer, *, style: str = "dosing", captioned: bool = True) 
     first = "col.regimen" if any(r.name for r in regimens) else "col.indication"
     columns: list[tuple[str, Any]] = [(first, lambda r: regimen_label(c, r))]
     if any(r.population for r in regimens):
-        columns.append(("col.population", lambda r: population_name(c, c.label.population(r.population))
-                        if r.population else c.punct("–")))
+        columns.append(
+            (
+                "col.population",
+                lambda r: population_name(c, c.label.population(r.population)) if r.population else c.punct("–"),
+            )
+        )
     # A regimen without a dose ("individualize the dosage …") says so in its own words, with how often.
-    columns.append(("col.dose", lambda r: c.capitalised(
-        c.sentence(dose_runs(c, r), how_often(c, r)) if r.dose is not None
-        else c.sentence(how_often(c, r), c.text(r, "text"), separator="; ")) or c.punct("–")))
+    columns.append(
+        (
+            "col.dose",
+            lambda r: (
+                c.capitalised(
+                    c.sentence(dose_runs(c, r), how_often(c, r))
+                    if r.dose is not None
+                    else c.sentence(how_often(c, r), c.text(r, "text"), separator="; ")
+                )
+                or c.punct("–")
+            ),
+        )
+    )
     columns.append(("col.route", lambda r: route_cell(c, r.routes)))
     if any(r.duration for r in regimens):
         columns.append(("col.duration", lambda r: c.fq(r, "duration") if r.duration else c.punct("–")))
     if any(r.repeat or r.repeat_note for r in regimens):
-        columns.append(("col.repeat", lambda r: (c.fq(r, "repeat") if r.repeat else
-                                                 c.capitalised(c.text(r, "repeat_note")) if r.repeat_note else
-                                                 c.punct("–"))))
+        columns.append(
+            (
+                "col.repeat",
+                lambda r: (
+                    c.fq(r, "repeat")
+                    if r.repeat
+                    else c.capitalised(c.text(r, "repeat_note"))
+                    if r.repeat_note
+                    else c.punct("–")
+                ),
+            )
+        )
     if any(r.max_dose or r.max_daily_dose for r in regimens):
         columns.append(("col.maximum", lambda r: c.capitalised(maxima(c, r)) or c.punct("–")))
-    notes = [r for r in regimens if r.infusion_time or r.timing or r.with_agents or r.titration or r.condition
-             or (r.text and r.dose is not None)]
+    notes = [
+        r
+        for r in regimens
+        if r.infusion_time or r.timing or r.with_agents or r.titration or r.condition or (r.text and r.dose is not None)
+    ]
     if notes:
-        columns.append(("col.administration", lambda r: c.capitalised(c.sentence(
-            c.text(r, "text") if r.dose is not None else [], administration(c, r), separator="; ")) or c.punct("–")))
+        columns.append(
+            (
+                "col.administration",
+                lambda r: (
+                    c.capitalised(
+                        c.sentence(
+                            c.text(r, "text") if r.dose is not None else [], administration(c, r), separator="; "
+                        )
+                    )
+                    or c.punct("–")
+                ),
+            )
+        )
     header = Row(tuple(c.unit(c.word(key)) for key, _ in columns), header=True)
     rows = [Row(tuple(c.unit(cell(r)) for _, cell in columns), (c.path(r),), "regimen") for r in regimens]
     widths = (8,) + tuple(5 for _ in columns[1:])
@@ -304,8 +387,12 @@ def cycling_unit(c: Composer) -> Unit | None:
     return c.unit(c.sentence(cycling_runs(c, cycling), end="."), [c.path(cycling)], "cycling") if cycling else None
 
 
-_ACTIONS = {"not-recommended": "dose.not-recommended", "contraindicated": "dose.contraindicated",
-            "discontinue": "dose.discontinue", "no-adjustment": "dose.no-adjustment"}
+_ACTIONS = {
+    "not-recommended": "dose.not-recommended",
+    "contraindicated": "dose.contraindicated",
+    "discontinue": "dose.discontinue",
+    "no-adjustment": "dose.no-adjustment",
+}
 
 
 def adjustment_runs(c: Composer, adjustment: Adjustment, *, summary: bool = False) -> list[Run]:
@@ -320,9 +407,11 @@ def adjustment_runs(c: Composer, adjustment: Adjustment, *, summary: bool = Fals
         parts: list[list[Run]] = []
         if action == "starting-dose":
             may = "pt.consider-" if adjustment.consider else "pt."
-            start = c.phrase(may + "start-lower", population=c.capitalised(population)) \
-                if adjustment.example or not dose else c.phrase(may + "start-at", population=c.capitalised(population),
-                                                                dose=dose)
+            start = (
+                c.phrase(may + "start-lower", population=c.capitalised(population))
+                if adjustment.example or not dose
+                else c.phrase(may + "start-at", population=c.capitalised(population), dose=dose)
+            )
             if adjustment.example and dose:
                 start = c.sentence(start, dose, separator=", ")
             parts.append(start)
@@ -341,8 +430,11 @@ def adjustment_runs(c: Composer, adjustment: Adjustment, *, summary: bool = Fals
         return c.sentence(*(c.sentence(p, end=".") for p in parts)) if len(parts) > 1 else (parts[0] if parts else [])
     if action == "starting-dose":
         key = "dose.consider-lower-start" if adjustment.consider else "dose.lower-start"
-        body = c.phrase(key) if adjustment.example or not dose else c.phrase(
-            "dose.consider-starting" if adjustment.consider else "dose.starting", dose=dose)
+        body = (
+            c.phrase(key)
+            if adjustment.example or not dose
+            else c.phrase("dose.consider-starting" if adjustment.consider else "dose.starting", dose=dose)
+        )
         if adjustment.example and dose:
             body = c.sentence(body, dose, separator=", ")
     else:
@@ -366,8 +458,11 @@ def _action_words(c: Composer, adjustment: Adjustment, dose: list[Run]) -> list[
 
 
 def adjustment_units(c: Composer, *, highlights: bool = False) -> list[Unit]:
-    return [c.unit(c.sentence(adjustment_runs(c, a, summary=highlights), end="."), [c.path(a)], "adjustment")
-            for a in shown_adjustments(c.label) if a.highlights or not highlights]
+    return [
+        c.unit(c.sentence(adjustment_runs(c, a, summary=highlights), end="."), [c.path(a)], "adjustment")
+        for a in shown_adjustments(c.label)
+        if a.highlights or not highlights
+    ]
 
 
 def target_runs(c: Composer, target: Target) -> list[Run]:
@@ -404,8 +499,11 @@ def temperature_runs(c: Composer, condition: StorageCondition) -> list[Run]:
     if condition.temperature_name:
         inside.append(c.text(condition, "temperature_name"))
     if inside:
-        runs += c.punct(" (") + c.join(inside, separator="; ") + c.punct(")") if len(inside) == 1 else \
-            c.punct(" (") + inside[0] + c.punct("; ") + inside[1] + c.punct(")")
+        runs += (
+            c.punct(" (") + c.join(inside, separator="; ") + c.punct(")")
+            if len(inside) == 1
+            else c.punct(" (") + inside[0] + c.punct("; ") + inside[1] + c.punct(")")
+        )
     if condition.excursions is not None and not c.patient:
         runs += c.punct("; ") + c.phrase("store.excursions", range=c.fq(condition, "excursions"))
     return runs
@@ -434,11 +532,16 @@ def storage_runs(c: Composer, condition: StorageCondition, *, with_subject: bool
         if when and not c.patient:
             pieces.append(c.sentence(c.phrase("store.use-within-condition", condition=when, time=limit), end="."))
         else:
-            pieces.append(c.sentence(c.phrase("pt.use-within" if c.patient else "store.use-within", time=limit),
-                                     end="."))
+            pieces.append(
+                c.sentence(c.phrase("pt.use-within" if c.patient else "store.use-within", time=limit), end=".")
+            )
     if condition.protect_from:
-        things = c.join([c.value(c.lang.word(f"protect.{p}"), c.path(condition, "protect_from", i))
-                         for i, p in enumerate(condition.protect_from)])
+        things = c.join(
+            [
+                c.value(c.lang.word(f"protect.{p}"), c.path(condition, "protect_from", i))
+                for i, p in enumerate(condition.protect_from)
+            ]
+        )
         pieces.append(c.phrase("pt.keep-away" if c.patient else "store.protect", things=things))
     if condition.do_not_freeze:
         pieces.append(c.phrase("pt.do-not-freeze" if c.patient else "store.do-not-freeze"))
@@ -464,8 +567,13 @@ def contraindication_units(c: Composer, *, summary: bool = False) -> list[Unit]:
     units = []
     for item in c.label.contraindications:
         field = "patient_text" if c.patient else ("summary" if summary and item.summary else "text")
-        units.append(c.unit(c.capitalised(c.text(item, field)) if not c.patient else c.text(item, field),
-                            [c.path(item)], "contraindication"))
+        units.append(
+            c.unit(
+                c.capitalised(c.text(item, field)) if not c.patient else c.text(item, field),
+                [c.path(item)],
+                "contraindication",
+            )
+        )
     return units
 
 
@@ -505,8 +613,9 @@ def reaction_names(c: Composer, reaction_ids: Iterable[str]) -> list[Run]:
     pieces = []
     for reaction_id in reaction_ids:
         reaction: AdverseReaction = c.label.reaction(reaction_id)
-        pieces.append(c.text(reaction, "patient_term") if c.patient and reaction.patient_term
-                      else c.text(reaction, "term"))
+        pieces.append(
+            c.text(reaction, "patient_term") if c.patient and reaction.patient_term else c.text(reaction, "term")
+        )
     return c.join(pieces)
 
 
@@ -520,8 +629,11 @@ def incidence_table(c: Composer, index: int = 0) -> Table | None:
     for arm in trials.arms:
         cell = c.text(arm, "name")
         if arm.patients:
-            cell += c.punct(" (") + word_with(c, "col.n", n=c.value(f"{arm.patients:,}", c.path(arm, "patients"))) \
+            cell += (
+                c.punct(" (")
+                + word_with(c, "col.n", n=c.value(f"{arm.patients:,}", c.path(arm, "patients")))
                 + c.punct(")")
+            )
         header_cells.append(c.unit(cell))
     rows = [Row(tuple(header_cells), header=True)]
     for row_index, row in enumerate(trials.rows):
@@ -580,5 +692,3 @@ def presentation_of(c: Composer, fact_id: str) -> tuple[Presentation, Package | 
             if package.id == fact_id:
                 return presentation, package
     raise KeyError(fact_id)
-
-

@@ -11,29 +11,71 @@ from __future__ import annotations
 from typing import Any
 
 from labeling.compose import Composer, number_children
-from labeling.compose.common import (adjustment_units, contraindication_units, cycling_unit,
-                                     dosage_forms, dosing_table, forms_and_strengths, incidence_table, most_common,
-                                     package_runs, population_name, presentation_of, reaction_names,
-                                     regimen_units, route_words, storage_units, strengths_runs, summary_sentence,
-                                     target_runs, warning_runs)
-from labeling.doctree import (FURNITURE, HEADING, NUMBER, BulletList, Document, Paragraph, Part, Row, Run, Section, Table,
-                              Unit)
+from labeling.compose.common import (
+    adjustment_units,
+    contraindication_units,
+    cycling_unit,
+    dosage_forms,
+    dosing_table,
+    forms_and_strengths,
+    incidence_table,
+    most_common,
+    package_runs,
+    population_name,
+    presentation_of,
+    reaction_names,
+    regimen_units,
+    route_words,
+    storage_units,
+    strengths_runs,
+    summary_sentence,
+    target_runs,
+    warning_runs,
+)
+from labeling.doctree import (
+    FURNITURE,
+    HEADING,
+    NUMBER,
+    BulletList,
+    Document,
+    Paragraph,
+    Part,
+    Row,
+    Run,
+    Section,
+    Table,
+    Unit,
+)
 from labeling.documents import DocumentKind, SectionSpec
 from labeling.language import Language
 from labeling.model import Indication, Label, WarningItem
-from labeling.reach import (approved_indications, cited_references, labelled_routes, shown_adjustments,
-                            shown_combinations, shown_regimens)
+from labeling.reach import (
+    approved_indications,
+    cited_references,
+    labelled_routes,
+    shown_adjustments,
+    shown_combinations,
+    shown_regimens,
+)
 
-POPULATION_SECTIONS = {"pregnancy": "pop-pregnancy", "lactation": "pop-lactation",
-                       "reproductive": "pop-reproductive", "pediatric": "pop-pediatric",
-                       "geriatric": "pop-geriatric", "renal-impairment": "pop-renal",
-                       "hepatic-impairment": "pop-hepatic"}
+POPULATION_SECTIONS = {
+    "pregnancy": "pop-pregnancy",
+    "lactation": "pop-lactation",
+    "reproductive": "pop-reproductive",
+    "pediatric": "pop-pediatric",
+    "geriatric": "pop-geriatric",
+    "renal-impairment": "pop-renal",
+    "hepatic-impairment": "pop-hepatic",
+}
+
+
 def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
     return InsertComposer(label, kind, lang).document()
 
 
 class InsertComposer(Composer):
     numbered_tables = True
+
     def document(self) -> Document:
         self.numbers: dict[str, str] = {}  # section id → its number in this document
         self.fpi()  # first pass: learn the numbers
@@ -44,24 +86,44 @@ class InsertComposer(Composer):
         contents = self.contents(fpi)
         info = self.label.label
         product = self.label.product
-        parts = [Part("highlights", self.part_heading("highlights"), highlights[1], tuple(highlights[0]),
-                      "highlights")]
+        parts = [Part("highlights", self.part_heading("highlights"), highlights[1], tuple(highlights[0]), "highlights")]
         notice = self.draft_notice()
         if notice:
             parts.append(Part("notice", None, (), tuple(notice), "notice"))
-        parts += [Part("contents", self.part_heading("contents"), (), tuple(contents), "contents"),
-                  Part("fpi", self.part_heading("fpi"), tuple(fpi), (), "fpi")]
+        parts += [
+            Part("contents", self.part_heading("contents"), (), tuple(contents), "contents"),
+            Part("fpi", self.part_heading("fpi"), tuple(fpi), (), "fpi"),
+        ]
         forms = self.join([self.value(f, "product.presentations") for f in dosage_forms(self)])
-        header = self.unit(self.text(product, "name") + (self.punct(" (") + self.text(product, "established_name")
-                                                          + self.punct(")") if not self.generic() else [])
-                           + self.punct(" ") + forms)
-        footer = self.unit(self.phrase("plr.revised", date=self.value(
-            f"{info.revision_date.month}/{info.revision_date.year}", "label.revision_date")))
+        header = self.unit(
+            self.text(product, "name")
+            + (
+                self.punct(" (") + self.text(product, "established_name") + self.punct(")")
+                if not self.generic()
+                else []
+            )
+            + self.punct(" ")
+            + forms
+        )
+        footer = self.unit(
+            self.phrase(
+                "plr.revised",
+                date=self.value(f"{info.revision_date.month}/{info.revision_date.year}", "label.revision_date"),
+            )
+        )
         return Document(
-            self.kind.name, info.language, f"{self.name} ({product.established_name})", tuple(parts),
-            metadata=self.metadata(subject=self.heading_text("fpi"), keywords=f"{self.name}, {self.heading_text('fpi')}"),
-            header=header, footer=footer, banner=self.draft_banner(),
-            furniture={"product": product.id, "version": info.version, "revised": info.revision_date.isoformat()})
+            self.kind.name,
+            info.language,
+            f"{self.name} ({product.established_name})",
+            tuple(parts),
+            metadata=self.metadata(
+                subject=self.heading_text("fpi"), keywords=f"{self.name}, {self.heading_text('fpi')}"
+            ),
+            header=header,
+            footer=footer,
+            banner=self.draft_banner(),
+            furniture={"product": product.id, "version": info.version, "revised": info.revision_date.isoformat()},
+        )
 
     # -- shared pieces ---------------------------------------------------------------------------------------
     def generic(self) -> bool:
@@ -69,8 +131,9 @@ class InsertComposer(Composer):
         return self.name.casefold() == self.label.product.established_name.casefold()
 
     def part_heading(self, key: str) -> Unit:
-        return self.unit([Run(self.lang.heading(self.kind.name, key), HEADING + f"{self.kind.name}/{key}")],
-                         role="heading")
+        return self.unit(
+            [Run(self.lang.heading(self.kind.name, key), HEADING + f"{self.kind.name}/{key}")], role="heading"
+        )
 
     def upper_name(self) -> list[Run]:
         return self.value(self.name.upper(), "product.name")
@@ -90,9 +153,14 @@ class InsertComposer(Composer):
         top = number.split(".")[0]
         owner = next((s.key for s in self.kind.sections() if s.number == top), key)
         heading = _title_case(self.heading_text(owner).lower(), self.lang)
-        return [Run(r.text, r.source, "ref") for r in self.phrase(
-            "plr.see-section", heading=[Run(heading, HEADING + f"{self.kind.name}/{owner}")],
-            ref=[Run(number, NUMBER + number)])]
+        return [
+            Run(r.text, r.source, "ref")
+            for r in self.phrase(
+                "plr.see-section",
+                heading=[Run(heading, HEADING + f"{self.kind.name}/{owner}")],
+                ref=[Run(number, NUMBER + number)],
+            )
+        ]
 
     def see_ref(self, key: str) -> list[Run]:
         """``{see:warnings}`` or ``{see:high-dose}`` in a text: the section, or the subsection a fact is in."""
@@ -113,11 +181,18 @@ class InsertComposer(Composer):
         if not self.label.is_draft:
             return []
         questions = self.join([self.text(g, "title") for g in self.label.gaps])
-        return [self.para(self.phrase("draft.banner") + self.punct(". ")
-                          + self.phrase("draft.open-questions", questions=questions), style="draft-notice")]
+        return [
+            self.para(
+                self.phrase("draft.banner")
+                + self.punct(". ")
+                + self.phrase("draft.open-questions", questions=questions),
+                style="draft-notice",
+            )
+        ]
 
-    def bullet_with_ref(self, runs: list[Run] | tuple[Run, ...], *keys: str, facts: list[str] | None = None,
-                        role: str = "") -> Unit:
+    def bullet_with_ref(
+        self, runs: list[Run] | tuple[Run, ...], *keys: str, facts: list[str] | None = None, role: str = ""
+    ) -> Unit:
         """A Highlights bullet: its statement (final full stop dropped) and the cross-reference to the FPI — to the
         first of ``keys`` the document has (its own subsection, else the section holding it)."""
         runs = _without_full_stop(list(runs))
@@ -138,37 +213,80 @@ class InsertComposer(Composer):
         if self.generic():
             title = self.phrase("plr.title-line.generic", name=self.upper_name(), forms=forms, routes=routes)
         else:
-            title = self.phrase("plr.title-line", name=self.upper_name(),
-                                established=self.text(product, "established_name"), forms=forms, routes=routes)
+            title = self.phrase(
+                "plr.title-line",
+                name=self.upper_name(),
+                established=self.text(product, "established_name"),
+                forms=forms,
+                routes=routes,
+            )
         front.append(self.para(title, style="title-line"))
         if info.initial_us_approval:
-            front.append(self.para(self.phrase("plr.initial-approval", year=self.value(
-                str(info.initial_us_approval), "label.initial_us_approval")), style="title-line"))
+            front.append(
+                self.para(
+                    self.phrase(
+                        "plr.initial-approval",
+                        year=self.value(str(info.initial_us_approval), "label.initial_us_approval"),
+                    ),
+                    style="title-line",
+                )
+            )
         sections: list[Section | None] = [
-            self.hl_boxed(), self.hl_rmc(), self.hl_indications(), self.hl_dosage(), self.hl_forms(),
-            self.hl_contraindications(), self.hl_warnings(), self.hl_adverse(), self.hl_interactions(),
+            self.hl_boxed(),
+            self.hl_rmc(),
+            self.hl_indications(),
+            self.hl_dosage(),
+            self.hl_forms(),
+            self.hl_contraindications(),
+            self.hl_warnings(),
+            self.hl_adverse(),
+            self.hl_interactions(),
             self.hl_populations(),
         ]
-        see = "plr.see-17" if not self.us else "plr.see-17-medication-guide" \
-            if info.patient_labeling == "medication-guide" else \
-            "plr.see-17-patient-approved" if info.patient_labeling_approved else "plr.see-17-patient"
-        closing = [self.para(self.phrase(see, section=[Run(self.numbers.get("counseling", "17"), NUMBER + "17")]),
-                             style="see-counseling"),
-                   self.para(self.phrase("plr.revised", date=self.value(
-                       f"{info.revision_date.month}/{info.revision_date.year}", "label.revision_date")),
-                       style="revised")]
+        see = (
+            "plr.see-17"
+            if not self.us
+            else "plr.see-17-medication-guide"
+            if info.patient_labeling == "medication-guide"
+            else "plr.see-17-patient-approved"
+            if info.patient_labeling_approved
+            else "plr.see-17-patient"
+        )
+        closing = [
+            self.para(
+                self.phrase(see, section=[Run(self.numbers.get("counseling", "17"), NUMBER + "17")]),
+                style="see-counseling",
+            ),
+            self.para(
+                self.phrase(
+                    "plr.revised",
+                    date=self.value(f"{info.revision_date.month}/{info.revision_date.year}", "label.revision_date"),
+                ),
+                style="revised",
+            ),
+        ]
         built = [s for s in sections if s is not None]
         if built:
             last = built[-1]
-            built[-1] = Section(last.key, last.heading, last.level, last.number, last.loinc,
-                                last.blocks + tuple(closing), last.sections, last.style, last.anchor)
+            built[-1] = Section(
+                last.key,
+                last.heading,
+                last.level,
+                last.number,
+                last.loinc,
+                last.blocks + tuple(closing),
+                last.sections,
+                last.style,
+                last.anchor,
+            )
         return front, tuple(built)
 
     def boxed_heading(self) -> Unit:
         boxed = self.label.boxed_warning
         assert boxed is not None
-        return self.unit(self.phrase("plr.boxed-title", title=self.value(boxed.title.upper(), "boxed_warning.title")),
-                         role="heading")
+        return self.unit(
+            self.phrase("plr.boxed-title", title=self.value(boxed.title.upper(), "boxed_warning.title")), role="heading"
+        )
 
     def hl_boxed(self) -> Section | None:
         boxed = self.label.boxed_warning
@@ -182,8 +300,9 @@ class InsertComposer(Composer):
             runs = _without_full_stop(runs)
             items.append(self.unit(self.sentence(runs, self.ref(*keys)), [self.path(item)], "boxed"))
         blocks = [self.para(self.phrase("plr.boxed-see-fpi"), style="boxed-see"), self.bullets(items)]
-        return Section("hl-boxed-warning", self.boxed_heading(), 1, None, None, tuple(b for b in blocks if b), (),
-                       "boxed")
+        return Section(
+            "hl-boxed-warning", self.boxed_heading(), 1, None, None, tuple(b for b in blocks if b), (), "boxed"
+        )
 
     def hl_rmc(self) -> Section | None:
         changes = self.label.label.recent_major_changes
@@ -192,19 +311,29 @@ class InsertComposer(Composer):
         order = {s.key: i for i, s in enumerate(self.kind.sections("fpi"))}
         items = []
         for index, change in sorted(enumerate(changes), key=lambda pair: (order.get(pair[1].section, 99), pair[0])):
-            heading = _title_case(self.heading_text(change.section).lower(), self.lang) \
-                if change.section != "boxed-warning" else _title_case("boxed warning", self.lang)
+            heading = (
+                _title_case(self.heading_text(change.section).lower(), self.lang)
+                if change.section != "boxed-warning"
+                else _title_case("boxed warning", self.lang)
+            )
             section = [Run(heading, HEADING + f"{self.kind.name}/{change.section}")]
-            date = [Run(f"{change.date.month}/{change.date.year}", f"label.recent_major_changes[{index}].date",
-                        "rmc-date")]
+            date = [
+                Run(f"{change.date.month}/{change.date.year}", f"label.recent_major_changes[{index}].date", "rmc-date")
+            ]
             anchors = [self.anchor_of(fact_id) for fact_id in change.about]
             if anchors:
                 titles = self.join([self.subsection_title(fact_id) for fact_id in change.about])
-                runs = self.phrase("plr.rmc-entry-about", section=section, subsections=titles,
-                                   ref=self.ref(*anchors) or self.punct(""), date=date)
+                runs = self.phrase(
+                    "plr.rmc-entry-about",
+                    section=section,
+                    subsections=titles,
+                    ref=self.ref(*anchors) or self.punct(""),
+                    date=date,
+                )
             else:
-                runs = self.phrase("plr.rmc-entry", section=section, ref=self.ref(change.section) or self.punct(""),
-                                   date=date)
+                runs = self.phrase(
+                    "plr.rmc-entry", section=section, ref=self.ref(change.section) or self.punct(""), date=date
+                )
             items.append(self.unit(runs, [f"label.recent_major_changes[{index}]"], "rmc"))
         return self.hl("hl-recent-major-changes", [self.bullets(items, style="rmc")])
 
@@ -236,74 +365,103 @@ class InsertComposer(Composer):
         product = self.label.product
         if product.pharmacologic_class:
             klass = self.text(product, "pharmacologic_class")
-            intro = self.phrase("plr.indicated-for", name=self.text(product, "name"), article=self.article(klass),
-                                klass=klass)
+            intro = self.phrase(
+                "plr.indicated-for", name=self.text(product, "name"), article=self.article(klass), klass=klass
+            )
         else:
             intro = self.phrase("plr.indicated-for.no-class", name=self.text(product, "name"))
         items = []
         for indication in approved_indications(self.label):
             name = self.capitalised(self.text(indication, "name"))
             if indication.population:
-                name += self.punct(", ") + self.lowered(population_name(self, self.label.population(
-                    indication.population)))
-            items.append(self.bullet_with_ref(name, f"indication-{indication.id}", "indications",
-                                              facts=[self.path(indication)], role="indication"))
+                name += self.punct(", ") + self.lowered(
+                    population_name(self, self.label.population(indication.population))
+                )
+            items.append(
+                self.bullet_with_ref(
+                    name, f"indication-{indication.id}", "indications", facts=[self.path(indication)], role="indication"
+                )
+            )
         blocks: list[Any] = [self.para(intro), self.bullets(items)]
-        limitations = [self.unit(self.capitalised(self.text(ind, "limitations", value=text)))
-                       for ind in approved_indications(self.label) for text in ind.limitations]
+        limitations = [
+            self.unit(self.capitalised(self.text(ind, "limitations", value=text)))
+            for ind in approved_indications(self.label)
+            for text in ind.limitations
+        ]
         if limitations:
             blocks.append(self.para(self.phrase("plr.limitations-of-use"), style="subhead"))
             blocks.append(self.bullets(limitations))
         if product.antibacterial:
-            blocks.append(self.para(self.sentence(self.phrase("plr.antibacterial", name=self.text(product, "name")),
-                                                  self.ref("indication-usage"))))
+            blocks.append(
+                self.para(
+                    self.sentence(
+                        self.phrase("plr.antibacterial", name=self.text(product, "name")), self.ref("indication-usage")
+                    )
+                )
+            )
         return self.hl("hl-indications", blocks)
 
     def hl_dosage(self) -> Section | None:
         label = self.label
-        items = [self.bullet_with_ref(u.runs, "dosage-recommended", facts=list(u.facts), role=u.role)
-                 for u in regimen_units(self, highlights=True)]
+        items = [
+            self.bullet_with_ref(u.runs, "dosage-recommended", facts=list(u.facts), role=u.role)
+            for u in regimen_units(self, highlights=True)
+        ]
         for summary in label.dosing.highlights:
             refs = self.ref(*summary.sections) if summary.sections else self.ref("dosage-recommended")
             runs = _without_full_stop(summary_sentence(self, summary))
             items.append(self.unit(self.sentence(runs, refs), [self.path(summary)], "dosing-summary"))
         for target in (t for t in label.dosing.targets if t.highlights):
-            items.append(self.bullet_with_ref(target_runs(self, target), "dosage-targets",
-                                              facts=[self.path(target)], role="target"))
+            items.append(
+                self.bullet_with_ref(
+                    target_runs(self, target), "dosage-targets", facts=[self.path(target)], role="target"
+                )
+            )
         cycling = cycling_unit(self)
         if cycling is not None:
-            items.append(self.bullet_with_ref(cycling.runs, "dosage-cycles", facts=list(cycling.facts),
-                                              role=cycling.role))
+            items.append(
+                self.bullet_with_ref(cycling.runs, "dosage-cycles", facts=list(cycling.facts), role=cycling.role)
+            )
         for unit in adjustment_units(self, highlights=True):
             items.append(self.bullet_with_ref(unit.runs, "dosage-populations", facts=list(unit.facts), role=unit.role))
         return self.hl("hl-dosage", [self.bullets(items)])
 
     def hl_forms(self) -> Section | None:
         items = []
-        for form, presentations in forms_and_strengths(self):
-            runs = self.capitalised(self.text(presentations[0], "dosage_form")) + self.punct(": ") \
+        for _, presentations in forms_and_strengths(self):
+            runs = (
+                self.capitalised(self.text(presentations[0], "dosage_form"))
+                + self.punct(": ")
                 + strengths_runs(self, presentations)
-            items.append(self.bullet_with_ref(runs, "dosage-forms", facts=[self.path(p) for p in presentations],
-                                              role="presentation"))
+            )
+            items.append(
+                self.bullet_with_ref(
+                    runs, "dosage-forms", facts=[self.path(p) for p in presentations], role="presentation"
+                )
+            )
         return self.hl("hl-dosage-forms", [self.bullets(items)])
 
     def hl_contraindications(self) -> Section | None:
         units = contraindication_units(self, summary=True)
         if units:
-            items = [self.bullet_with_ref(u.runs, "contraindications", facts=list(u.facts), role=u.role)
-                     for u in units]
+            items = [self.bullet_with_ref(u.runs, "contraindications", facts=list(u.facts), role=u.role) for u in units]
             return self.hl("hl-contraindications", [self.bullets(items)])
-        return self.hl("hl-contraindications", [self.para(self.sentence(self.phrase("none.short"),
-                                                                        self.ref("contraindications")))])
+        return self.hl(
+            "hl-contraindications", [self.para(self.sentence(self.phrase("none.short"), self.ref("contraindications")))]
+        )
 
     def hl_warnings(self) -> Section | None:
         items = []
         for warning in (w for w in self.label.warnings if w.highlights):
             field = "summary" if warning.summary else "text"
-            runs = self.text(warning, "title", style="em") + self.punct(": ") \
+            runs = (
+                self.text(warning, "title", style="em")
+                + self.punct(": ")
                 + warning_runs(self, warning, field, strip_period=True)
-            items.append(self.bullet_with_ref(runs, f"warning-{warning.id}", facts=[self.path(warning)],
-                                              role="warning"))
+            )
+            items.append(
+                self.bullet_with_ref(runs, f"warning-{warning.id}", facts=[self.path(warning)], role="warning")
+            )
         if self.label.monitoring:
             whens = list(dict.fromkeys(m.when for m in self.label.monitoring))
             pieces = []
@@ -313,12 +471,18 @@ class InsertComposer(Composer):
                 if item.when and len(whens) > 1:
                     piece += self.punct(" ") + self.text(item, "when")
                 pieces.append(piece)
-            runs = [Run(self.heading_text("warning-monitoring"), HEADING + f"{self.kind.name}/warning-monitoring",
-                        "em")] + self.punct(": ") + self.join(pieces, separator="; ")
+            runs = (
+                [Run(self.heading_text("warning-monitoring"), HEADING + f"{self.kind.name}/warning-monitoring", "em")]
+                + self.punct(": ")
+                + self.join(pieces, separator="; ")
+            )
             if len(whens) == 1 and whens[0]:
                 runs += self.punct(" ") + self.text(self.label.monitoring[0], "when")
-            items.append(self.bullet_with_ref(runs, "warning-monitoring",
-                                              facts=[self.path(m) for m in self.label.monitoring], role="monitoring"))
+            items.append(
+                self.bullet_with_ref(
+                    runs, "warning-monitoring", facts=[self.path(m) for m in self.label.monitoring], role="monitoring"
+                )
+            )
         return self.hl("hl-warnings", [self.bullets(items)])
 
     def hl_adverse(self) -> Section | None:
@@ -331,9 +495,16 @@ class InsertComposer(Composer):
         else:
             body = self.phrase("plr.ar-reported", reactions=reaction_names(self, [r.id for r in reactions]))
             ref = self.ref("adverse-reactions")
-        blocks = [self.para(self.sentence(body, ref, end="."), facts=["adverse_reactions"], role="adverse-reactions"),
-                  self.para(self.phrase("plr.report", contact=self.value(
-                      self.label.label.adverse_reaction_contact, "label.adverse_reaction_contact")), style="report")]
+        blocks = [
+            self.para(self.sentence(body, ref, end="."), facts=["adverse_reactions"], role="adverse-reactions"),
+            self.para(
+                self.phrase(
+                    "plr.report",
+                    contact=self.value(self.label.label.adverse_reaction_contact, "label.adverse_reaction_contact"),
+                ),
+                style="report",
+            ),
+        ]
         return self.hl("hl-adverse-reactions", blocks)
 
     def hl_interactions(self) -> Section | None:
@@ -342,8 +513,15 @@ class InsertComposer(Composer):
             if not interaction.highlights:
                 continue
             runs = self.interaction_runs(interaction, strip=True, summary=True)
-            items.append(self.bullet_with_ref(runs, f"interaction-{interaction.id}", "interactions",
-                                              facts=[self.path(interaction)], role="interaction"))
+            items.append(
+                self.bullet_with_ref(
+                    runs,
+                    f"interaction-{interaction.id}",
+                    "interactions",
+                    facts=[self.path(interaction)],
+                    role="interaction",
+                )
+            )
         return self.hl("hl-interactions", [self.bullets(items)])
 
     def hl_populations(self) -> Section | None:
@@ -353,14 +531,18 @@ class InsertComposer(Composer):
                 continue
             key = POPULATION_SECTIONS[population.population]
             field = "summary" if population.summary else "text"
-            runs = [Run(self.heading_text(key), HEADING + f"{self.kind.name}/{key}")] + self.punct(": ") \
+            runs = (
+                [Run(self.heading_text(key), HEADING + f"{self.kind.name}/{key}")]
+                + self.punct(": ")
                 + self.text(population, field, value=getattr(population, field).rstrip("."))
+            )
             items.append(self.bullet_with_ref(runs, key, facts=[self.path(population)], role="population"))
         return self.hl("hl-populations", [self.bullets(items)])
 
     def interaction_runs(self, interaction: Any, strip: bool = False, summary: bool = False) -> list[Run]:
-        agents = self.capitalised(self.join([self.value(a, self.path(interaction, "agents", i))
-                                             for i, a in enumerate(interaction.agents)]))
+        agents = self.capitalised(
+            self.join([self.value(a, self.path(interaction, "agents", i)) for i, a in enumerate(interaction.agents)])
+        )
         head = [Run(r.text, r.source, "em") for r in agents] + self.punct(": ")
         if summary and interaction.summary:
             return head + self.text(interaction, "summary", value=interaction.summary.rstrip(".") if strip else None)
@@ -378,16 +560,33 @@ class InsertComposer(Composer):
             for inner in section.walk():
                 if inner.level > 2:
                     continue
-                entries.append(Row((Unit(inner.heading.runs, role="toc"),), role=f"toc-{inner.level}",
-                                   facts=(inner.id,)))
+                entries.append(
+                    Row((Unit(inner.heading.runs, role="toc"),), role=f"toc-{inner.level}", facts=(inner.id,))
+                )
         return [Table(tuple(entries), style="contents"), self.para(self.phrase("plr.contents-note"), style="toc-note")]
 
     # -- Full Prescribing Information ----------------------------------------------------------------------------
     def fpi(self) -> list[Section]:
-        builders = [self.boxed, self.indications, self.dosage, self.dosage_forms, self.contraindications,
-                    self.warnings, self.adverse, self.interactions, self.populations, self.abuse, self.overdosage,
-                    self.description, self.pharmacology, self.nonclinical, self.clinical_studies, self.references,
-                    self.how_supplied, self.counseling]
+        builders = [
+            self.boxed,
+            self.indications,
+            self.dosage,
+            self.dosage_forms,
+            self.contraindications,
+            self.warnings,
+            self.adverse,
+            self.interactions,
+            self.populations,
+            self.abuse,
+            self.overdosage,
+            self.description,
+            self.pharmacology,
+            self.nonclinical,
+            self.clinical_studies,
+            self.references,
+            self.how_supplied,
+            self.counseling,
+        ]
         self.tables = 0
         sections = [s for s in (build() for build in builders) if s is not None]
         self.holders: dict[str, Section] = {}  # fact path → the deepest numbered section that prints it
@@ -423,11 +622,20 @@ class InsertComposer(Composer):
             runs = self.text(item, "text")
             if any(refs) and item.text.endswith("."):  # "… bleeding [see Warnings and Precautions (5.1)]."
                 runs = self.text(item, "text", value=item.text[:-1])
-            items.append(self.unit(self.sentence(runs, *refs, end="." if any(refs) else ""), [self.path(item)],
-                                   "boxed"))
+            items.append(
+                self.unit(self.sentence(runs, *refs, end="." if any(refs) else ""), [self.path(item)], "boxed")
+            )
         spec = self.kind.section("boxed-warning")
-        return Section("boxed-warning", self.boxed_heading(), 1, None, spec.loinc,
-                       tuple(b for b in [self.bullets(items)] if b), (), "boxed")
+        return Section(
+            "boxed-warning",
+            self.boxed_heading(),
+            1,
+            None,
+            spec.loinc,
+            tuple(b for b in [self.bullets(items)] if b),
+            (),
+            "boxed",
+        )
 
     def sub(self, key: str, blocks: list[Any], next_number: Any) -> Section | None:
         """A numbered subsection, built (and given a number) only when it has something to say."""
@@ -443,37 +651,72 @@ class InsertComposer(Composer):
         children: list[tuple[SectionSpec, Any]] = []
         if any(i.statement for i in indications):
             for indication in indications:
-                children.append((self.kind.section("indication"), lambda next_number, ind=indication:
-                                 self.indication_section(ind, next_number)))
+                children.append(
+                    (
+                        self.kind.section("indication"),
+                        lambda next_number, ind=indication: self.indication_section(ind, next_number),
+                    )
+                )
         else:
-            blocks = [self.para(self.phrase("plr.fpi-indicated-for", name=self.text(product, "name"))),
-                      self.bullets([self.unit(self.capitalised(self.text(i, "name")), [self.path(i)], "indication")
-                                    for i in indications])]
-            limitations = [self.unit(self.capitalised(self.text(i, "limitations", value=text))) for i in indications
-                           for text in i.limitations]
+            blocks = [
+                self.para(self.phrase("plr.fpi-indicated-for", name=self.text(product, "name"))),
+                self.bullets(
+                    [
+                        self.unit(self.capitalised(self.text(i, "name")), [self.path(i)], "indication")
+                        for i in indications
+                    ]
+                ),
+            ]
+            limitations = [
+                self.unit(self.capitalised(self.text(i, "limitations", value=text)))
+                for i in indications
+                for text in i.limitations
+            ]
             if limitations:
-                blocks += [self.para(self.phrase("plr.limitations-of-use"), style="subhead"),
-                           self.bullets(limitations)]
+                blocks += [self.para(self.phrase("plr.limitations-of-use"), style="subhead"), self.bullets(limitations)]
         if product.antibacterial:
             usage = self.para(self.phrase("plr.antibacterial", name=self.text(product, "name")))
-            children.append((self.kind.section("indication-usage"), lambda next_number:
-                             self.section("indication-usage", [usage], number=next_number())))
+            children.append(
+                (
+                    self.kind.section("indication-usage"),
+                    lambda next_number: self.section("indication-usage", [usage], number=next_number()),
+                )
+            )
         return self.section("indications", blocks, number_children("1", children))
 
     def indication_section(self, indication: Any, next_number: Any) -> Section | None:
-        runs = self.text(indication, "statement") if indication.statement else \
-            self.capitalised(self.text(indication, "name"))
+        runs = (
+            self.text(indication, "statement")
+            if indication.statement
+            else self.capitalised(self.text(indication, "name"))
+        )
         blocks: list[Any] = [self.para(runs, facts=[self.path(indication)], role="indication")]
         if indication.limitations:
             blocks.append(self.para(self.phrase("plr.limitations-of-use"), style="subhead"))
-            blocks.append(self.bullets([self.unit(self.capitalised(self.text(indication, "limitations", value=t)))
-                                        for t in indication.limitations]))
+            blocks.append(
+                self.bullets(
+                    [
+                        self.unit(self.capitalised(self.text(indication, "limitations", value=t)))
+                        for t in indication.limitations
+                    ]
+                )
+            )
         number = next_number()
         field = "heading" if indication.heading else "name"
-        heading = self.heading("indication", number, name=self.filled(indication, "heading") if indication.heading
-                               else _title_case(self.filled(indication, "name"), self.lang))
-        heading = Unit(tuple(Run(r.text, self.path(indication, field) if r.source.startswith(HEADING) else r.source,
-                                 r.style) for r in heading.runs), role="heading")
+        heading = self.heading(
+            "indication",
+            number,
+            name=self.filled(indication, "heading")
+            if indication.heading
+            else _title_case(self.filled(indication, "name"), self.lang),
+        )
+        heading = Unit(
+            tuple(
+                Run(r.text, self.path(indication, field) if r.source.startswith(HEADING) else r.source, r.style)
+                for r in heading.runs
+            ),
+            role="heading",
+        )
         return self.section("indication", blocks, number=number, heading=heading, anchor=f"indication-{indication.id}")
 
     def dosage(self) -> Section | None:
@@ -482,29 +725,45 @@ class InsertComposer(Composer):
         if len(names) > 2:
             population_values = {"heading_key": "dosage-populations.many"}
         else:
-            population_values = {"populations": _title_case(" and ".join(names), self.lang) if len(names) < 2 else
-                                 _title_case(f"{names[0]} {self.lang.word('and')} {names[1]}", self.lang)}
-        combinations = [self.para(self.sentence(self.text(c, "text", value=c.text.rstrip(".")),
-                                                self.see("interactions") if label.interactions else [], end="."),
-                                  facts=[self.path(c)], role="combination")
-                        for c in shown_combinations(label)]
+            population_values = {
+                "populations": _title_case(" and ".join(names), self.lang)
+                if len(names) < 2
+                else _title_case(f"{names[0]} {self.lang.word('and')} {names[1]}", self.lang)
+            }
+        combinations = [
+            self.para(
+                self.sentence(
+                    self.text(c, "text", value=c.text.rstrip(".")),
+                    self.see("interactions") if label.interactions else [],
+                    end=".",
+                ),
+                facts=[self.path(c)],
+                role="combination",
+            )
+            for c in shown_combinations(label)
+        ]
         cycling = cycling_unit(self)
-        instructions = [self.unit(self.text(i, "text"), [self.path(i)], "instruction")
-                        for i in label.dosing.administration]
+        instructions = [
+            self.unit(self.text(i, "text"), [self.path(i)], "instruction") for i in label.dosing.administration
+        ]
         targets = [self.unit(target_runs(self, t), [self.path(t)], "target") for t in label.dosing.targets]
         children = [
-            (self.kind.section("dosage-recommended"), lambda n: self.sub(
-                "dosage-recommended", [dosing_table(self)]
-                if shown_regimens(label) else [], n)),
-            (self.kind.section("dosage-targets"), lambda n: self.sub(
-                "dosage-targets", [self.bullets(targets)], n)),
-            (self.kind.section("dosage-cycles"), lambda n: self.sub(
-                "dosage-cycles", [Paragraph(cycling)] if cycling else [], n)),
+            (
+                self.kind.section("dosage-recommended"),
+                lambda n: self.sub("dosage-recommended", [dosing_table(self)] if shown_regimens(label) else [], n),
+            ),
+            (self.kind.section("dosage-targets"), lambda n: self.sub("dosage-targets", [self.bullets(targets)], n)),
+            (
+                self.kind.section("dosage-cycles"),
+                lambda n: self.sub("dosage-cycles", [Paragraph(cycling)] if cycling else [], n),
+            ),
             (self.kind.section("dosage-populations"), lambda n: self.population_dosage(n, population_values)),
             (self.kind.section("dosage-combinations"), lambda n: self.sub("dosage-combinations", combinations, n)),
             (self.kind.section("dosage-preparation"), lambda n: self.preparation(n)),
-            (self.kind.section("dosage-administration"), lambda n: self.sub(
-                "dosage-administration", [self.bullets(instructions)], n)),
+            (
+                self.kind.section("dosage-administration"),
+                lambda n: self.sub("dosage-administration", [self.bullets(instructions)], n),
+            ),
         ]
         return self.section("dosage", [], number_children("2", children))
 
@@ -525,19 +784,39 @@ class InsertComposer(Composer):
             return None
         blocks: list[Any] = []
         if preparation.reconstitution:
-            header = Row(tuple(self.unit(self.word(k)) for k in ("col.presentation", "col.diluent", "col.volume",
-                                                                   "col.concentration")), header=True)
+            header = Row(
+                tuple(
+                    self.unit(self.word(k))
+                    for k in ("col.presentation", "col.diluent", "col.volume", "col.concentration")
+                ),
+                header=True,
+            )
             rows = [header]
             for recon in preparation.reconstitution:
                 presentation, package = presentation_of(self, recon.presentation)
                 label_cell = self.fq(presentation, "strength")
                 if package is not None:
                     label_cell = self.sentence(label_cell, package_runs(self, package), separator=", ")
-                rows.append(Row((self.unit(label_cell), self.unit(self.text(recon, "diluent")),
-                                 self.unit(self.fq(recon, "volume")), self.unit(self.fq(recon, "concentration"))),
-                                (self.path(recon),), "reconstitution"))
-            blocks.append(Table(tuple(rows), caption=self.caption("plr.reconstitution-table-caption"),
-                                style="preparation", widths=(6, 6, 4, 4)))
+                rows.append(
+                    Row(
+                        (
+                            self.unit(label_cell),
+                            self.unit(self.text(recon, "diluent")),
+                            self.unit(self.fq(recon, "volume")),
+                            self.unit(self.fq(recon, "concentration")),
+                        ),
+                        (self.path(recon),),
+                        "reconstitution",
+                    )
+                )
+            blocks.append(
+                Table(
+                    tuple(rows),
+                    caption=self.caption("plr.reconstitution-table-caption"),
+                    style="preparation",
+                    widths=(6, 6, 4, 4),
+                )
+            )
         for dilution in preparation.dilution:
             parts = [self.text(dilution, "diluent")]
             if dilution.final_volume is not None:
@@ -549,11 +828,21 @@ class InsertComposer(Composer):
                 runs = self.sentence(runs, self.text(dilution, "text"), separator=": ")
             blocks.append(self.para(runs, facts=[self.path(dilution)], role="dilution"))
         if preparation.steps:
-            blocks.append(self.bullets([self.unit(self.text(step, "text"), [self.path(step)], "instruction")
-                                        for step in preparation.steps]))
+            blocks.append(
+                self.bullets(
+                    [self.unit(self.text(step, "text"), [self.path(step)], "instruction") for step in preparation.steps]
+                )
+            )
         if preparation.incompatible:
-            blocks.append(self.bullets([self.unit([Run(t, f"preparation.incompatible[{i}]")])
-                                        for i, t in enumerate(preparation.incompatible)], style="incompatible"))
+            blocks.append(
+                self.bullets(
+                    [
+                        self.unit([Run(t, f"preparation.incompatible[{i}]")])
+                        for i, t in enumerate(preparation.incompatible)
+                    ],
+                    style="incompatible",
+                )
+            )
         if not blocks:
             return None
         return self.section("dosage-preparation", blocks, number=next_number())
@@ -561,8 +850,11 @@ class InsertComposer(Composer):
     def dosage_forms(self) -> Section | None:
         items = []
         for presentation in self.label.product.presentations:
-            runs = self.capitalised(self.text(presentation, "dosage_form")) + self.punct(": ") \
+            runs = (
+                self.capitalised(self.text(presentation, "dosage_form"))
+                + self.punct(": ")
                 + self.fq(presentation, "strength")
+            )
             if presentation.description:
                 runs += self.punct(", ") + self.text(presentation, "description")
             items.append(self.unit(runs, [self.path(presentation)], "presentation"))
@@ -581,22 +873,47 @@ class InsertComposer(Composer):
         for warning in self.label.warnings:
             children.append((self.kind.section("warning"), lambda n, w=warning: self.warning_section(w, n)))
         if self.label.monitoring:
-            items = [self.unit(self.sentence(self.text(m, "text"), self.text(m, "when") if m.when else []),
-                               [self.path(m)], "monitoring") for m in self.label.monitoring]
-            children.append((self.kind.section("warning-monitoring"), lambda n: self.section(
-                "warning-monitoring", [self.para(self.phrase("plr.monitor-intro")), self.bullets(items)],
-                number=n())))
+            items = [
+                self.unit(
+                    self.sentence(self.text(m, "text"), self.text(m, "when") if m.when else []),
+                    [self.path(m)],
+                    "monitoring",
+                )
+                for m in self.label.monitoring
+            ]
+            children.append(
+                (
+                    self.kind.section("warning-monitoring"),
+                    lambda n: self.section(
+                        "warning-monitoring",
+                        [self.para(self.phrase("plr.monitor-intro")), self.bullets(items)],
+                        number=n(),
+                    ),
+                )
+            )
         return self.section("warnings", [], number_children("5", children))
 
     def warning_section(self, warning: Any, next_number: Any) -> Section | None:
         number = next_number()
         field = "heading" if warning.heading else "title"
-        heading_runs = self.heading("warning", number, title=self.filled(warning, "heading") if warning.heading
-                                    else _title_case(self.filled(warning, "title"), self.lang))
-        heading = Unit(tuple(Run(r.text, self.path(warning, field) if r.source.startswith(HEADING) else r.source,
-                                 r.style) for r in heading_runs.runs), role="heading")
-        paragraphs = [self.para(self.text(warning, "text", value=part), facts=[self.path(warning)], role="warning")
-                      for part in _paragraphs(warning.text)]
+        heading_runs = self.heading(
+            "warning",
+            number,
+            title=self.filled(warning, "heading")
+            if warning.heading
+            else _title_case(self.filled(warning, "title"), self.lang),
+        )
+        heading = Unit(
+            tuple(
+                Run(r.text, self.path(warning, field) if r.source.startswith(HEADING) else r.source, r.style)
+                for r in heading_runs.runs
+            ),
+            role="heading",
+        )
+        paragraphs = [
+            self.para(self.text(warning, "text", value=part), facts=[self.path(warning)], role="warning")
+            for part in _paragraphs(warning.text)
+        ]
         return self.section("warning", paragraphs, number=number, heading=heading, anchor=f"warning-{warning.id}")
 
     def adverse(self) -> Section | None:
@@ -611,43 +928,67 @@ class InsertComposer(Composer):
             trial_blocks.append(self.para(self.phrase("plr.ar-trials-intro")))
             for index, trials in enumerate(ar.clinical_trials):
                 if trials.description:
-                    trial_blocks.append(self.para(self.value(trials.description,
-                                                             f"adverse_reactions.clinical_trials[{index}].description")))
+                    trial_blocks.append(
+                        self.para(
+                            self.value(trials.description, f"adverse_reactions.clinical_trials[{index}].description")
+                        )
+                    )
                 trial_blocks.append(incidence_table(self, index))
         else:
             common = ar.most_common
             if common is not None:
-                trial_blocks.append(self.para(self.sentence(self.phrase(
-                    "plr.ar-most-common", cutoff=self.q(common.cutoff, "adverse_reactions.most_common.cutoff"),
-                    reactions=reaction_names(self, common.reactions)), end="."),
-                    facts=["adverse_reactions.most_common"], role="most-common"))
+                trial_blocks.append(
+                    self.para(
+                        self.sentence(
+                            self.phrase(
+                                "plr.ar-most-common",
+                                cutoff=self.q(common.cutoff, "adverse_reactions.most_common.cutoff"),
+                                reactions=reaction_names(self, common.reactions),
+                            ),
+                            end=".",
+                        ),
+                        facts=["adverse_reactions.most_common"],
+                        role="most-common",
+                    )
+                )
                 others = [r for r in general if r.id not in common.reactions]
                 if others:
-                    trial_blocks += [self.para(self.phrase("plr.ar-intro")),
-                                     self.bullets(self.reaction_items(others))]
+                    trial_blocks += [self.para(self.phrase("plr.ar-intro")), self.bullets(self.reaction_items(others))]
         # Reactions with no trial data behind them are "reported", in the section itself (never called 6.1).
-        blocks: list[Any] = [] if ar.clinical_trials or ar.most_common or not general else [
-            self.para(self.phrase("plr.ar-intro")), self.bullets(self.reaction_items(general))]
+        blocks: list[Any] = (
+            []
+            if ar.clinical_trials or ar.most_common or not general
+            else [self.para(self.phrase("plr.ar-intro")), self.bullets(self.reaction_items(general))]
+        )
         if not postmarketing:
             return self.section("adverse-reactions", trial_blocks or blocks)
         children: list[tuple[SectionSpec, Any]] = []
         if trial_blocks:
-            children.append((self.kind.section("ar-trials"), lambda n: self.section("ar-trials", trial_blocks,
-                                                                                   number=n())))
+            children.append(
+                (self.kind.section("ar-trials"), lambda n: self.section("ar-trials", trial_blocks, number=n()))
+            )
         if postmarketing:
-            post_blocks: list[Any] = [self.para(self.phrase("plr.ar-postmarketing-intro",
-                                                            name=self.text(label.product, "name")))]
+            post_blocks: list[Any] = [
+                self.para(self.phrase("plr.ar-postmarketing-intro", name=self.text(label.product, "name")))
+            ]
             if ar.postmarketing:
                 post_blocks.append(self.bullets(self.reaction_items([label.reaction(r) for r in ar.postmarketing])))
             for g_index, group in enumerate(ar.postmarketing_groups):
                 source = f"adverse_reactions.postmarketing_groups[{g_index}]"
-                runs = [Run(group.system, f"{source}.system", "em")] + self.punct(": ") + reaction_names(
-                    self, group.reactions)
+                runs = (
+                    [Run(group.system, f"{source}.system", "em")]
+                    + self.punct(": ")
+                    + reaction_names(self, group.reactions)
+                )
                 if group.text:
                     runs = self.sentence(self.sentence(runs, end="."), self.value(group.text, f"{source}.text"))
                 post_blocks.append(self.para(runs, facts=[source], role="postmarketing"))
-            children.append((self.kind.section("ar-postmarketing"), lambda n: self.section("ar-postmarketing",
-                                                                                          post_blocks, number=n())))
+            children.append(
+                (
+                    self.kind.section("ar-postmarketing"),
+                    lambda n: self.section("ar-postmarketing", post_blocks, number=n()),
+                )
+            )
         return self.section("adverse-reactions", blocks, number_children("6", children))
 
     def reaction_items(self, reactions: list[Any]) -> list[Unit]:
@@ -655,14 +996,19 @@ class InsertComposer(Composer):
         for reaction in reactions:
             runs = self.capitalised(self.text(reaction, "term"))
             if reaction.severity:
-                runs += self.punct(" (") + self.value(self.lang.word(f"severity.{reaction.severity}"),
-                                                      self.path(reaction, "severity")) + self.punct(")")
+                runs += (
+                    self.punct(" (")
+                    + self.value(self.lang.word(f"severity.{reaction.severity}"), self.path(reaction, "severity"))
+                    + self.punct(")")
+                )
             items.append(self.unit(runs, [self.path(reaction)], "reaction"))
         return items
 
     def interactions(self) -> Section | None:
-        blocks = [self.para(self.interaction_runs(i), facts=[self.path(i)], role="interaction")
-                  for i in self.label.interactions]
+        blocks = [
+            self.para(self.interaction_runs(i), facts=[self.path(i)], role="interaction")
+            for i in self.label.interactions
+        ]
         return self.section("interactions", blocks)
 
     def populations(self) -> Section | None:
@@ -672,13 +1018,23 @@ class InsertComposer(Composer):
                 kind = next(k for k, v in POPULATION_SECTIONS.items() if v == spec.key)
                 facts = [p for p in self.label.specific_populations if p.population == kind]
                 blocks = [self.para(self.text(p, "text"), facts=[self.path(p)], role="population") for p in facts]
-                children.append((spec, lambda n, spec=spec, blocks=blocks: self.section(
-                    spec, blocks, number=n()) if blocks or spec.required else None))
+                children.append(
+                    (
+                        spec,
+                        lambda n, spec=spec, blocks=blocks: (
+                            self.section(spec, blocks, number=n()) if blocks or spec.required else None
+                        ),
+                    )
+                )
         return self.section("populations", [], number_children("8", children))
 
     def narrative_section(self, key: str, number: str | None = None) -> Section | None:
-        blocks = [self.para(self.text(n, "text", value=part), facts=[self.path(n)], role="narrative")
-                  for n in self.label.narrative if n.section == key for part in _paragraphs(n.text)]
+        blocks = [
+            self.para(self.text(n, "text", value=part), facts=[self.path(n)], role="narrative")
+            for n in self.label.narrative
+            if n.section == key
+            for part in _paragraphs(n.text)
+        ]
         return self.section(key, blocks, number=number)
 
     def abuse(self) -> Section | None:
@@ -693,17 +1049,37 @@ class InsertComposer(Composer):
         blocks: list[Any] = [self.para(self.text(description, "text"))]
         if description.components:
             header = Row((self.unit(self.word("col.component")), self.unit(self.word("col.proportion"))), header=True)
-            rows = [Row((self.unit(self.text(c, "name")), self.unit(self.fq(c, "fraction"))), (self.path(c),),
-                        "component") for c in description.components]
-            blocks.append(Table((header, *rows), caption=self.caption("plr.composition-table-caption"),
-                                style="composition", widths=(6, 3)))
+            rows = [
+                Row((self.unit(self.text(c, "name")), self.unit(self.fq(c, "fraction"))), (self.path(c),), "component")
+                for c in description.components
+            ]
+            blocks.append(
+                Table(
+                    (header, *rows),
+                    caption=self.caption("plr.composition-table-caption"),
+                    style="composition",
+                    widths=(6, 3),
+                )
+            )
         if description.named_factors:
-            blocks.append(self.para(self.phrase("plr.named-constituents", items=self.join(
-                [self.value(f, f"description.named_factors[{i}]") for i, f in enumerate(description.named_factors)]))))
+            blocks.append(
+                self.para(
+                    self.phrase(
+                        "plr.named-constituents",
+                        items=self.join(
+                            [
+                                self.value(f, f"description.named_factors[{i}]")
+                                for i, f in enumerate(description.named_factors)
+                            ]
+                        ),
+                    )
+                )
+            )
         inactive = [i for i in label.product.ingredients if i.role == "inactive"]
         if inactive:
-            blocks.append(self.para(self.phrase("plr.inactive", items=self.join([self.text(i, "name")
-                                                                                 for i in inactive]))))
+            blocks.append(
+                self.para(self.phrase("plr.inactive", items=self.join([self.text(i, "name") for i in inactive])))
+            )
         return self.section("description", blocks)
 
     def pharmacology(self) -> Section | None:
@@ -714,7 +1090,8 @@ class InsertComposer(Composer):
                 runs = [Run(mechanism.name + ".", self.path(mechanism, "name"), "em")] + self.punct(" ") + runs
             mechanisms.append(self.para(runs, facts=[self.path(mechanism)], role="mechanism"))
         children: list[tuple[SectionSpec, Any]] = [
-            (self.kind.section("mechanism"), lambda n: self.section("mechanism", mechanisms, number=n()))]
+            (self.kind.section("mechanism"), lambda n: self.section("mechanism", mechanisms, number=n()))
+        ]
         for key in ("pharmacodynamics", "pharmacokinetics", "microbiology", "pharmacogenomics"):
             children.append((self.kind.section(key), lambda n, key=key: self.narrative_section(key, n())))
         return self.section("pharmacology", [], number_children("12", children))
@@ -730,30 +1107,49 @@ class InsertComposer(Composer):
         references = cited_references(self.label)
         if not references:
             return None
-        return self.section("references", [BulletList(tuple(self.unit(self.text(r, "citation"), [self.path(r)],
-                                                                      "reference") for r in references),
-                                                      ordered=True)])
+        return self.section(
+            "references",
+            [
+                BulletList(
+                    tuple(self.unit(self.text(r, "citation"), [self.path(r)], "reference") for r in references),
+                    ordered=True,
+                )
+            ],
+        )
 
     def how_supplied(self) -> Section | None:
         label = self.label
         items = []
         for presentation in label.product.presentations:
-            head = self.capitalised(self.text(presentation, "dosage_form")) + self.punct(" ") \
+            head = (
+                self.capitalised(self.text(presentation, "dosage_form"))
+                + self.punct(" ")
                 + self.fq(presentation, "strength")
+            )
             if presentation.description:  # what tells two presentations of one strength apart
                 head += self.punct(" (") + self.text(presentation, "description") + self.punct(")")
             for package in presentation.packages:
-                items.append(self.unit(self.sentence(head + self.punct(": ") + package_runs(self, package), end="."),
-                                       [self.path(package)], "package"))
+                items.append(
+                    self.unit(
+                        self.sentence(head + self.punct(": ") + package_runs(self, package), end="."),
+                        [self.path(package)],
+                        "package",
+                    )
+                )
         storage_blocks: list[Any] = [self.bullets(storage_units(self), style="storage")]
         if label.storage.freezing_reason:
             storage_blocks.append(self.para(self.value(label.storage.freezing_reason, "storage.freezing_reason")))
         if label.storage.dispense_in:
-            storage_blocks.append(self.para(self.phrase("plr.dispense", container=self.value(
-                label.storage.dispense_in, "storage.dispense_in"))))
+            storage_blocks.append(
+                self.para(
+                    self.phrase("plr.dispense", container=self.value(label.storage.dispense_in, "storage.dispense_in"))
+                )
+            )
         children = [
-            (self.kind.section("how-supplied-presentation"), lambda n: self.section(
-                "how-supplied-presentation", [self.bullets(items)], number=n())),
+            (
+                self.kind.section("how-supplied-presentation"),
+                lambda n: self.section("how-supplied-presentation", [self.bullets(items)], number=n()),
+            ),
             (self.kind.section("storage"), lambda n: self.section("storage", storage_blocks, number=n())),
         ]
         return self.section("how-supplied", [], number_children("16", children))
@@ -765,23 +1161,46 @@ class InsertComposer(Composer):
             medication_guide = label.label.patient_labeling == "medication-guide"
             key = "plr.counsel-medication-guide" if medication_guide else "plr.counsel-patient-info"
             blocks.append(self.para(self.phrase(key if label.label.patient_labeling_approved else key + ".draft")))
-        blocks += [self.para(self.text(item, "text"), facts=[self.path(item)], role="counseling")
-                   for item in label.counseling]
+        blocks += [
+            self.para(self.text(item, "text"), facts=[self.path(item)], role="counseling") for item in label.counseling
+        ]
         if label.counseling:  # the label's own counseling: nothing is added to it
             return self.section("counseling", blocks + firm_paragraphs(self))
         if label.contraindications:
-            blocks.append(self.para(self.sentence(self.phrase("plr.counsel-contraindications"),
-                                                  self.see("contraindications"), end=".")))
+            blocks.append(
+                self.para(
+                    self.sentence(self.phrase("plr.counsel-contraindications"), self.see("contraindications"), end=".")
+                )
+            )
         common = most_common(self)
         reaction_ids = common[1] if common and common[1] else [r.id for r in label.adverse_reactions.reactions]
-        blocks.append(self.para(self.sentence(self.phrase("plr.counsel-adverse", reactions=reaction_names(
-            self, reaction_ids)), self.see("adverse-reactions"), end=".")))
+        blocks.append(
+            self.para(
+                self.sentence(
+                    self.phrase("plr.counsel-adverse", reactions=reaction_names(self, reaction_ids)),
+                    self.see("adverse-reactions"),
+                    end=".",
+                )
+            )
+        )
         if label.monitoring:
-            items = self.join([self.sentence(self.text(m, "text", value=m.text[:1].lower() + m.text[1:]),
-                                             self.text(m, "when") if m.when else []) for m in label.monitoring],
-                              separator="; ")
-            blocks.append(self.para(self.sentence(self.phrase("plr.counsel-monitoring", items=items),
-                                                  self.see("warning-monitoring"), end=".")))
+            items = self.join(
+                [
+                    self.sentence(
+                        self.text(m, "text", value=m.text[:1].lower() + m.text[1:]),
+                        self.text(m, "when") if m.when else [],
+                    )
+                    for m in label.monitoring
+                ],
+                separator="; ",
+            )
+            blocks.append(
+                self.para(
+                    self.sentence(
+                        self.phrase("plr.counsel-monitoring", items=items), self.see("warning-monitoring"), end="."
+                    )
+                )
+            )
         blocks += firm_paragraphs(self)
         return self.section("counseling", blocks)
 
@@ -809,8 +1228,17 @@ def _marked(section: Section, changed: set[str]) -> Section:
     style = f"{section.style} changed".strip() if section.id in changed else section.style
     if inner == section.sections and style == section.style:
         return section
-    return Section(section.key, section.heading, section.level, section.number, section.loinc, section.blocks,
-                   inner, style, section.anchor)
+    return Section(
+        section.key,
+        section.heading,
+        section.level,
+        section.number,
+        section.loinc,
+        section.blocks,
+        inner,
+        style,
+        section.anchor,
+    )
 
 
 def _without_full_stop(runs: list[Run]) -> list[Run]:
@@ -842,7 +1270,7 @@ def _title_case(text: str, lang: Language) -> str:
             head, *rest = word.split("-")
             return "-".join([capital(head), *(p if p.lower() in small else capital(p) for p in rest)])
         lead = len(word) - len(word.lstrip("([{\"'‘“"))
-        return word[:lead] + word[lead:lead + 1].upper() + word[lead + 1:]
+        return word[:lead] + word[lead : lead + 1].upper() + word[lead + 1 :]
 
     words = text.split()
     return " ".join(w if i and w.lower() in small else capital(w) for i, w in enumerate(words))

@@ -12,9 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from labeling.compose import Composer
-from labeling.compose.common import (adjustment_units, contraindication_units, cycling_unit, indication_name,
-                                     most_common, reaction_names, regimen_units, storage_units, target_runs,
-                                     warning_runs)
+from labeling.compose.common import (
+    adjustment_units,
+    contraindication_units,
+    cycling_unit,
+    indication_name,
+    most_common,
+    reaction_names,
+    regimen_units,
+    storage_units,
+    target_runs,
+    warning_runs,
+)
 from labeling.compose.insert import firm_paragraphs
 from labeling.doctree import HEADING, Document, Paragraph, Part, Run, Section
 from labeling.documents import DocumentKind
@@ -36,42 +45,84 @@ class PatientInformationComposer(Composer):
     def document(self) -> Document:
         label = self.label
         info = label.label
-        sections = [self.important(), self.what_is(), self.who_not(), self.before(), self.how(), self.avoid(),
-                    self.side_effects(), self.storage(), self.general(), self.ingredients()]
+        sections = [
+            self.important(),
+            self.what_is(),
+            self.who_not(),
+            self.before(),
+            self.how(),
+            self.avoid(),
+            self.side_effects(),
+            self.storage(),
+            self.general(),
+            self.ingredients(),
+        ]
         built = tuple(s for s in sections if s is not None)
         revised = info.patient_labeling_revised or info.revision_date
-        date = self.value(f"{self.lang.month(revised.month)} {revised.year}",
-                          "label.patient_labeling_revised" if info.patient_labeling_revised else "label.revision_date")
+        date = self.value(
+            f"{self.lang.month(revised.month)} {revised.year}",
+            "label.patient_labeling_revised" if info.patient_labeling_revised else "label.revision_date",
+        )
         closing: list[Any] = firm_paragraphs(self)
         if info.patient_labeling_approved:
             closing.append(self.para(self.phrase(self.title_key("approved")), style="approved"))
         closing.append(self.para(self.phrase("pi.revised", date=date), style="revised"))
         last = built[-1]
-        built = built[:-1] + (Section(last.key, last.heading, last.level, last.number, last.loinc,
-                                      last.blocks + tuple(closing), last.sections, last.style, last.anchor),)
-        front = [self.para(self.phrase(self.title_key("title")), style="kind-title"),
-                 self.para(self.phrase("pi.subtitle", name=self.text(label.product, "name"),
-                                       established=self.text(label.product, "established_name"))
-                           if label.product.name.casefold() != label.product.established_name.casefold()
-                           else self.text(label.product, "name"), style="product")]  # a generic is named once
+        built = built[:-1] + (
+            Section(
+                last.key,
+                last.heading,
+                last.level,
+                last.number,
+                last.loinc,
+                last.blocks + tuple(closing),
+                last.sections,
+                last.style,
+                last.anchor,
+            ),
+        )
+        front = [
+            self.para(self.phrase(self.title_key("title")), style="kind-title"),
+            self.para(
+                self.phrase(
+                    "pi.subtitle",
+                    name=self.text(label.product, "name"),
+                    established=self.text(label.product, "established_name"),
+                )
+                if label.product.name.casefold() != label.product.established_name.casefold()
+                else self.text(label.product, "name"),
+                style="product",
+            ),
+        ]  # a generic is named once
         if self.kind.name == "medication-guide":
             front.append(self.para(self.phrase("mg.read", name=self.text(label.product, "name")), style="read-first"))
         if label.is_draft:
             questions = self.join([self.text(g, "title") for g in label.gaps])
-            front.insert(0, self.para(self.phrase("draft.banner") + self.punct(". ")
-                                      + self.phrase("draft.open-questions", questions=questions),
-                                      style="draft-notice"))
+            front.insert(
+                0,
+                self.para(
+                    self.phrase("draft.banner")
+                    + self.punct(". ")
+                    + self.phrase("draft.open-questions", questions=questions),
+                    style="draft-notice",
+                ),
+            )
         kind_title = self.lang.phrase(self.title_key("title")).text
         title = f"{kind_title}: {self.name}"
-        return Document(self.kind.name, info.language, title, (Part("information", None, built),),
-                        metadata=self.metadata(**{"subject": kind_title, "keywords": self.name}),
-                        header=self.unit(self.text(label.product, "name") + self.punct(": ")
-                                         + self.phrase(self.title_key("title"))),
-                        footer=self.unit(self.phrase("pi.revised", date=date)),
-                        banner=self.unit(self.phrase("draft.banner")) if label.is_draft else None,
-                        front=tuple(front),
-                        furniture={"product": label.product.id, "version": info.version,
-                                   "revised": info.revision_date.isoformat()})
+        return Document(
+            self.kind.name,
+            info.language,
+            title,
+            (Part("information", None, built),),
+            metadata=self.metadata(subject=kind_title, keywords=self.name),
+            header=self.unit(
+                self.text(label.product, "name") + self.punct(": ") + self.phrase(self.title_key("title"))
+            ),
+            footer=self.unit(self.phrase("pi.revised", date=date)),
+            banner=self.unit(self.phrase("draft.banner")) if label.is_draft else None,
+            front=tuple(front),
+            furniture={"product": label.product.id, "version": info.version, "revised": info.revision_date.isoformat()},
+        )
 
     def important(self) -> Section | None:
         blocks: list[Any] = []
@@ -79,8 +130,10 @@ class PatientInformationComposer(Composer):
         # "What are the possible side effects", as FDA's patient labeling guidance orders them.
         boxed = self.label.boxed_warning
         if boxed is not None:
-            items = [self.unit(self.text(i, "patient_text" if i.patient_text else "text"), [self.path(i)], "boxed")
-                     for i in boxed.items]
+            items = [
+                self.unit(self.text(i, "patient_text" if i.patient_text else "text"), [self.path(i)], "boxed")
+                for i in boxed.items
+            ]
             blocks.append(self.bullets(items))
         return self.section("important", blocks)
 
@@ -88,35 +141,61 @@ class PatientInformationComposer(Composer):
         label = self.label
         items = []
         for indication in approved_indications(label):
-            runs = self.text(indication, "patient_statement") if indication.patient_statement else \
-                indication_name(self, indication)
+            runs = (
+                self.text(indication, "patient_statement")
+                if indication.patient_statement
+                else indication_name(self, indication)
+            )
             items.append(self.unit(runs, [self.path(indication)], "indication"))
-        blocks = [self.para(self.phrase("pi.used-for", name=self.text(label.product, "name"))),
-                  self.bullets(items), self.para(self.value(label.patient.what_it_is, "patient.what_it_is"))]
+        blocks = [
+            self.para(self.phrase("pi.used-for", name=self.text(label.product, "name"))),
+            self.bullets(items),
+            self.para(self.value(label.patient.what_it_is, "patient.what_it_is")),
+        ]
         return self.section("what-is", blocks)
 
     def who_not(self) -> Section | None:
         units = contraindication_units(self)
         if not units:
             return None
-        return self.section("who-not", [self.para(self.phrase("pi.do-not-use", name=self.text(self.label.product,
-                                                                                             "name"))),
-                                        self.bullets(units, style="do-not")])
+        return self.section(
+            "who-not",
+            [
+                self.para(self.phrase("pi.do-not-use", name=self.text(self.label.product, "name"))),
+                self.bullets(units, style="do-not"),
+            ],
+        )
 
     def before(self) -> Section | None:
         label = self.label
-        conditions = [self.unit(self.text(p, "patient_text"), [self.path(p)], "population")
-                      for p in label.specific_populations if p.patient_text]
-        medicines = [self.para(self.text(c, "patient_text"), facts=[self.path(c)], role="combination")
-                     for c in shown_combinations(label) if c.patient_text]
-        medicines += [self.para(self.text(i, "patient_text"), facts=[self.path(i)], role="interaction")
-                      for i in label.interactions if i.patient_text]
-        monitoring = [self.para(self.text(m, "patient_text"), facts=[self.path(m)], role="monitoring")
-                      for m in label.monitoring if m.patient_text]
+        conditions = [
+            self.unit(self.text(p, "patient_text"), [self.path(p)], "population")
+            for p in label.specific_populations
+            if p.patient_text
+        ]
+        medicines = [
+            self.para(self.text(c, "patient_text"), facts=[self.path(c)], role="combination")
+            for c in shown_combinations(label)
+            if c.patient_text
+        ]
+        medicines += [
+            self.para(self.text(i, "patient_text"), facts=[self.path(i)], role="interaction")
+            for i in label.interactions
+            if i.patient_text
+        ]
+        monitoring = [
+            self.para(self.text(m, "patient_text"), facts=[self.path(m)], role="monitoring")
+            for m in label.monitoring
+            if m.patient_text
+        ]
         intro = "pi.before-tell-including" if conditions else "pi.before-tell"
-        blocks: list[Any] = [self.para(self.phrase(intro, name=self.text(label.product, "name"))),
-                             self.bullets(conditions),
-                             self.para(self.phrase("pi.tell-medicines")), *medicines, *monitoring]
+        blocks: list[Any] = [
+            self.para(self.phrase(intro, name=self.text(label.product, "name"))),
+            self.bullets(conditions),
+            self.para(self.phrase("pi.tell-medicines")),
+            *medicines,
+            *monitoring,
+        ]
         return self.section("before", blocks)
 
     def how(self) -> Section | None:
@@ -135,10 +214,16 @@ class PatientInformationComposer(Composer):
         if cycling is not None:
             blocks.append(Paragraph(cycling))
         blocks += [Paragraph(u) for u in adjustment_units(self)]
-        blocks += [self.para(self.sentence(target_runs(self, t), end="."), facts=[self.path(t)], role="target")
-                   for t in label.dosing.targets if t.patient_text]  # a target is for patients only when worded so
-        blocks += [self.para(self.text(i, "patient_text"), facts=[self.path(i)], role="instruction")
-                   for i in label.dosing.administration if i.patient_text]
+        blocks += [
+            self.para(self.sentence(target_runs(self, t), end="."), facts=[self.path(t)], role="target")
+            for t in label.dosing.targets
+            if t.patient_text
+        ]  # a target is for patients only when worded so
+        blocks += [
+            self.para(self.text(i, "patient_text"), facts=[self.path(i)], role="instruction")
+            for i in label.dosing.administration
+            if i.patient_text
+        ]
         return self.section("how", blocks)
 
     def avoid(self) -> Section | None:
@@ -149,11 +234,17 @@ class PatientInformationComposer(Composer):
         label = self.label
         name = self.text(label.product, "name")
         blocks: list[Any] = []
-        serious = [self.unit(warning_runs(self, w), [self.path(w)], "warning")
-                   for w in label.warnings if w.serious and w.patient_text]
+        serious = [
+            self.unit(warning_runs(self, w), [self.path(w)], "warning")
+            for w in label.warnings
+            if w.serious and w.patient_text
+        ]
         if label.boxed_warning is not None:
             see = self.heading_text("important", name=self.name)
-            serious.insert(0, self.unit(self.phrase("pi.see-important", heading=[Run(see, HEADING + f"{self.kind.name}/important")])))
+            serious.insert(
+                0,
+                self.unit(self.phrase("pi.see-important", heading=[Run(see, HEADING + f"{self.kind.name}/important")])),
+            )
         if serious:
             blocks.append(self.para(self.phrase("pi.side-effects-serious", name=name)))
             blocks.append(self.bullets(serious))
@@ -166,35 +257,53 @@ class PatientInformationComposer(Composer):
         else:
             blocks.append(self.para(self.phrase("pi.side-effects-reported", name=name)))
             ids = [r.id for r in label.adverse_reactions.reactions]
-        blocks.append(self.bullets([self.unit(reaction_names(self, [i]), [self.path(label.reaction(i))], "reaction")
-                                    for i in ids]))
+        blocks.append(
+            self.bullets(
+                [self.unit(reaction_names(self, [i]), [self.path(label.reaction(i))], "reaction") for i in ids]
+            )
+        )
         blocks.append(self.para(self.phrase("pi.side-effects-not-all", name=name)))
-        blocks.append(self.para(self.sentence(self.phrase("pt.reporting", contact=self.value(
-            label.label.adverse_reaction_contact, "label.adverse_reaction_contact")), end=".")))
+        blocks.append(
+            self.para(
+                self.sentence(
+                    self.phrase(
+                        "pt.reporting",
+                        contact=self.value(label.label.adverse_reaction_contact, "label.adverse_reaction_contact"),
+                    ),
+                    end=".",
+                )
+            )
+        )
         return self.section("side-effects", blocks)
 
     def storage(self) -> Section | None:
         label = self.label
         blocks: list[Any] = [self.bullets(storage_units(self), style="storage")]
         if label.storage.patient_freezing_reason:
-            blocks.append(self.para(self.value(label.storage.patient_freezing_reason, "storage.patient_freezing_reason")))
+            blocks.append(
+                self.para(self.value(label.storage.patient_freezing_reason, "storage.patient_freezing_reason"))
+            )
         blocks.append(self.para(self.phrase("pi.keep-from-children", name=self.text(label.product, "name"))))
         return self.section("storage", blocks)
 
     def general(self) -> Section | None:
-        return self.section("general", [self.para(self.phrase(self.title_key("general"), name=self.text(self.label.product,
-                                                                                          "name")))])
+        return self.section(
+            "general", [self.para(self.phrase(self.title_key("general"), name=self.text(self.label.product, "name")))]
+        )
 
     def ingredients(self) -> Section | None:
         label = self.label
         active = self.text(label.product, "established_name")
         blocks: list[Any] = [self.para(self.phrase("pi.active", items=active))]
-        components = [self.unit(self.text(c, "name") + self.punct(": ") + self.fq(c, "fraction"), [self.path(c)])
-                      for c in label.description.components]
+        components = [
+            self.unit(self.text(c, "name") + self.punct(": ") + self.fq(c, "fraction"), [self.path(c)])
+            for c in label.description.components
+        ]
         if components:
             blocks.append(self.bullets(components))
         inactive = [i for i in label.product.ingredients if i.role == "inactive"]
         if inactive:
-            blocks.append(self.para(self.phrase("pi.inactive", items=self.join([self.text(i, "name")
-                                                                                for i in inactive]))))
+            blocks.append(
+                self.para(self.phrase("pi.inactive", items=self.join([self.text(i, "name") for i in inactive])))
+            )
         return self.section("ingredients", blocks)

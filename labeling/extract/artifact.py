@@ -128,7 +128,11 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     cleaned = []
     for page, keyed in zip(pages, edges, strict=True):
         lines = page.split("\n")
-        drop = {i for i, key in keyed if (counts[key] >= threshold and _looks_like_furniture(key, counts[key]))
-                or re.fullmatch(r"Page # of #", key)}
+        drop = {
+            i
+            for i, key in keyed
+            if (counts[key] >= threshold and _looks_like_furniture(key, counts[key]))
+            or re.fullmatch(r"Page # of #", key)
+        }
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned

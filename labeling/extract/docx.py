@@ -37,10 +37,34 @@ def _w(tag: str) -> str:
 
 # Containers whose children are blocks (paragraphs, tables, …) or runs: walk into them.
 _BLOCK_CONTAINERS = {_w("sdtContent"), _w("customXml"), _w("ins"), _w("moveTo"), _w("smartTag")}
-_INLINE_CONTAINERS = {_w("r"), _w("hyperlink"), _w("fldSimple"), _w("sdtContent"), _w("customXml"), _w("ins"),
-                      _w("moveTo"), _w("smartTag"), _w("sdt"), _w("dir"), _w("bdo")}
-_SKIP = {_w("pPr"), _w("rPr"), _w("del"), _w("moveFrom"), _w("delText"), _w("instrText"), _w("sdtPr"),
-         _w("sdtEndPr"), _w("sectPr"), _w("tblPr"), _w("tblGrid"), _w("trPr"), _w("tcPr")}
+_INLINE_CONTAINERS = {
+    _w("r"),
+    _w("hyperlink"),
+    _w("fldSimple"),
+    _w("sdtContent"),
+    _w("customXml"),
+    _w("ins"),
+    _w("moveTo"),
+    _w("smartTag"),
+    _w("sdt"),
+    _w("dir"),
+    _w("bdo"),
+}
+_SKIP = {
+    _w("pPr"),
+    _w("rPr"),
+    _w("del"),
+    _w("moveFrom"),
+    _w("delText"),
+    _w("instrText"),
+    _w("sdtPr"),
+    _w("sdtEndPr"),
+    _w("sectPr"),
+    _w("tblPr"),
+    _w("tblGrid"),
+    _w("trPr"),
+    _w("tcPr"),
+}
 
 
 def extract_docx_text(source: bytes | str | Path) -> str:
@@ -135,8 +159,9 @@ class _Package:
         try:
             info = self.archive.getinfo(part)
         except KeyError:
-            raise UnreadableArtifact(f"{self.name}: the package has no part {part!r}; is this a Word document?") \
-                from None
+            raise UnreadableArtifact(
+                f"{self.name}: the package has no part {part!r}; is this a Word document?"
+            ) from None
         if info.file_size > MAX_PART_BYTES:
             raise UnreadableArtifact(f"{self.name}: part {part} is {info.file_size:,} bytes; refusing to read it")
         return self.archive.read(info)
@@ -170,8 +195,9 @@ class _Package:
             if relation.get("TargetMode") == "External":
                 continue
             target = relation.get("Target", "")
-            resolved = (target.lstrip("/") if target.startswith("/")
-                        else posixpath.normpath(posixpath.join(folder, target)))
+            resolved = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
             result[relation.get("Id", "")] = (resolved, relation.get("Type", ""))
         return result
 

@@ -82,8 +82,10 @@ def _heading_pattern(heading: str) -> re.Pattern[str]:
     """A heading as a layout may break it: a narrow column wraps a long word anywhere ("ADMINISTRATIO / N"),
     which reads back as a space inside the word. Overlapping matches are found with a lookahead."""
     letters = [re.escape(ch) if ch != " " else " " for ch in heading]
-    body = "".join(ch + ("" if ch == " " or i + 1 == len(letters) or letters[i + 1] == " " else " ?")
-                   for i, ch in enumerate(letters))
+    body = "".join(
+        ch + ("" if ch == " " or i + 1 == len(letters) or letters[i + 1] == " " else " ?")
+        for i, ch in enumerate(letters)
+    )
     return re.compile(f"(?=({body}))")
 
 
@@ -132,7 +134,7 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
         hits.sort()
         for position, (begin, after, key, level) in enumerate(hits):
             stop = end
-            for other in hits[position + 1:]:
+            for other in hits[position + 1 :]:
                 if other[3] <= level:
                     stop = other[0]
                     break

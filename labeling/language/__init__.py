@@ -78,17 +78,20 @@ class Language:
 
     def transformed(self, code: str, name: str, change: Callable[[str], str]) -> Language:
         """The same language with every word passed through ``change`` (slots kept): a pseudo-locale."""
+
         def text(value: str) -> str:
             parts = []
             for literal, slot, spec, conversion in string.Formatter().parse(value):
                 parts.append(change(literal) if literal else "")
                 if slot is not None:
-                    parts.append("{" + slot + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-                                 + "}")
+                    parts.append(
+                        "{" + slot + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                    )
             return "".join(parts)
 
         return Language(
-            code, name,
+            code,
+            name,
             {k: Phrase(p.id, text(p.text), p.rule) for k, p in self.phrases.items()},
             {kind: {k: text(v) for k, v in headings.items()} for kind, headings in self.headings.items()},
             {k: (v if k in UNTRANSLATED_WORDS else text(v)) for k, v in self.words.items()},
@@ -97,7 +100,9 @@ class Language:
 
 
 # Words that are notation, not language: separators and symbols every language module keeps as they are.
-UNTRANSLATED_WORDS = frozenset({"list.separator", "list.separator.strong", "number.decimal", "number.group", "range.dash", "per.symbol"})
+UNTRANSLATED_WORDS = frozenset(
+    {"list.separator", "list.separator.strong", "number.decimal", "number.group", "range.dash", "per.symbol"}
+)
 
 _MODULES: dict[str, str] = {"en": "labeling.language.en"}
 _REGISTERED: dict[str, Language] = {}

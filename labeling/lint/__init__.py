@@ -158,40 +158,48 @@ def _parse_config(section: dict[str, Any], where: str) -> LintConfig:
     known = {"select", "ignore", "severity", "reading-grade-max", "min-type-pt"}
     unknown = set(section) - known
     if unknown:
-        raise ConfigError(f"{where}: [tool.labeling.lint] has unknown keys {sorted(unknown)}; "
-                          f"allowed: {sorted(known)}")
+        raise ConfigError(f"{where}: [tool.labeling.lint] has unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
     rules = all_rules()
     config = LintConfig()
     for key in ("select", "ignore"):
         values = section.get(key, getattr(config, key))
         if not isinstance(values, list) or not all(isinstance(v, str) and v.startswith("LBL") for v in values):
-            raise ConfigError(f"{where}: [tool.labeling.lint] {key} must be a list of codes or prefixes like "
-                              f"'LBL1' or 'LBL201'")
+            raise ConfigError(
+                f"{where}: [tool.labeling.lint] {key} must be a list of codes or prefixes like 'LBL1' or 'LBL201'"
+            )
         setattr(config, key, values)
     severities = section.get("severity", {})
     if not isinstance(severities, dict):
-        raise ConfigError(f"{where}: [tool.labeling.lint] severity must be a table like {{ LBL206 = \"error\" }}")
+        raise ConfigError(f'{where}: [tool.labeling.lint] severity must be a table like {{ LBL206 = "error" }}')
     for code, level in severities.items():
         if (code not in rules and code != "LBL999") or level not in (ERROR, WARNING):
-            raise ConfigError(f"{where}: [tool.labeling.lint.severity] {code} = {level!r}: expected a rule code "
-                              "and 'error' or 'warning'")
+            raise ConfigError(
+                f"{where}: [tool.labeling.lint.severity] {code} = {level!r}: expected a rule code "
+                "and 'error' or 'warning'"
+            )
         config.severity[code] = level
     if "reading-grade-max" in section:
         value = section["reading-grade-max"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ConfigError(f"{where}: [tool.labeling.lint] reading-grade-max = {value!r}: expected a number "
-                              "such as 8")
+            raise ConfigError(
+                f"{where}: [tool.labeling.lint] reading-grade-max = {value!r}: expected a number such as 8"
+            )
         config.options["reading-grade-max"] = value
     if "min-type-pt" in section:
         from labeling.lint.rules.readability import pdf_kinds
 
         value = section["min-type-pt"]
         documents = pdf_kinds()
-        if not isinstance(value, dict) or set(value) - documents or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values()):
-            raise ConfigError(f"{where}: [tool.labeling.lint] min-type-pt = {value!r}: expected a table of point "
-                              f"sizes by document ({', '.join(sorted(documents))}) such as "
-                              "{ package-insert = 8, patient-information = 10 }")
+        if (
+            not isinstance(value, dict)
+            or set(value) - documents
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value.values())
+        ):
+            raise ConfigError(
+                f"{where}: [tool.labeling.lint] min-type-pt = {value!r}: expected a table of point "
+                f"sizes by document ({', '.join(sorted(documents))}) such as "
+                "{ package-insert = 8, patient-information = 10 }"
+            )
         config.options["min-type-pt"] = value
     return config
 
@@ -200,8 +208,9 @@ def _parse_config(section: dict[str, Any], where: str) -> LintConfig:
 # Running
 
 
-def _owning_fact(facts: list[tuple[tuple[Any, ...], Fact]], path: tuple[Any, ...]
-                 ) -> tuple[tuple[Any, ...], Fact] | None:
+def _owning_fact(
+    facts: list[tuple[tuple[Any, ...], Fact]], path: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], Fact] | None:
     best = None
     for fact_path, fact in facts:
         if path[: len(fact_path)] == fact_path and (best is None or len(fact_path) > len(best[0])):
@@ -233,14 +242,16 @@ def run_lint(label: Label, config: LintConfig | None = None, artifacts: Path | N
                     continue
             severity = config.severity.get(code) or hit.severity or rule_class.severity
             line, column = label.position(raw)
-            diagnostics.append(Diagnostic(label.source_file, line, column, code, severity, hit.message,
-                                          dotted(label, raw)))
+            diagnostics.append(
+                Diagnostic(label.source_file, line, column, code, severity, hit.message, dotted(label, raw))
+            )
     diagnostics.extend(_unused_suppressions(label, facts, used, config))
     return sorted(diagnostics)
 
 
-def _unused_suppressions(label: Label, facts: list[tuple[tuple[Any, ...], Fact]], used: set[tuple[int, str]],
-                         config: LintConfig) -> Iterator[Diagnostic]:
+def _unused_suppressions(
+    label: Label, facts: list[tuple[tuple[Any, ...], Fact]], used: set[tuple[int, str]], config: LintConfig
+) -> Iterator[Diagnostic]:
     """A suppression that suppresses nothing is stale: it would hide a future, different problem."""
     for path, fact in facts:
         for index, suppression in enumerate(fact.lint_ignore):
@@ -249,10 +260,20 @@ def _unused_suppressions(label: Label, facts: list[tuple[tuple[Any, ...], Fact]]
             where = path + ("lint_ignore", index)
             line, column = label.position(where)
             known = suppression.rule in all_rules()
-            message = (f"suppression of {suppression.rule} suppresses nothing; remove it" if known
-                       else f"suppression of unknown rule {suppression.rule}")
-            yield Diagnostic(label.source_file, line, column, "LBL999", config.severity.get("LBL999", WARNING),
-                             message, dotted(label, where))
+            message = (
+                f"suppression of {suppression.rule} suppresses nothing; remove it"
+                if known
+                else f"suppression of unknown rule {suppression.rule}"
+            )
+            yield Diagnostic(
+                label.source_file,
+                line,
+                column,
+                "LBL999",
+                config.severity.get("LBL999", WARNING),
+                message,
+                dotted(label, where),
+            )
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:
@@ -261,5 +282,7 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
     if not diagnostics:
         return "All checks passed!"
     noun = "file" if files == 1 else "files"
-    return (f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} warning{'s' if warnings != 1 else ''}"
-            f" in {files} {noun}.")
+    return (
+        f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} warning{'s' if warnings != 1 else ''}"
+        f" in {files} {noun}."
+    )

@@ -14,7 +14,6 @@ from labeling.lint import ERROR, Diagnostic, all_rules
 from labeling.output import json_document, sarif_properties
 
 
-
 def as_text(diagnostics: list[Diagnostic]) -> list[str]:
     return [str(d) for d in diagnostics]
 
@@ -25,8 +24,16 @@ def payload(diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "errors": sum(d.severity == ERROR for d in diagnostics),
         "warnings": sum(d.severity != ERROR for d in diagnostics),
         "diagnostics": [
-            {"file": d.file, "line": d.line, "column": d.column, "code": d.code, "name": _name(d.code),
-             "severity": d.severity, "message": d.message, "fact": d.fact}
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "name": _name(d.code),
+                "severity": d.severity,
+                "message": d.message,
+                "fact": d.fact,
+            }
             for d in diagnostics
         ],
     }
@@ -55,18 +62,21 @@ def as_sarif(diagnostics: list[Diagnostic]) -> str:
     for code in sorted(rules):
         rule = rules[code]
         summary = (rule.__doc__ or "").strip().splitlines()[0].removeprefix("What it does: ")
-        descriptors.append({
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": summary},
-            "fullDescription": {"text": " ".join((rule.__doc__ or "").split())},
-            "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
-            "helpUri": f"https://github.com/labeling/labeling/blob/main/docs/rules.md#{code.lower()}",
-        })
+        descriptors.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": summary},
+                "fullDescription": {"text": " ".join((rule.__doc__ or "").split())},
+                "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
+                "helpUri": f"https://github.com/labeling/labeling/blob/main/docs/rules.md#{code.lower()}",
+            }
+        )
     for code, (name, text, level) in NOT_RULES.items():
         if code in used:
-            descriptors.append({"id": code, "name": name, "shortDescription": {"text": text},
-                                "defaultConfiguration": {"level": level}})
+            descriptors.append(
+                {"id": code, "name": name, "shortDescription": {"text": text}, "defaultConfiguration": {"level": level}}
+            )
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results = [
         {
@@ -74,25 +84,35 @@ def as_sarif(diagnostics: list[Diagnostic]) -> str:
             "ruleIndex": index[d.code],
             "level": "error" if d.severity == ERROR else "warning",
             "message": {"text": d.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": d.file},
-                    "region": {"startLine": d.line, "startColumn": d.column},
-                },
-                "logicalLocations": [{"fullyQualifiedName": d.fact}] if d.fact else [],
-            }],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.file},
+                        "region": {"startLine": d.line, "startColumn": d.column},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": d.fact}] if d.fact else [],
+                }
+            ],
         }
         for d in diagnostics
     ]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "labeling", "version": __version__,
-                                "informationUri": "https://github.com/labeling/labeling", "rules": descriptors}},
-            "results": results,
-            "properties": sarif_properties(),
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "labeling",
+                        "version": __version__,
+                        "informationUri": "https://github.com/labeling/labeling",
+                        "rules": descriptors,
+                    }
+                },
+                "results": results,
+                "properties": sarif_properties(),
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -101,10 +121,12 @@ def rules_markdown() -> str:
     """docs/rules.md, generated from the rules' own documentation (a test keeps the file current)."""
     import inspect
 
-    parts = ["# Lint rules",
-             "Generated from the rule classes (`labeling rule CODE` prints the same text). Families: LBL0xx "
-             "notation, LBL1xx coherence, LBL2xx traceability, LBL3xx completeness, LBL4xx readability and layout; "
-             "LBL999 reports a `lint_ignore` entry that suppresses nothing."]
+    parts = [
+        "# Lint rules",
+        "Generated from the rule classes (`labeling rule CODE` prints the same text). Families: LBL0xx "
+        "notation, LBL1xx coherence, LBL2xx traceability, LBL3xx completeness, LBL4xx readability and layout; "
+        "LBL999 reports a `lint_ignore` entry that suppresses nothing.",
+    ]
     for code, rule in all_rules().items():
         parts += [f"## {code}", f"`{rule.name}` — {rule.severity} by default"]
         parts += [" ".join(p.split()) for p in inspect.cleandoc(rule.__doc__ or "").split("\n\n") if p.strip()]

@@ -53,7 +53,7 @@ class PronouncingDictionary:
         target = word.encode("utf-8", "replace")
         landing = bisect.bisect_left(self._lines, target, key=_headword)
         start = max(0, landing - _DISORDER_REACH)
-        for line in self._lines[start:landing + _DISORDER_REACH + 1]:
+        for line in self._lines[start : landing + _DISORDER_REACH + 1]:
             if _headword(line) == target:
                 entry = line.decode("utf-8").split("#", 1)[0].split()  # "#" starts a comment, as in cmudict
                 return entry[1:]

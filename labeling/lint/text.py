@@ -21,8 +21,23 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from labeling.model import FactPath, Label, Population, walk
-from labeling.quantities import (Age, AnyQuantity, BodyWeight, Concentration, Count, Dose, Duration, Frequency,
-                                 Percentage, Quantity, QuantityError, RenalFunction, Strength, Temperature, Volume)
+from labeling.quantities import (
+    Age,
+    AnyQuantity,
+    BodyWeight,
+    Concentration,
+    Count,
+    Dose,
+    Duration,
+    Frequency,
+    Percentage,
+    Quantity,
+    QuantityError,
+    RenalFunction,
+    Strength,
+    Temperature,
+    Volume,
+)
 from labeling.reach import skip_unprinted
 
 if TYPE_CHECKING:
@@ -41,7 +56,7 @@ def _leaves(annotation: Any) -> Iterator[Any]:
         yield annotation
     elif origin in (typing.Union, types.UnionType, list, tuple, dict, set, frozenset):
         args = typing.get_args(annotation)
-        for arg in (args[-1:] if origin is dict else args):  # a dict's values, not its keys
+        for arg in args[-1:] if origin is dict else args:  # a dict's values, not its keys
             yield from _leaves(arg)
     else:
         yield annotation
@@ -99,15 +114,26 @@ def shared_document_texts(ctx: Any) -> list[tuple[RawPath, str]]:
 
 def shared_raw_quantities(ctx: Any) -> list[tuple[RawPath, str]]:
     """What the editor wrote for each typed quantity (``5.0 mL/day`` parses, and prints as ``5 mL/day``)."""
-    return ctx.memo("raw_quantities", lambda: [(path.raw, q.raw) for path, q in typed_quantities(ctx.label)
-                                               if q.raw])
+    return ctx.memo("raw_quantities", lambda: [(path.raw, q.raw) for path, q in typed_quantities(ctx.label) if q.raw])
 
 
 # --- which kinds of quantity a fact can type -----------------------------------------------------------------
 
 # The typed kinds, most specific first; ``kinds_of`` tries each one's own check.
-QUANTITY_KINDS: tuple[type[Quantity], ...] = (RenalFunction, BodyWeight, Age, Temperature, Percentage, Dose,
-                                              Concentration, Strength, Volume, Count, Duration, Frequency)
+QUANTITY_KINDS: tuple[type[Quantity], ...] = (
+    RenalFunction,
+    BodyWeight,
+    Age,
+    Temperature,
+    Percentage,
+    Dose,
+    Concentration,
+    Strength,
+    Volume,
+    Count,
+    Duration,
+    Frequency,
+)
 
 
 def kinds_of(quantity: Quantity) -> frozenset[type[Quantity]]:

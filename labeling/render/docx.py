@@ -52,9 +52,9 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 from docx.text.paragraph import Paragraph
 
+from labeling.doctree import BulletList, Run, Table
 from labeling.doctree import Document as Tree
 from labeling.doctree import Paragraph as TreeParagraph
-from labeling.doctree import BulletList, Run, Table
 from labeling.documents import DocumentKind
 from labeling.language import language_for
 from labeling.model import Label
@@ -140,19 +140,35 @@ def write_docx(label: Label, document: Tree, kind: DocumentKind, *, reference: s
 # The tree as sheet XML
 
 # Paragraph styles of the tree → the sheet XML element (and Word style) they become.
-_FRONT = {"kicker": ("kicker", None), "title": ("title", None), "subtitle": ("subtitle", None),
-          "product": ("title", None), "kind-title": ("kicker", None)}
-_PARAGRAPH_STYLES = {"note": "Note", "claim": "Claim", "claim-support": "Claim Support", "callout": "Callout",
-                     "draft-notice": "Callout", "gap": "Note"}
+_FRONT = {
+    "kicker": ("kicker", None),
+    "title": ("title", None),
+    "subtitle": ("subtitle", None),
+    "product": ("title", None),
+    "kind-title": ("kicker", None),
+}
+_PARAGRAPH_STYLES = {
+    "note": "Note",
+    "claim": "Claim",
+    "claim-support": "Claim Support",
+    "callout": "Callout",
+    "draft-notice": "Callout",
+    "gap": "Note",
+}
 
 
 def sheet_xml(document: Tree) -> str:
     """A document tree in the sheet XML vocabulary (documented at the top of this module)."""
     root = ET.Element("sheet")
     metadata = document.metadata
-    ET.SubElement(root, "properties", {
-        "title": document.title, **{k: metadata[k] for k in ("subject", "keywords", "category", "comments")
-                                    if metadata.get(k)}})
+    ET.SubElement(
+        root,
+        "properties",
+        {
+            "title": document.title,
+            **{k: metadata[k] for k in ("subject", "keywords", "category", "comments") if metadata.get(k)},
+        },
+    )
     if document.footer is not None:
         lang = language_for(document.language)
         footer = ET.SubElement(root, "footer")
@@ -245,8 +261,7 @@ def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: s
         root = ET.fromstring(markup)
     except ET.ParseError as error:
         line = markup.splitlines()[error.position[0] - 1].strip() if error.position[0] else ""
-        raise SheetError(f"{kind.name}: the template produced malformed sheet XML ({error}): {line[:160]!r}") \
-            from None
+        raise SheetError(f"{kind.name}: the template produced malformed sheet XML ({error}): {line[:160]!r}") from None
     if root.tag != "sheet":
         raise SheetError(f"{kind.name}: the sheet XML must start with <sheet>, not <{root.tag}>")
     _no_loose_text(root, kind.name)
@@ -263,8 +278,10 @@ def sheet_to_docx(markup: str, label: Label, kind: DocumentKind, *, reference: s
         else:
             writer.block(element, document, following=elements[index + 1] if index + 1 < len(elements) else None)
     _set_properties(document, label, properties)
-    _set_custom_properties(document, {"labeling-kind": kind.name, "labeling-product": label.product.id,
-                                      "labeling-version": label.label.version})
+    _set_custom_properties(
+        document,
+        {"labeling-kind": kind.name, "labeling-product": label.product.id, "labeling-version": label.label.version},
+    )
     _set_language(document, label.label.language)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -276,8 +293,10 @@ def _no_loose_text(container: ET.Element, template: str) -> None:
     pieces = [container.text or ""] + [child.tail or "" for child in container]
     stray = next((p.strip() for p in pieces if p.strip()), None)
     if stray is not None:
-        raise SheetError(f"{template}: text {stray[:60]!r} directly inside <{container.tag}>; put it in a "
-                         "paragraph (<p>), list item or cell")
+        raise SheetError(
+            f"{template}: text {stray[:60]!r} directly inside <{container.tag}>; put it in a "
+            "paragraph (<p>), list item or cell"
+        )
     for child in container:
         if child.tag in ("ul", "table", "tr"):
             _no_loose_text(child, template)
@@ -293,8 +312,9 @@ def open_reference(reference: str | Path | None = None) -> Document:
     try:
         document = docx.Document(str(path))
     except FileNotFoundError:
-        raise SheetError(f"{path}: reference document not found (regenerate it: "
-                         f"python tools/make_reference_docx.py)") from None
+        raise SheetError(
+            f"{path}: reference document not found (regenerate it: python tools/make_reference_docx.py)"
+        ) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise SheetError(f"{path}: not a Word document usable as reference: {error}") from None
     problems = style_problems(document)
@@ -305,9 +325,11 @@ def open_reference(reference: str | Path | None = None) -> Document:
             "tools/make_reference_docx.py"
         )
     if _body_width(document) is None:
-        raise SheetError(f"{path}: the reference document does not set the page size and margins of its last "
-                         "section; set them in Word (Layout → Size, Margins) or regenerate the file with "
-                         "tools/make_reference_docx.py")
+        raise SheetError(
+            f"{path}: the reference document does not set the page size and margins of its last "
+            "section; set them in Word (Layout → Size, Margins) or regenerate the file with "
+            "tools/make_reference_docx.py"
+        )
     return document
 
 
@@ -365,16 +387,19 @@ class _Writer:
     def _lookup(self, name: str, type_name: str) -> Any:
         styles = self.document.styles
         if name not in styles:
-            raise MissingStylesError(f"{self.template}: the sheet uses the {type_name} style {name!r}, which the "
-                                     f"reference document does not define")
+            raise MissingStylesError(
+                f"{self.template}: the sheet uses the {type_name} style {name!r}, which the "
+                f"reference document does not define"
+            )
         style = styles[name]
         if style.type != _STYLE_TYPES[type_name]:
             raise SheetError(f"{self.template}: style {name!r} is not a {type_name} style")
         return style
 
     # -- blocks -------------------------------------------------------------------------------------------
-    def block(self, element: ET.Element, container: Any, first: Paragraph | None = None,
-              following: ET.Element | None = None) -> Paragraph | None:
+    def block(
+        self, element: ET.Element, container: Any, first: Paragraph | None = None, following: ET.Element | None = None
+    ) -> Paragraph | None:
         """Write one block element into ``container`` (the document or a table cell); ``first`` is an empty
         paragraph to reuse (a new table cell has one). Returns ``first`` when it was not used.
 
@@ -415,7 +440,7 @@ class _Writer:
         return _set_style(container.add_paragraph(), style)
 
     def table(self, element: ET.Element, container: Any) -> Any:
-        rows = [row for row in element]
+        rows = list(element)
         for row in rows:
             if row.tag != "tr":
                 raise SheetError(f"{self.template}: <table> may only contain <tr>, not <{row.tag}>")
@@ -442,7 +467,7 @@ class _Writer:
         tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
         _align_edges(tbl_pr, style)
 
-        for row_index, (row, xml_row) in enumerate(zip(table.rows, rows)):
+        for row_index, (row, xml_row) in enumerate(zip(table.rows, rows, strict=False)):
             is_header = header == "row" and row_index == 0
             properties = row._tr.get_or_add_trPr()
             properties.append(OxmlElement("w:cantSplit"))  # a row is read as one statement: never split it
@@ -481,8 +506,9 @@ class _Writer:
             _set_style(first, self.style(style_name, "paragraph"))
             self.inline(first, element)
 
-    def column_widths(self, rows: list[ET.Element], columns: int, header: str, style: Any, total: int,
-                      weights: list[int] | None) -> list[Twips]:
+    def column_widths(
+        self, rows: list[ET.Element], columns: int, header: str, style: Any, total: int, weights: list[int] | None
+    ) -> list[Twips]:
         """Column widths in twips adding up to ``total``: by content, or by ``weights``; never narrower than the
         column's longest unbreakable word where the line has room for them all."""
         margins = _cell_margins(style)
@@ -497,8 +523,12 @@ class _Writer:
                     name = CELL_STYLE
                 size, bold = self.font(cell.get("style", name), style)
                 text = _SPACES.sub(" ", "".join(cell.itertext())).strip()
-                cells.append(_Cell(tuple(_text_width(w, size, bold, templates) * _SAFETY for w in text.split(" ")
-                                         if w), _text_width(" ", size, bold, templates)))
+                cells.append(
+                    _Cell(
+                        tuple(_text_width(w, size, bold, templates) * _SAFETY for w in text.split(" ") if w),
+                        _text_width(" ", size, bold, templates),
+                    )
+                )
             grid.append(cells)
         room = total / 20 - columns * margins  # points of text the columns share
         shares = _layout(grid, columns, room, weights, margins)
@@ -520,8 +550,9 @@ class _Writer:
                 if bold is None and rpr.find(qn("w:b")) is not None:
                     bold = rpr.find(qn("w:b")).get(qn("w:val"), "1") not in ("0", "false", "off")
             if size is None:
-                defaults = self.document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/"
-                                                             f"{qn('w:rPr')}/{qn('w:sz')}")
+                defaults = self.document.styles.element.find(
+                    f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}"
+                )
                 size = int(defaults.get(qn("w:val"))) / 2 if defaults is not None else 10.0
             self._fonts[paragraph_style] = (size, bool(bold))
         return self._fonts[paragraph_style]
@@ -534,8 +565,10 @@ class _Writer:
         except ValueError:
             weights = []
         if len(weights) != columns or any(w <= 0 for w in weights):
-            raise SheetError(f"{self.template}: <table widths={widths!r}> must give {columns} positive whole "
-                             "numbers, one relative width per column")
+            raise SheetError(
+                f"{self.template}: <table widths={widths!r}> must give {columns} positive whole "
+                "numbers, one relative width per column"
+            )
         return weights
 
     # -- the footer ---------------------------------------------------------------------------------------
@@ -580,8 +613,12 @@ class _Writer:
             elif kind == "field":
                 _add_field(paragraph, value)
 
-    def _tokens(self, element: ET.Element, fmt: tuple[str | None, bool, bool],
-                tokens: list[tuple[str, str, tuple[str | None, bool, bool]]]) -> None:
+    def _tokens(
+        self,
+        element: ET.Element,
+        fmt: tuple[str | None, bool, bool],
+        tokens: list[tuple[str, str, tuple[str | None, bool, bool]]],
+    ) -> None:
         if element.text:
             tokens.append(("text", element.text, fmt))
         for child in element:
@@ -597,11 +634,15 @@ class _Writer:
             elif child.tag == "field":
                 name = (child.get("name") or "").upper()
                 if name not in FIELDS:
-                    raise SheetError(f"{self.template}: <field name={name!r}> is not one of {', '.join(sorted(FIELDS))}")
+                    raise SheetError(
+                        f"{self.template}: <field name={name!r}> is not one of {', '.join(sorted(FIELDS))}"
+                    )
                 tokens.append(("field", name, fmt))
             else:
-                raise SheetError(f"{self.template}: <{child.tag}> cannot appear inside <{element.tag}> "
-                                 f"(inline elements: {', '.join(sorted(_INLINE))})")
+                raise SheetError(
+                    f"{self.template}: <{child.tag}> cannot appear inside <{element.tag}> "
+                    f"(inline elements: {', '.join(sorted(_INLINE))})"
+                )
             if child.tail:
                 tokens.append(("text", child.tail, fmt))
 
@@ -666,6 +707,7 @@ def _set_style(target: Any, style: Any) -> Any:
 
 def _add_field(paragraph: Paragraph, name: str) -> None:
     """A field Word and LibreOffice compute when laying out the page (PAGE, NUMPAGES)."""
+
     def run_with(child: Any) -> None:
         run = OxmlElement("w:r")
         run.append(child)
@@ -731,8 +773,9 @@ class _Cell:
         return self.lines_at(width)
 
 
-def _layout(grid: list[list[_Cell]], columns: int, room: float, weights: Sequence[int] | None,
-            margins: float = 0.0) -> list[float]:
+def _layout(
+    grid: list[list[_Cell]], columns: int, room: float, weights: Sequence[int] | None, margins: float = 0.0
+) -> list[float]:
     """Widths (points of text) for the columns of ``grid`` sharing ``room`` (each column also has ``margins``).
 
     By weight (of the whole column, margins included) when given, each column raised to its longest word at the
@@ -759,8 +802,9 @@ def _layout(grid: list[list[_Cell]], columns: int, room: float, weights: Sequenc
                 widths[i] -= needed * amount / total_spare
         return widths
     if sum(widest) <= room:
-        return [w + (room - sum(widest)) * w / sum(widest) for w in widest] if sum(widest) else \
-            [room / columns] * columns
+        return (
+            [w + (room - sum(widest)) * w / sum(widest) for w in widest] if sum(widest) else [room / columns] * columns
+        )
 
     def height(widths: list[float]) -> float:
         """Rows' lines (each row as tall as its tallest cell); then, between equally tall tables, the one that
@@ -784,12 +828,14 @@ def _layout(grid: list[list[_Cell]], columns: int, room: float, weights: Sequenc
         chosen: list[float] | None = None
         chosen_cost = best
         for take in range(columns):
-            targets = sorted({t for row in grid if take < len(row) for t in row[take].thresholds
-                              if t > widths[take] + 1e-6})[:8]
+            targets = sorted(
+                {t for row in grid if take < len(row) for t in row[take].thresholds if t > widths[take] + 1e-6}
+            )[:8]
             for target in targets:
                 delta = target - widths[take]
-                spare = {i: widths[i] - narrowest[i] for i in range(columns) if i != take and
-                         widths[i] - narrowest[i] > 1e-6}
+                spare = {
+                    i: widths[i] - narrowest[i] for i in range(columns) if i != take and widths[i] - narrowest[i] > 1e-6
+                }
                 trials = []
                 if sum(spare.values()) >= delta:
                     trial = list(widths)
@@ -802,7 +848,7 @@ def _layout(grid: list[list[_Cell]], columns: int, room: float, weights: Sequenc
                         trial = list(widths)
                         trial[take], trial[give] = target, widths[give] - delta
                         trials.append(trial)
-                for trial in trials[:max(budget, 0)]:
+                for trial in trials[: max(budget, 0)]:
                     budget -= 1
                     cost = height(trial)
                     if cost < chosen_cost - 1e-9:
@@ -839,8 +885,11 @@ def _cell_margins(style: Any) -> float:
         width = 108
         for owner in _style_chain(style):
             margins = owner.element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
-            found = None if margins is None else next((m for m in (margins.find(qn(f"w:{s}")) for s in sides)
-                                                       if m is not None), None)
+            found = (
+                None
+                if margins is None
+                else next((m for m in (margins.find(qn(f"w:{s}")) for s in sides) if m is not None), None)
+            )
             if found is not None and found.get(qn("w:type"), "dxa") == "dxa":
                 width = int(found.get(qn("w:w"), "108"))
                 break
@@ -888,10 +937,22 @@ def _table_look(table: Any, *, first_row: bool, first_column: bool) -> None:
     if look is None:
         look = OxmlElement("w:tblLook")
         tbl_pr.append(look)
-    flags = {"firstRow": first_row, "lastRow": False, "firstColumn": first_column, "lastColumn": False,
-             "noHBand": True, "noVBand": True}
-    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100, "noHBand": 0x200,
-            "noVBand": 0x400}
+    flags = {
+        "firstRow": first_row,
+        "lastRow": False,
+        "firstColumn": first_column,
+        "lastColumn": False,
+        "noHBand": True,
+        "noVBand": True,
+    }
+    bits = {
+        "firstRow": 0x20,
+        "lastRow": 0x40,
+        "firstColumn": 0x80,
+        "lastColumn": 0x100,
+        "noHBand": 0x200,
+        "noVBand": 0x400,
+    }
     for name, on in flags.items():
         look.set(qn(f"w:{name}"), "1" if on else "0")
     look.set(qn("w:val"), f"{sum(bits[n] for n, on in flags.items() if on):04X}")
@@ -922,7 +983,7 @@ def _set_properties(document: Document, label: Label, properties: dict[str, str]
     core.version = label.label.version
     core.identifier = label.product.id
     core.revision = 1
-    revised = dt.datetime.combine(label.label.revision_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    revised = dt.datetime.combine(label.label.revision_date, dt.time(0, 0), tzinfo=dt.UTC)
     core.created = core.modified = revised
     printed = core._element.find(qn("cp:lastPrinted"))
     if printed is not None:
@@ -944,14 +1005,19 @@ def _set_custom_properties(document: Document, values: dict[str, str]) -> None:
     from lxml import etree
 
     package = document.part.package
-    existing = next((rel.target_part for rel in package.rels.values()
-                     if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external), None)
+    existing = next(
+        (
+            rel.target_part
+            for rel in package.rels.values()
+            if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external
+        ),
+        None,
+    )
     if existing is not None:
         root = etree.fromstring(existing.blob)
     else:
         # lxml-stubs types nsmap as Mapping[str, str]; lxml takes None as the default namespace's prefix
-        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties",
-                             nsmap={None: _CUSTOM_NS, "vt": _VT_NS})  # type: ignore[dict-item]
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})  # type: ignore[dict-item]
     for prop in list(root):
         if prop.get("name") in values:
             root.remove(prop)

@@ -8,8 +8,15 @@ from decimal import Decimal
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.model import Adjustment, AdverseReactions, Label, Regimen
-from labeling.quantities import (DAYS_IN, Quantity, QuantityError, celsius, dose_scale, format_number,
-                                 format_professional)
+from labeling.quantities import (
+    DAYS_IN,
+    Quantity,
+    QuantityError,
+    celsius,
+    dose_scale,
+    format_number,
+    format_professional,
+)
 from labeling.reach import shown_adjustments, shown_regimens
 
 
@@ -20,8 +27,11 @@ def days(q: Quantity, value: Decimal) -> Decimal:
 def gap_recorded(label: Label, *about: str, fact: str | None = None) -> bool:
     """The content records this as a known gap in the source (a decision, not an oversight): a gap about one
     of these paths, or one that names ``fact`` among those it affects."""
-    return any(any(g.about == a or g.about.startswith((a + "[", a + ".")) for a in about)
-               or (fact is not None and fact in g.affects) for g in label.gaps)
+    return any(
+        any(g.about == a or g.about.startswith((a + "[", a + ".")) for a in about)
+        or (fact is not None and fact in g.affects)
+        for g in label.gaps
+    )
 
 
 def convertible_volume(label: Label) -> bool:
@@ -30,12 +40,16 @@ def convertible_volume(label: Label) -> bool:
     concentration."""
     for presentation in label.product.presentations:
         strength = presentation.strength
-        if strength.dimension not in ("mass", "amount") or strength.per in ("mL", "L", "dL") \
-                or any(package.volume is not None for package in presentation.packages):
+        if (
+            strength.dimension not in ("mass", "amount")
+            or strength.per in ("mL", "L", "dL")
+            or any(package.volume is not None for package in presentation.packages)
+        ):
             return True
     preparation = label.preparation
-    return preparation is not None and (bool(preparation.reconstitution)
-                                        or any(d.concentration is not None for d in preparation.dilution))
+    return preparation is not None and (
+        bool(preparation.reconstitution) or any(d.concentration is not None for d in preparation.dilution)
+    )
 
 
 @register
@@ -66,10 +80,12 @@ class DoseInVolumeWithoutConcentration(Rule):
                 continue
             recorded = gap_recorded(label, "product.concentration", "product.presentations", fact=fact.id)
             starting = "starting dose" if isinstance(fact, Adjustment) and fact.action == "starting-dose" else "dose"
-            yield Hit(label.fact_path(fact.id) / "dose",
-                      f"{starting} {format_professional(fact.dose)} is a volume but the strength is {strengths} and "
-                      "no concentration is given" + (" (recorded gap)" if recorded else ""),
-                      WARNING if recorded else None)
+            yield Hit(
+                label.fact_path(fact.id) / "dose",
+                f"{starting} {format_professional(fact.dose)} is a volume but the strength is {strengths} and "
+                "no concentration is given" + (" (recorded gap)" if recorded else ""),
+                WARNING if recorded else None,
+            )
 
 
 # USP General Notices 10.30: what a named storage temperature means, as (words in the name, lowest, highest
@@ -84,7 +100,9 @@ NAMED_TEMPERATURES = (
     (("room temp", "ambient"), Decimal(15), Decimal(30)),
     (("warm",), Decimal(30), Decimal(40)),
 )
-_NEGATED_NAME = re.compile(r"(?:\bnot?\b|\bnon-?|\bdo not\b|\boutside(?: the| a)?\b|\bwithout\b|\bavoid\b)\s*(?:\w+\s+)?$")
+_NEGATED_NAME = re.compile(
+    r"(?:\bnot?\b|\bnon-?|\bdo not\b|\boutside(?: the| a)?\b|\bwithout\b|\bavoid\b)\s*(?:\w+\s+)?$"
+)
 
 
 def named_range(name: str) -> tuple[str, Decimal, Decimal] | None:
@@ -131,12 +149,17 @@ class NamedStorageRange(Rule):
             measured = celsius(t)
             if measured is None:
                 continue
-            word, lowest, highest = meaning
+            _, lowest, highest = meaning
             if measured[0] < lowest or measured[1] > highest:
-                bounds = (f"be at most {format_number(highest)} °C" if lowest < -200
-                          else f"lie within {format_number(lowest)} °C to {format_number(highest)} °C")
-                yield Hit(("storage", "conditions", index, "temperature"),
-                          f"{condition.temperature_name!r} storage must {bounds}, not {format_professional(t)}")
+                bounds = (
+                    f"be at most {format_number(highest)} °C"
+                    if lowest < -200
+                    else f"lie within {format_number(lowest)} °C to {format_number(highest)} °C"
+                )
+                yield Hit(
+                    ("storage", "conditions", index, "temperature"),
+                    f"{condition.temperature_name!r} storage must {bounds}, not {format_professional(t)}",
+                )
 
 
 @register
@@ -153,9 +176,10 @@ class FreezeContradiction(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, condition in enumerate(ctx.label.storage.conditions):
             if condition.do_not_freeze and condition.temperature is not None and condition.temperature.low <= 0:
-                yield Hit(("storage", "conditions", index, "temperature"),
-                          f"'do not freeze' but the range {format_professional(condition.temperature)} reaches "
-                          "0 °C or below")
+                yield Hit(
+                    ("storage", "conditions", index, "temperature"),
+                    f"'do not freeze' but the range {format_professional(condition.temperature)} reaches 0 °C or below",
+                )
 
 
 @register
@@ -181,31 +205,41 @@ class ThresholdWithinDosing(Rule):
                 continue
             scale = dose_scale(threshold)
             regimens = [(r, r.dose) for r in shown_regimens(label) if r.dose is not None]
-            comparable = [(r, dose, found) for r, dose in regimens
-                          if scale and (found := dose_scale(dose)) and found[0] == scale[0]]
+            comparable = [
+                (r, dose, found)
+                for r, dose in regimens
+                if scale and (found := dose_scale(dose)) and found[0] == scale[0]
+            ]
             if not comparable and regimens:
                 doses = ", ".join(sorted({format_professional(dose) for _, dose in regimens}))
-                yield Hit(("warnings", w_index, "threshold"),
-                          f"threshold {format_professional(threshold)} cannot be compared with the regimens' doses "
-                          f"({doses}): write it in the same unit and period", WARNING)
+                yield Hit(
+                    ("warnings", w_index, "threshold"),
+                    f"threshold {format_professional(threshold)} cannot be compared with the regimens' doses "
+                    f"({doses}): write it in the same unit and period",
+                    WARNING,
+                )
             if scale is None:
                 continue  # not a dose: no regimen compares with it
             if threshold.comparator in ("≤", "<"):  # a ceiling ("no more than"): no regimen may pass it
                 for regimen, dose, found in comparable:
                     highest = found[2]
                     if highest > scale[2] or (highest == scale[2] and threshold.comparator == "<"):
-                        yield Hit(("warnings", w_index, "threshold"),
-                                  f"regimen {regimen.id} ({format_professional(dose)}) goes beyond the "
-                                  f"limit {format_professional(threshold)}")
+                        yield Hit(
+                            ("warnings", w_index, "threshold"),
+                            f"regimen {regimen.id} ({format_professional(dose)}) goes beyond the "
+                            f"limit {format_professional(threshold)}",
+                        )
                 continue
             if threshold.comparator is None:
                 continue  # a named dose ("with LIPITOR 80 mg"): the warning is about a dose the label gives
             for regimen, dose, found in comparable:
                 highest = found[2]
                 if highest > scale[1] or (highest == scale[1] and threshold.comparator != ">"):
-                    yield Hit(("warnings", w_index, "threshold"),
-                              f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
-                              f"({format_professional(dose)})")
+                    yield Hit(
+                        ("warnings", w_index, "threshold"),
+                        f"threshold {format_professional(threshold)} is reached by regimen {regimen.id} "
+                        f"({format_professional(dose)})",
+                    )
 
 
 @register
@@ -226,15 +260,17 @@ class CourseExceedsCycle(Rule):
         if cycling is None:
             return
         for regimen in label.dosing.regimens:
-            if cycling.regimens and regimen.id not in cycling.regimens or regimen.duration is None:
+            if (cycling.regimens and regimen.id not in cycling.regimens) or regimen.duration is None:
                 continue
             course = days(regimen.duration, regimen.duration.maximum)
             cycle = days(cycling.cycle_length, cycling.cycle_length.maximum)
             if course > cycle:
                 longest = Quantity(regimen.duration.maximum, None, regimen.duration.unit)
-                yield Hit(("dosing", "cycling", "cycle_length"),
-                          f"regimen {regimen.id} lasts up to {format_professional(longest)}, longer than its cycle "
-                          f"of {format_professional(cycling.cycle_length)}")
+                yield Hit(
+                    ("dosing", "cycling", "cycle_length"),
+                    f"regimen {regimen.id} lasts up to {format_professional(longest)}, longer than its cycle "
+                    f"of {format_professional(cycling.cycle_length)}",
+                )
 
 
 @register
@@ -259,14 +295,19 @@ class CoursesExceedYear(Rule):
             available = DAYS_IN[regimen.repeat.per]
             longest = days(regimen.duration, regimen.duration.maximum) * regimen.repeat.maximum
             if needed > available:
-                yield Hit(("dosing", "regimens", index, "repeat"),
-                          f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
-                          f" need {needed:.0f} days, more than a {regimen.repeat.per}")
+                yield Hit(
+                    ("dosing", "regimens", index, "repeat"),
+                    f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
+                    f" need {needed:.0f} days, more than a {regimen.repeat.per}",
+                )
             elif longest > available:  # the shortest fits, the longest does not: the reader cannot take both
-                yield Hit(("dosing", "regimens", index, "repeat"),
-                          f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
-                          f" need up to {longest:.0f} days, more than a {regimen.repeat.per}: say which combination "
-                          "is meant", WARNING)
+                yield Hit(
+                    ("dosing", "regimens", index, "repeat"),
+                    f"{format_professional(regimen.repeat)} courses of {format_professional(regimen.duration)}"
+                    f" need up to {longest:.0f} days, more than a {regimen.repeat.per}: say which combination "
+                    "is meant",
+                    WARNING,
+                )
 
 
 @register
@@ -293,26 +334,36 @@ class StartingDoseAboveRegimen(Rule):
             if adjustment.action != "starting-dose" or start is None or (scale := dose_scale(start)) is None:
                 continue
             regimens = [r for r in shown if not adjustment.regimens or r.id in adjustment.regimens]
-            comparable = [(r.dose, found) for r in regimens
-                          if r.dose is not None and (found := dose_scale(r.dose)) and found[0] == scale[0]]
+            comparable = [
+                (r.dose, found)
+                for r in regimens
+                if r.dose is not None and (found := dose_scale(r.dose)) and found[0] == scale[0]
+            ]
             if not comparable:
                 continue
             path = ("dosing", "adjustments", index, "dose")
             lowest, lowest_scale = min(comparable, key=lambda pair: pair[1][1])
             highest, highest_scale = max(comparable, key=lambda pair: pair[1][2])
             if adjustment.example and scale[2] >= lowest_scale[1]:
-                yield Hit(path, f"starting dose {format_professional(start)} is not below the lowest regimen dose "
-                                f"{format_professional(lowest)}")
+                yield Hit(
+                    path,
+                    f"starting dose {format_professional(start)} is not below the lowest regimen dose "
+                    f"{format_professional(lowest)}",
+                )
             elif scale[1] > highest_scale[2]:
-                yield Hit(path, f"starting dose {format_professional(start)} is above the highest regimen dose "
-                                f"{format_professional(highest)}")
+                yield Hit(
+                    path,
+                    f"starting dose {format_professional(start)} is above the highest regimen dose "
+                    f"{format_professional(highest)}",
+                )
 
 
 Scale = tuple[tuple[str, bool, str | None], Decimal, Decimal]
 
 
-def per_day(dose: Quantity | None, frequency: Quantity | None = None, divided: bool = False,
-            single: bool = False) -> tuple[Scale, bool] | None:
+def per_day(
+    dose: Quantity | None, frequency: Quantity | None = None, divided: bool = False, single: bool = False
+) -> tuple[Scale, bool] | None:
     """A dose as an amount per day, with whether the range is the label's own (``20-50 mg/day``) rather than
     one multiplied out from a frequency range (``500 mg every 4-6 hours``: 2–3 g/day, which a maximum may cut)."""
     if dose is None or (scale := dose_scale(dose)) is None:
@@ -360,8 +411,13 @@ class MaximumBelowDose(Rule):
         for index, regimen in enumerate(label.dosing.regimens):
             yield from self._regimen(("dosing", "regimens", index), regimen)
         for index, adjustment in enumerate(label.dosing.adjustments):
-            yield from self._daily(("dosing", "adjustments", index), adjustment.id, adjustment.dose,
-                                   adjustment.frequency, adjustment.max_daily_dose)
+            yield from self._daily(
+                ("dosing", "adjustments", index),
+                adjustment.id,
+                adjustment.dose,
+                adjustment.frequency,
+                adjustment.max_daily_dose,
+            )
 
     def _regimen(self, path: tuple[object, ...], regimen: Regimen) -> Iterable[Hit]:
         dose = regimen.dose
@@ -370,10 +426,14 @@ class MaximumBelowDose(Rule):
         if regimen.max_dose is not None and dose.per is None and not regimen.divided:
             scale, limit = dose_scale(dose), dose_scale(regimen.max_dose)
             if scale and limit and scale[0] == limit[0] and scale[2] > limit[2]:
-                yield Hit(path + ("max_dose",), f"regimen {regimen.id}: the dose {format_professional(dose)} goes "
-                                                f"above its maximum per dose {format_professional(regimen.max_dose)}")
-        yield from self._daily(path, regimen.id, dose, regimen.frequency, regimen.max_daily_dose, regimen.divided,
-                               regimen.single_dose)
+                yield Hit(
+                    path + ("max_dose",),
+                    f"regimen {regimen.id}: the dose {format_professional(dose)} goes "
+                    f"above its maximum per dose {format_professional(regimen.max_dose)}",
+                )
+        yield from self._daily(
+            path, regimen.id, dose, regimen.frequency, regimen.max_daily_dose, regimen.divided, regimen.single_dose
+        )
         titration = regimen.titration
         if titration is None or titration.up_to is None:
             return
@@ -384,21 +444,32 @@ class MaximumBelowDose(Rule):
             daily = per_day(dose, regimen.frequency, regimen.divided, regimen.single_dose)
             start = daily[0] if daily else None
         if target and start and target[0] == start[0] and target[2] < start[1]:
-            yield Hit(path + ("titration", "up_to"),
-                      f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, below the starting "
-                      f"dose {format_professional(dose)}")
+            yield Hit(
+                path + ("titration", "up_to"),
+                f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, below the starting "
+                f"dose {format_professional(dose)}",
+            )
         for field, maximum in (("max_dose", regimen.max_dose), ("max_daily_dose", regimen.max_daily_dose)):
             if maximum is None:
                 continue
             scaled = dose_scale(maximum)
             if target and scaled and target[0] == scaled[0] and target[2] > scaled[2]:
-                yield Hit(path + ("titration", "up_to"),
-                          f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, above its "
-                          f"{field.replace('_', ' ')} {format_professional(maximum)}")
+                yield Hit(
+                    path + ("titration", "up_to"),
+                    f"regimen {regimen.id}: titration goes up to {format_professional(up_to)}, above its "
+                    f"{field.replace('_', ' ')} {format_professional(maximum)}",
+                )
 
     @staticmethod
-    def _daily(path: tuple[object, ...], fact_id: str, dose: Quantity | None, frequency: Quantity | None,
-               maximum: Quantity | None, divided: bool = False, single: bool = False) -> Iterable[Hit]:
+    def _daily(
+        path: tuple[object, ...],
+        fact_id: str,
+        dose: Quantity | None,
+        frequency: Quantity | None,
+        maximum: Quantity | None,
+        divided: bool = False,
+        single: bool = False,
+    ) -> Iterable[Hit]:
         if maximum is None or (limit := dose_scale(maximum)) is None:
             return
         daily = per_day(dose, frequency, divided, single)
@@ -408,16 +479,21 @@ class MaximumBelowDose(Rule):
         if key != limit[0]:
             return
         assert dose is not None
-        how = format_professional(dose) + (f" {format_professional(frequency)}" if frequency is not None and
-                                          dose.per is None else "")
+        how = format_professional(dose) + (
+            f" {format_professional(frequency)}" if frequency is not None and dose.per is None else ""
+        )
         if low > limit[2]:
-            yield Hit(path + ("max_daily_dose",),
-                      f"{fact_id}: {how} is at least {_amount(low, key)}, above its maximum daily dose "
-                      f"{format_professional(maximum)}")
+            yield Hit(
+                path + ("max_daily_dose",),
+                f"{fact_id}: {how} is at least {_amount(low, key)}, above its maximum daily dose "
+                f"{format_professional(maximum)}",
+            )
         elif exact and high > limit[2]:
-            yield Hit(path + ("max_daily_dose",),
-                      f"{fact_id}: {how} reaches {_amount(high, key)}, above its maximum daily dose "
-                      f"{format_professional(maximum)}")
+            yield Hit(
+                path + ("max_daily_dose",),
+                f"{fact_id}: {how} reaches {_amount(high, key)}, above its maximum daily dose "
+                f"{format_professional(maximum)}",
+            )
 
 
 def _reaches(value: Quantity, cutoff: Quantity) -> bool:
@@ -453,16 +529,22 @@ class IncidenceCutoffUnreached(Rule):
         path = ("adverse_reactions", "clinical_trials", 0, "cutoff")
         cutoff = trials.cutoff
         if cutoff.comparator in ("<", "≤"):
-            yield Hit(path, f"cut-off {format_professional(cutoff)} is an upper bound: 'most common' needs a lower "
-                            "bound such as ≥5%")
+            yield Hit(
+                path,
+                f"cut-off {format_professional(cutoff)} is an upper bound: 'most common' needs a lower "
+                "bound such as ≥5%",
+            )
             return
         arm = trials.arms[0]
         values = [row.incidence[arm.id] for row in trials.rows if arm.id in row.incidence]
         if values and not any(_reaches(v, cutoff) for v in values):
             highest = max(values, key=lambda v: v.low)
-            yield Hit(path, f"no reaction reaches the cut-off {format_professional(cutoff)} in the product's arm "
-                            f"({arm.name}; highest {format_professional(highest)}): Highlights would call no "
-                            "reaction 'most common'")
+            yield Hit(
+                path,
+                f"no reaction reaches the cut-off {format_professional(cutoff)} in the product's arm "
+                f"({arm.name}; highest {format_professional(highest)}): Highlights would call no "
+                "reaction 'most common'",
+            )
 
     @staticmethod
     def _listed(reactions: AdverseReactions) -> Iterable[Hit]:
@@ -470,18 +552,26 @@ class IncidenceCutoffUnreached(Rule):
         assert listed is not None
         cutoff = listed.cutoff
         if cutoff.comparator in ("<", "≤"):
-            yield Hit(("adverse_reactions", "most_common", "cutoff"),
-                      f"cut-off {format_professional(cutoff)} is an upper bound: 'most common' needs a lower bound "
-                      "such as ≥5%")
+            yield Hit(
+                ("adverse_reactions", "most_common", "cutoff"),
+                f"cut-off {format_professional(cutoff)} is an upper bound: 'most common' needs a lower bound "
+                "such as ≥5%",
+            )
             return
         for index, reaction in enumerate(listed.reactions):
-            found = [(trials.arms[0], row.incidence[trials.arms[0].id]) for trials in reactions.clinical_trials
-                     for row in trials.rows if row.reaction == reaction and trials.arms[0].id in row.incidence]
+            found = [
+                (trials.arms[0], row.incidence[trials.arms[0].id])
+                for trials in reactions.clinical_trials
+                for row in trials.rows
+                if row.reaction == reaction and trials.arms[0].id in row.incidence
+            ]
             if found and not any(_reaches(value, cutoff) for _, value in found):
                 arm, value = max(found, key=lambda pair: pair[1].low)
-                yield Hit(("adverse_reactions", "most_common", "reactions", index),
-                          f"{reaction} is called most common ({format_professional(cutoff)}) but its incidence in "
-                          f"the product's arm is {format_professional(value)} ({arm.name})")
+                yield Hit(
+                    ("adverse_reactions", "most_common", "reactions", index),
+                    f"{reaction} is called most common ({format_professional(cutoff)}) but its incidence in "
+                    f"the product's arm is {format_professional(value)} ({arm.name})",
+                )
 
 
 @register
@@ -502,6 +592,8 @@ class ApprovedPatientLabelingWithoutApproval(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         info = ctx.label.label
         if info.patient_labeling_approved and info.approval is None and info.initial_us_approval is None:
-            yield Hit(("label", "patient_labeling_approved"),
-                      "the patient labeling is marked FDA-approved but the label records no approval (label.approval "
-                      "or label.initial_us_approval): approved patient labeling needs an approved product")
+            yield Hit(
+                ("label", "patient_labeling_approved"),
+                "the patient labeling is marked FDA-approved but the label records no approval (label.approval "
+                "or label.initial_us_approval): approved patient labeling needs an approved product",
+            )

@@ -20,8 +20,11 @@ RMC_ELIGIBLE = frozenset(entry.rmc for entry in REACH if entry.rmc)
 # A way to report: a telephone number (ten digits or more, or an international "+" number, or a US vanity
 # number such as 1-800-FDA-1088), a web address (with or without www) or an e-mail address.
 PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(?\d[\d\s().-]{8,}\d|\b1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b")
-WEB = re.compile(r"https?://|\bwww\.|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|info|"
-                 r"health|eu|int|[a-z]{2})\b(?!\.\w)", re.I)
+WEB = re.compile(
+    r"https?://|\bwww\.|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|info|"
+    r"health|eu|int|[a-z]{2})\b(?!\.\w)",
+    re.I,
+)
 YEARS = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b")
 
 
@@ -47,9 +50,12 @@ class ReportingContactIncomplete(Rule):
         contact = ctx.label.label.adverse_reaction_contact
         if not has_contact(contact):
             recorded = gap_recorded(ctx.label, "label.adverse_reaction_contact")
-            yield Hit(("label", "adverse_reaction_contact"),
-                      f"reporting contact {contact!r} has no telephone number or web address"
-                      + (" (recorded gap)" if recorded else ""), WARNING if recorded else None)
+            yield Hit(
+                ("label", "adverse_reaction_contact"),
+                f"reporting contact {contact!r} has no telephone number or web address"
+                + (" (recorded gap)" if recorded else ""),
+                WARNING if recorded else None,
+            )
 
 
 @register
@@ -79,9 +85,12 @@ class RequiredSectionWithoutContent(Rule):
                 owner = groups[0].paths[0] if groups else ""
                 path = _written(label, owner) or ("gaps",)
                 holds = f" (from {owner})" if owner else ""
-                yield Hit(path, f"{kind} section {section.heading.text!r} is required but gets no facts{holds} and "
-                                f"no gap names it (gaps[].sections: [{section.key}]): it would print "
-                                f"{unrecorded!r}")
+                yield Hit(
+                    path,
+                    f"{kind} section {section.heading.text!r} is required but gets no facts{holds} and "
+                    f"no gap names it (gaps[].sections: [{section.key}]): it would print "
+                    f"{unrecorded!r}",
+                )
 
 
 def _written(label: Label, dotted: str) -> tuple[str, ...] | None:
@@ -109,8 +118,11 @@ class NoContraindications(Rule):
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         if not ctx.label.contraindications and not ctx.label.no_contraindications:
-            yield Hit(("contraindications",), "contraindications is empty: write `contraindications: none` if the "
-                                              "product has none (the prescribing information then says 'None')")
+            yield Hit(
+                ("contraindications",),
+                "contraindications is empty: write `contraindications: none` if the "
+                "product has none (the prescribing information then says 'None')",
+            )
 
 
 @register
@@ -127,9 +139,11 @@ class RecentMajorChangeSection(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, change in enumerate(ctx.label.label.recent_major_changes):
             if change.section not in RMC_ELIGIBLE:
-                yield Hit(("label", "recent_major_changes", index, "section"),
-                          f"section {change.section!r} is not eligible for Recent Major Changes (only "
-                          f"{', '.join(sorted(RMC_ELIGIBLE))})")
+                yield Hit(
+                    ("label", "recent_major_changes", index, "section"),
+                    f"section {change.section!r} is not eligible for Recent Major Changes (only "
+                    f"{', '.join(sorted(RMC_ELIGIBLE))})",
+                )
 
 
 @register
@@ -151,8 +165,11 @@ class RecentMajorChangeDate(Rule):
             if change.date > revised:
                 yield Hit(path, f"dated {change.date.isoformat()}, after the revision date {revised.isoformat()}")
             elif change.date < _months_before(revised, 12):
-                yield Hit(path, f"dated {change.date.isoformat()}, more than 12 months before the revision date "
-                                f"{revised.isoformat()}: remove it from Recent Major Changes")
+                yield Hit(
+                    path,
+                    f"dated {change.date.isoformat()}, more than 12 months before the revision date "
+                    f"{revised.isoformat()}: remove it from Recent Major Changes",
+                )
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -246,17 +263,22 @@ class WeightBasedDoseWithoutMaximum(Rule):
             if _dosing_gap(label, str(path), fact.id):
                 continue  # the source gives no maximum, and the content says so (LBL306 lists the gap)
             per = "kilogram of body weight" if dose.basis == "kg" else "square meter of body surface"
-            yield Hit(path / "dose", f"{fact.id}: {format_professional(dose)} is dosed per {per} but gives no "
-                                     "maximum (max_dose or max_daily_dose)")
+            yield Hit(
+                path / "dose",
+                f"{fact.id}: {format_professional(dose)} is dosed per {per} but gives no "
+                "maximum (max_dose or max_daily_dose)",
+            )
 
 
 def _dosing_gap(label: Label, path: str, fact_id: str) -> bool:
     """A gap about the dosing that names this regimen or adjustment: one about it (or a part of it), or one about
     dosing whose `affects` lists it. A gap about something else that affects it (the concentration a dose in mL
     needs) says nothing about its maximum."""
-    return any(gap.about.startswith("dosing") and (fact_id in gap.affects or gap.about == path
-                                                   or gap.about.startswith((path + ".", path + "[")))
-               for gap in label.gaps)
+    return any(
+        gap.about.startswith("dosing")
+        and (fact_id in gap.affects or gap.about == path or gap.about.startswith((path + ".", path + "[")))
+        for gap in label.gaps
+    )
 
 
 @register
@@ -292,9 +314,11 @@ class PediatricPopulationWithoutBand(Rule):
                 continue
             word = pediatric_word(population, label, ctx.lang)
             if word:
-                yield Hit(label.fact_path(population_id),
-                          f"population {population_id} is pediatric ({word!r}) but has no age or weight band; "
-                          f"{', '.join(facts)} {'is' if len(facts) == 1 else 'are'} dosed for it")
+                yield Hit(
+                    label.fact_path(population_id),
+                    f"population {population_id} is pediatric ({word!r}) but has no age or weight band; "
+                    f"{', '.join(facts)} {'is' if len(facts) == 1 else 'are'} dosed for it",
+                )
         words = word_pattern(ctx.lang, "population.pediatric")
         for regimen in shown_regimens(label):
             if regimen.population or not doses(regimen):
@@ -303,9 +327,11 @@ class PediatricPopulationWithoutBand(Rule):
                 indication = label.indication(indication_id)
                 word = says(words, indication.name, indication.statement)
                 if word and indication.population is None:
-                    yield Hit(label.fact_path(regimen.id) / "indications",
-                              f"regimen {regimen.id} serves {indication_id}, which is for {word!r}, but names no "
-                              "population with an age or weight band")
+                    yield Hit(
+                        label.fact_path(regimen.id) / "indications",
+                        f"regimen {regimen.id} serves {indication_id}, which is for {word!r}, but names no "
+                        "population with an age or weight band",
+                    )
                     break
 
 
@@ -351,13 +377,19 @@ class AntibacterialStatementMissing(Rule):
             return
         word = says(word_pattern(ctx.lang, "class.antibacterial"), product.pharmacologic_class)
         if word:
-            yield Hit(("product", "pharmacologic_class"), f"the pharmacologic class names {word!r} but "
-                      "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing")
+            yield Hit(
+                ("product", "pharmacologic_class"),
+                f"the pharmacologic class names {word!r} but "
+                "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing",
+            )
             return
         words = word_pattern(ctx.lang, "class.antibacterial", "indication.bacterial")
         for indication in approved_indications(label):
             word = says(words, indication.name, indication.statement)
             if word:
-                yield Hit(label.fact_path(indication.id), f"indication {indication.id} names {word!r} but "
-                          "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing")
+                yield Hit(
+                    label.fact_path(indication.id),
+                    f"indication {indication.id} names {word!r} but "
+                    "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing",
+                )
                 return

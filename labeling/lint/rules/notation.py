@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
-from labeling.lint.text import (QUANTITY_KINDS, holder, kinds_of, shared_document_texts, shared_raw_quantities, slots,
-                                valued)
+from labeling.lint.text import (
+    QUANTITY_KINDS,
+    holder,
+    kinds_of,
+    shared_document_texts,
+    shared_raw_quantities,
+    slots,
+    valued,
+)
 from labeling.model import Fact, Label, Population
 from labeling.quantities import UNITS, FoundQuantity, Frequency, Quantity, canonical_unit, find_quantities
 
 UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
 # What a dose is measured in, symbols and spelled out, and the dose forms counted in doses.
-DOSE_UNIT = (r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|IU|milligrams?|micrograms?|grams?|milliliters?"
-             r"|millilitres?|liters?|litres?|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)")
+DOSE_UNIT = (
+    r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|IU|milligrams?|micrograms?|grams?|milliliters?"
+    r"|millilitres?|liters?|litres?|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)"
+)
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousands separators
 
 
@@ -69,15 +78,18 @@ class TrailingZero(_PatternRule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for path, text in _texts(ctx):
             for match in self.pattern.finditer(text):
-                if not self.precision.search(text[max(0, match.start() - 16):match.start()]) \
-                        and not self.laboratory.match(text, match.end()):
+                if not self.precision.search(
+                    text[max(0, match.start() - 16) : match.start()]
+                ) and not self.laboratory.match(text, match.end()):
                     yield Hit(path, self.message(match))
 
     def message(self, match: re.Match[str]) -> str:
         whole, zeros, space, unit = match.groups()
         if len(zeros) == 3 and "," not in whole and len(whole) <= 3:
-            return (f"ambiguous {match.group(0).strip()!r}: a point as thousands separator reads as {whole}{space}{unit} "
-                    f"or {whole},000{space}{unit}: write the intended one with a comma for thousands")
+            return (
+                f"ambiguous {match.group(0).strip()!r}: a point as thousands separator reads as {whole}{space}{unit} "
+                f"or {whole},000{space}{unit}: write the intended one with a comma for thousands"
+            )
         return f"trailing zero in {match.group(0).strip()!r}: write {whole}{space}{unit} (read as ten times the dose)"
 
 
@@ -116,13 +128,39 @@ class NumberUnitSpace(_PatternRule):
 
 
 ERROR_PRONE = {
-    "U": "units", "IU": "units", "cc": "mL", "µg": "mcg", "μg": "mcg", "ug": "mcg", "QD": "daily",
-    "QOD": "every other day", "QHS": "nightly at bedtime", "TIW": "3 times weekly", "SC": "subcutaneous",
-    "SQ": "subcutaneous", "SUB Q": "subcutaneous", "D/C": "discharge or discontinue", "HS": "half-strength or bedtime",
-    "AD": "right ear", "AS": "left ear", "AU": "each ear", "OD": "right eye", "OS": "left eye", "OU": "each eye",
-    "UD": "as directed", "IJ": "injection", "Q1D": "daily", "I/D": "one daily", "SUBQ": "subcutaneous",
-    "SUB-Q": "subcutaneous", "PER OS": "by mouth", "BIW": "2 times weekly", "SS": "sliding scale or one-half",
-    "MSO4": "morphine sulfate", "MGSO4": "magnesium sulfate", "Q6PM": "nightly at 6 PM",
+    "U": "units",
+    "IU": "units",
+    "cc": "mL",
+    "µg": "mcg",
+    "μg": "mcg",
+    "ug": "mcg",
+    "QD": "daily",
+    "QOD": "every other day",
+    "QHS": "nightly at bedtime",
+    "TIW": "3 times weekly",
+    "SC": "subcutaneous",
+    "SQ": "subcutaneous",
+    "SUB Q": "subcutaneous",
+    "D/C": "discharge or discontinue",
+    "HS": "half-strength or bedtime",
+    "AD": "right ear",
+    "AS": "left ear",
+    "AU": "each ear",
+    "OD": "right eye",
+    "OS": "left eye",
+    "OU": "each eye",
+    "UD": "as directed",
+    "IJ": "injection",
+    "Q1D": "daily",
+    "I/D": "one daily",
+    "SUBQ": "subcutaneous",
+    "SUB-Q": "subcutaneous",
+    "PER OS": "by mouth",
+    "BIW": "2 times weekly",
+    "SS": "sliding scale or one-half",
+    "MSO4": "morphine sulfate",
+    "MGSO4": "magnesium sulfate",
+    "Q6PM": "nightly at 6 PM",
 }
 _EAR_EYE = r"(?:AD|AS|AU|OD|OS|OU)"
 _DOTTED = r"(?:q\.o\.d|q\.h\.s|q\.d|h\.s|s\.c|s\.q|a\.[dsu]|o\.[dsu]|i\.u|t\.i\.w)"  # q.d., a.u., …
@@ -150,7 +188,8 @@ class ErrorProneAbbreviation(_PatternRule):
         r"|(?P<token4>µg|μg|\b[Dd]/[Cc]\b)"
         rf"|(?<!\d)\d+\s+(?i:drops?|gtts?)\b(?:\s+[\w()]+){{0,5}}?\s+(?P<token5>{_EAR_EYE})\b"
         rf"|\b(?i:drops?|gtts?|instil+)\s+(?P<token7>{_EAR_EYE})\b"
-        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\d+\s+)?(?i:drops?|gtts?)\b")
+        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\d+\s+)?(?i:drops?|gtts?)\b"
+    )
 
     def message(self, match: re.Match[str]) -> str:
         token = next(value for value in match.groupdict().values() if value)
@@ -172,13 +211,15 @@ class ThousandsSeparator(_PatternRule):
     code, name = "LBL005", "thousands-separator"
     severity = WARNING
     include_raw = False  # a typed quantity is printed with its separators ("1000 tablets" prints "1,000 tablets")
-    pattern = re.compile(rf"(?<![\d,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
-                         rf"(?={DOSE_UNIT}(?![A-Za-z]))")
+    pattern = re.compile(
+        rf"(?<![\d,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
+        rf"(?={DOSE_UNIT}(?![A-Za-z]))"
+    )
 
     def message(self, match: re.Match[str]) -> str:
         digits = match.group(1).replace(" ", "")
         head = len(digits) % 3 or 3  # grouped as text, not int(): any length is safe and linear
-        grouped = ",".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+        grouped = ",".join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
         return f"{match.group(1)!r} needs thousands separators: write {grouped}"
 
 
@@ -226,8 +267,10 @@ class SymbolBetweenDoses(_PatternRule):
 
     code, name = "LBL008", "symbol-between-doses"
     severity = WARNING
-    pattern = re.compile(rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
-                         rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))")
+    pattern = re.compile(
+        rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
+        rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))"
+    )
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for path, text in _texts(ctx):
@@ -261,18 +304,42 @@ class ComparisonSymbol(_PatternRule):
     code, name = "LBL010", "comparison-symbol"
     include_raw = False  # typed input syntax, never printed as a symbol
     # Before a dose: lab values and statistics ("p<0.05", "HbA1c >7%", "Hgb <8 g/dL") keep their symbols.
-    pattern = re.compile(rf"(?P<symbol>>=|<=|>/=|</=|[<>≤≥⩾⩽＞＜])\s*\.?\d+(?:[.,]\d+)*\s*{DOSE_UNIT}(?![A-Za-z])"
-                         r"(?!\s*/\s*d?L\b)")
-    WORDS = {"<": "less than", ">": "more than", "≤": "… or less", "≥": "… or more"}
-    SAME = {">=": "≥", ">/=": "≥", "⩾": "≥", "<=": "≤", "</=": "≤", "⩽": "≤", "＞": ">", "＜": "<"}
+    pattern = re.compile(
+        rf"(?P<symbol>>=|<=|>/=|</=|[<>≤≥⩾⩽＞＜])\s*\.?\d+(?:[.,]\d+)*\s*{DOSE_UNIT}(?![A-Za-z])"
+        r"(?!\s*/\s*d?L\b)"
+    )
+    WORDS: ClassVar[dict[str, str]] = {"<": "less than", ">": "more than", "≤": "… or less", "≥": "… or more"}
+    SAME: ClassVar[dict[str, str]] = {
+        ">=": "≥",
+        ">/=": "≥",
+        "⩾": "≥",
+        "<=": "≤",
+        "</=": "≤",
+        "⩽": "≤",
+        "＞": ">",
+        "＜": "<",
+    }
 
     def message(self, match: re.Match[str]) -> str:
         symbol = self.SAME.get(match["symbol"], match["symbol"])
         return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[symbol]!r}"
 
 
-UNIT_SYMBOLS = {"ml": "mL", "ML": "mL", "Ml": "mL", "l": "L", "dl": "dL", "DL": "dL", "MG": "mg", "Mg": "mg",
-                "MCG": "mcg", "Mcg": "mcg", "mcG": "mcg", "KG": "kg", "Kg": "kg"}
+UNIT_SYMBOLS = {
+    "ml": "mL",
+    "ML": "mL",
+    "Ml": "mL",
+    "l": "L",
+    "dl": "dL",
+    "DL": "dL",
+    "MG": "mg",
+    "Mg": "mg",
+    "MCG": "mcg",
+    "Mcg": "mcg",
+    "mcG": "mcg",
+    "KG": "kg",
+    "Kg": "kg",
+}
 
 
 @register
@@ -288,8 +355,10 @@ class UnitSymbolCase(_PatternRule):
 
     code, name = "LBL011", "unit-symbol-case"
     severity = WARNING
-    pattern = re.compile(r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])"
-                         r"(?!\s+(?:patients?|subjects?|cases?)\b)")
+    pattern = re.compile(
+        r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])"
+        r"(?!\s+(?:patients?|subjects?|cases?)\b)"
+    )
 
     def message(self, match: re.Match[str]) -> str:
         unit = match.group("unit")
@@ -307,9 +376,11 @@ class RomanNumeralDose(_PatternRule):
     """
 
     code, name = "LBL012", "roman-numeral-dose"
-    pattern = re.compile(r"(?<![\w/])(?<!\d )(?<![Tt]ype )(?<![Cc]lass )(?<![Pp]hase )(?<![Ss]tage )(?<![Gg]rade )"
-                         r"(?i:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiv|xv|xx)(?:/(?i:i|ii|iii))?\s+"
-                         r"(?:units?|mg|mcg|g|mL|L|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)\b")
+    pattern = re.compile(
+        r"(?<![\w/])(?<!\d )(?<![Tt]ype )(?<![Cc]lass )(?<![Pp]hase )(?<![Ss]tage )(?<![Gg]rade )"
+        r"(?i:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiv|xv|xx)(?:/(?i:i|ii|iii))?\s+"
+        r"(?:units?|mg|mcg|g|mL|L|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)\b"
+    )
 
     def message(self, match: re.Match[str]) -> str:
         return f"Roman numeral in {match.group(0)!r}: write the count in Arabic numerals"
@@ -318,10 +389,20 @@ class RomanNumeralDose(_PatternRule):
 # A quantity followed by a slash the quantities module could not read, or run into a word, digit or hyphen
 # ("•3H2O", "1H-pyrrole": chemical formulas and names), is not the quantity it seems to be.
 _UNREAD_PER = re.compile(r"\s*/\s*[^\W\d_]|[\w-]")
-_KIND_NAMES = {"RenalFunction": "a renal function band", "BodyWeight": "a weight band", "Age": "an age band",
-               "Temperature": "a temperature", "Percentage": "a percentage", "Dose": "a dose",
-               "Concentration": "a concentration", "Strength": "a strength", "Volume": "a volume",
-               "Count": "a pack size", "Duration": "a duration", "Frequency": "a frequency"}
+_KIND_NAMES = {
+    "RenalFunction": "a renal function band",
+    "BodyWeight": "a weight band",
+    "Age": "an age band",
+    "Temperature": "a temperature",
+    "Percentage": "a percentage",
+    "Dose": "a dose",
+    "Concentration": "a concentration",
+    "Strength": "a strength",
+    "Volume": "a volume",
+    "Count": "a pack size",
+    "Duration": "a duration",
+    "Frequency": "a frequency",
+}
 
 
 @register
@@ -393,8 +474,11 @@ class NumberInProse(Rule):
 def _restates(quantity: Quantity, typed: list[Quantity]) -> bool:
     """Whether prose says one of the typed quantities: equal, or the same number without the bound the prose
     puts in words the language does not list ("3 months and older" for `age: ≥3 months`)."""
-    return any(quantity == t or (quantity.comparator is None and t.comparator is not None
-                                 and quantity.replace(comparator=t.comparator) == t) for t in typed)
+    return any(
+        quantity == t
+        or (quantity.comparator is None and t.comparator is not None and quantity.replace(comparator=t.comparator) == t)
+        for t in typed
+    )
 
 
 def _enclosing_fact(label: Label, raw: tuple[Any, ...]) -> Fact | None:
@@ -412,8 +496,13 @@ def _rhythm(found: FoundQuantity) -> bool:
     """A frequency written without a number ("every day", "every week") says how regularly, not how many times:
     "at the same time every day" holds for a twice-daily regimen too, and there is no number to type."""
     quantity = found.quantity
-    return (isinstance(quantity, Frequency) and quantity.unit != "time" and quantity.low == 1
-            and quantity.high is None and not any(c.isdigit() for c in found.text))
+    return (
+        isinstance(quantity, Frequency)
+        and quantity.unit != "time"
+        and quantity.low == 1
+        and quantity.high is None
+        and not any(c.isdigit() for c in found.text)
+    )
 
 
 def _typed_fields(label: Label, record: BaseModel) -> list[Quantity]:

@@ -196,11 +196,17 @@ class PatientReadingGrade(Rule):
                     for raw, count in section.words.items():
                         words[raw] = words.get(raw, 0) + count
                 source = max(words, key=lambda raw: words[raw])
-                where = (f"section {passage[0].heading!r} reads" if len(passage) == 1 else
-                         f"sections {', '.join(repr(s.heading) for s in passage)} (under {PASSAGE_WORDS} words "
-                         "each, graded together) read")
-                yield Hit(source, f"{kind} {where} at grade {grade:.1f} (above grade {limit:g}): shorten "
-                                  "sentences, use everyday words")
+                where = (
+                    f"section {passage[0].heading!r} reads"
+                    if len(passage) == 1
+                    else f"sections {', '.join(repr(s.heading) for s in passage)} (under {PASSAGE_WORDS} words "
+                    "each, graded together) read"
+                )
+                yield Hit(
+                    source,
+                    f"{kind} {where} at grade {grade:.1f} (above grade {limit:g}): shorten "
+                    "sentences, use everyday words",
+                )
 
 
 @register
@@ -228,8 +234,11 @@ class MinimumTypeSize(Rule):
             path = ctx.artifacts / name
             if extension != "pdf" or kind is None or not path.is_file():
                 continue
-            minimum = float(configured.get(kind.name, MIN_TYPE_PT[kind.audience])) if isinstance(configured, dict) \
+            minimum = (
+                float(configured.get(kind.name, MIN_TYPE_PT[kind.audience]))
+                if isinstance(configured, dict)
                 else MIN_TYPE_PT[kind.audience]
+            )
             from labeling.extract.pdf import smallest_type
 
             smallest = smallest_type(path)

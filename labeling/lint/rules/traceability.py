@@ -19,7 +19,9 @@ NOT_APPROVED_WORDS = re.compile(
     r"\boff[- ]label\b|\bhealthy (?:adults|people|volunteers|subjects|individuals|elderly)\b|\bnootropic\b"
     r"|\binvestigational\b|\bunder investigation\b|\bbeing (?:investigated|studied|explored)\b|\bexplored (?:as|for)\b"
     r"|\bemerging\b|\bexperimental\b|\bunlicensed\b|\bunapproved\b|\bnot (?:yet )?(?:approved|licensed|authori[sz]ed)\b"
-    r"|\bpre-?clinical\b|\bresearch use\b|\bcompassionate use\b", re.I)
+    r"|\bpre-?clinical\b|\bresearch use\b|\bcompassionate use\b",
+    re.I,
+)
 
 
 @register
@@ -40,9 +42,11 @@ class RegimenForUnapprovedUse(Rule):
         for index, regimen in enumerate(ctx.label.dosing.regimens):
             unapproved = [i for i in regimen.indications if statuses.get(i) != "approved"]
             if unapproved:
-                yield Hit(("dosing", "regimens", index, "indications"),
-                          f"regimen {regimen.id} serves {', '.join(unapproved)}, which "
-                          f"{'is' if len(unapproved) == 1 else 'are'} not approved")
+                yield Hit(
+                    ("dosing", "regimens", index, "indications"),
+                    f"regimen {regimen.id} serves {', '.join(unapproved)}, which "
+                    f"{'is' if len(unapproved) == 1 else 'are'} not approved",
+                )
 
 
 @register
@@ -68,15 +72,18 @@ class ApprovedUseDescribedAsNotApproved(Rule):
                 continue
             serving = [r.id for r in label.dosing.regimens if indication.id in r.indications]
             regimens = f"; regimen {', '.join(serving)} would be labelled" if serving else ""
-            yield Hit(("indications", index, "status"),
-                      f"indication {indication.id} is approved but its text says "
-                      f"{', '.join(sorted({w.lower() for w in found}))!r}"
-                      + regimens)
+            yield Hit(
+                ("indications", index, "status"),
+                f"indication {indication.id} is approved but its text says "
+                f"{', '.join(sorted({w.lower() for w in found}))!r}" + regimens,
+            )
             for r_index, regimen in enumerate(label.dosing.regimens):
                 if indication.id in regimen.indications:
-                    yield Hit(("dosing", "regimens", r_index),
-                              f"regimen {regimen.id} serves {indication.id}, which the source describes as not an "
-                              "approved use (off-label)")
+                    yield Hit(
+                        ("dosing", "regimens", r_index),
+                        f"regimen {regimen.id} serves {indication.id}, which the source describes as not an "
+                        "approved use (off-label)",
+                    )
 
 
 def _shown(fact: Fact, hidden: set[int]) -> bool:
@@ -107,54 +114,114 @@ class UnsupportedClaim(Rule):
                 continue
             support = [label.fact(i) for i in claim.supported_by]
             if not support:
-                yield Hit(("claims", index, "supported_by"), f"approved claim {claim.id} ({claim.text!r}) names no "
-                                                             "supporting label fact or reference")
+                yield Hit(
+                    ("claims", index, "supported_by"),
+                    f"approved claim {claim.id} ({claim.text!r}) names no supporting label fact or reference",
+                )
             else:
                 unshown = [i for i, f in zip(claim.supported_by, support, strict=True) if not _shown(f, hidden)]
                 if unshown:
-                    yield Hit(("claims", index, "supported_by"),
-                              f"approved claim {claim.id} is supported by facts that are not labelled "
-                              f"({', '.join(unshown)}): a claim may rest only on what the documents show")
+                    yield Hit(
+                        ("claims", index, "supported_by"),
+                        f"approved claim {claim.id} is supported by facts that are not labelled "
+                        f"({', '.join(unshown)}): a claim may rest only on what the documents show",
+                    )
 
 
 _TIMES = r"(?:once|twice|one \w+|\d+ times|two times|three times)"
 FREQUENCY_WORDS = {
-    "week": re.compile(rf"\b(?:once[- ])?weekly\b|\bbi-?weekly\b|\bfortnight(?:ly)?\b|\b{_TIMES} (?:a|per|every|each)"
-                       r" week\b|\b(?:per|every|each) (?:other |two |2 )?weeks?\b|/week\b", re.I),
-    "month": re.compile(rf"\b(?:once[- ])?monthly\b|\b{_TIMES} (?:a|per|every|each) month\b"
-                        r"|\b(?:per|every|each) (?:other |two |2 )?months?\b|/month\b", re.I),
-    "day": re.compile(rf"\b(?:once[- ])?daily\b|\b{_TIMES} (?:a|per|every|each) day\b|\b(?:per|every|each) day\b"
-                      r"|/day\b", re.I),
-    "other day": re.compile(r"\bevery (?:other|second|2nd) day\b|\bevery (?:two|three|\d+) days\b"
-                            r"|\balternate days\b", re.I),
+    "week": re.compile(
+        rf"\b(?:once[- ])?weekly\b|\bbi-?weekly\b|\bfortnight(?:ly)?\b|\b{_TIMES} (?:a|per|every|each)"
+        r" week\b|\b(?:per|every|each) (?:other |two |2 )?weeks?\b|/week\b",
+        re.I,
+    ),
+    "month": re.compile(
+        rf"\b(?:once[- ])?monthly\b|\b{_TIMES} (?:a|per|every|each) month\b"
+        r"|\b(?:per|every|each) (?:other |two |2 )?months?\b|/month\b",
+        re.I,
+    ),
+    "day": re.compile(
+        rf"\b(?:once[- ])?daily\b|\b{_TIMES} (?:a|per|every|each) day\b|\b(?:per|every|each) day\b"
+        r"|/day\b",
+        re.I,
+    ),
+    "other day": re.compile(
+        r"\bevery (?:other|second|2nd) day\b|\bevery (?:two|three|\d+) days\b"
+        r"|\balternate days\b",
+        re.I,
+    ),
 }
 # Populations and uses a claim may not address unless the label treats them (children: from the language's
 # pediatric words, unless a shown population is pediatric).
 POPULATION_WORDS = re.compile(
     r"\bteenagers?\b|\bhealthy (?:adults|people|volunteers|individuals|persons)\b|\bstudents?\b|\bathletes?\b"
     r"|\bpregnan(?:t|cy)\b|\bbreast-?feeding\b|\blactating\b|\bnursing mothers\b|\bnootropic\b"
-    r"|\bcognitive enhancement\b", re.I)
-FREEZING_ALLOWED = re.compile(r"\b(?:can|may) be (?:frozen|stored in (?:a|the) freezer)\b|\bsafe to freeze\b"
-                              r"|\bfreezable\b|\bfreeze-safe\b|\btolerates freezing\b|\bstable (?:when|if) frozen\b"
-                              r"|\bsurvives freezing\b", re.I)
-NO_REFRIGERATION = re.compile(r"\bno (?:need for |need to )?refrigerat\w*\b|\bwithout refrigerat\w*\b"
-                              r"|\bno cold chain\b|\bdoes not need (?:to be )?refrigerat\w*\b", re.I)
-NO_CONTRAINDICATIONS = re.compile(r"(?<!\bwith )(?<!\bhave )(?<!\bhas )(?<!\bwithout )"
-                                  r"\b(?:no (?:known )?contra-?indications?|free of contra-?indications?)\b"
-                                  r"|\b(?:safe|suitable) for (?:all|every|any) patients?\b", re.I)
-NO_DOSE_ADJUSTMENT = re.compile(r"\bno (?:need (?:for|to) )?(?:adjust(?:ing|ment)?|chang(?:e|ing)|reduc(?:e|tion))"
-                                r"(?: of)?(?: the)? (?:dose|dosage|dosing)\b|\bno (?:dose|dosage|dosing) "
-                                r"(?:adjustment|change|reduction)s?\b|\bsame dose for (?:all|every)\b", re.I)
-SINGLE_DOSE = re.compile(r"\b(?:a |one )?single (?:dose|injection|infusion|administration|shot)\b|\bone[- ]shot\b",
-                         re.I)
-STORAGE_CONTEXT = re.compile(r"\bstor(?:e|ed|age)\b|\bstable\b|\bstability\b|\bshelf\b|\breconstitut\w*\b|\bonce "
-                             r"(?:opened|mixed|made up)\b|\bkeeps?\b", re.I)
+    r"|\bcognitive enhancement\b",
+    re.I,
+)
+FREEZING_ALLOWED = re.compile(
+    r"\b(?:can|may) be (?:frozen|stored in (?:a|the) freezer)\b|\bsafe to freeze\b"
+    r"|\bfreezable\b|\bfreeze-safe\b|\btolerates freezing\b|\bstable (?:when|if) frozen\b"
+    r"|\bsurvives freezing\b",
+    re.I,
+)
+NO_REFRIGERATION = re.compile(
+    r"\bno (?:need for |need to )?refrigerat\w*\b|\bwithout refrigerat\w*\b"
+    r"|\bno cold chain\b|\bdoes not need (?:to be )?refrigerat\w*\b",
+    re.I,
+)
+NO_CONTRAINDICATIONS = re.compile(
+    r"(?<!\bwith )(?<!\bhave )(?<!\bhas )(?<!\bwithout )"
+    r"\b(?:no (?:known )?contra-?indications?|free of contra-?indications?)\b"
+    r"|\b(?:safe|suitable) for (?:all|every|any) patients?\b",
+    re.I,
+)
+NO_DOSE_ADJUSTMENT = re.compile(
+    r"\bno (?:need (?:for|to) )?(?:adjust(?:ing|ment)?|chang(?:e|ing)|reduc(?:e|tion))"
+    r"(?: of)?(?: the)? (?:dose|dosage|dosing)\b|\bno (?:dose|dosage|dosing) "
+    r"(?:adjustment|change|reduction)s?\b|\bsame dose for (?:all|every)\b",
+    re.I,
+)
+SINGLE_DOSE = re.compile(
+    r"\b(?:a |one )?single (?:dose|injection|infusion|administration|shot)\b|\bone[- ]shot\b", re.I
+)
+STORAGE_CONTEXT = re.compile(
+    r"\bstor(?:e|ed|age)\b|\bstable\b|\bstability\b|\bshelf\b|\breconstitut\w*\b|\bonce "
+    r"(?:opened|mixed|made up)\b|\bkeeps?\b",
+    re.I,
+)
 DOSE_CONTEXT = re.compile(r"\bdos(?:e|es|ing|age)\b", re.I)
 # Before a mention in the same clause, these make it a risk statement, not a claim ("Not for use in children").
-NEGATION = re.compile(r"\b(?:not|never|no|avoid|contraindicated|don't|doesn't|cannot|can't|must not|should not"
-                      r"|without|except|unless|excluding)\b", re.I)
-_QUALIFIERS = {"severe", "active", "known", "mild", "moderate", "significant", "serious", "you", "have", "are",
-               "with", "patients", "people", "the", "to", "of", "in", "and", "or", "a", "an", "any", "from"}
+NEGATION = re.compile(
+    r"\b(?:not|never|no|avoid|contraindicated|don't|doesn't|cannot|can't|must not|should not"
+    r"|without|except|unless|excluding)\b",
+    re.I,
+)
+_QUALIFIERS = {
+    "severe",
+    "active",
+    "known",
+    "mild",
+    "moderate",
+    "significant",
+    "serious",
+    "you",
+    "have",
+    "are",
+    "with",
+    "patients",
+    "people",
+    "the",
+    "to",
+    "of",
+    "in",
+    "and",
+    "or",
+    "a",
+    "an",
+    "any",
+    "from",
+}
 
 
 def _words(text: str) -> list[str]:
@@ -164,7 +231,7 @@ def _words(text: str) -> list[str]:
 def _negated(text: str, start: int) -> bool:
     """Whether a negation opens the clause before ``start`` (looking back at most 80 characters)."""
     boundary = max(text.rfind(mark, 0, start) for mark in ".;:!?")
-    clause = re.split(r"\bbut\b", text[max(boundary + 1, start - 80):start])[-1]
+    clause = re.split(r"\bbut\b", text[max(boundary + 1, start - 80) : start])[-1]
     return bool(NEGATION.search(clause))
 
 
@@ -206,8 +273,10 @@ class ClaimContradictsLabel(Rule):
         for period, pattern in FREQUENCY_WORDS.items():
             found = _first(pattern, text)
             if found and period not in periods:
-                yield (f"says {found.group(0)!r} but every labelled regimen is dosed per "
-                       f"{' or per '.join(sorted(p for p in periods if p)) or 'administration'}")
+                yield (
+                    f"says {found.group(0)!r} but every labelled regimen is dosed per "
+                    f"{' or per '.join(sorted(p for p in periods if p)) or 'administration'}"
+                )
         single = _first(SINGLE_DOSE, text)
         if single and regimens and all(r.duration is not None for r in regimens):
             yield f"says {single.group(0)!r} but every labelled regimen is a course of days"
@@ -284,8 +353,11 @@ def _unapproved_uses(text: str, label: Label, printed: set[str]) -> Iterator[str
     for indication in label.indications:
         if indication.status == "approved":
             continue
-        own = {w for w in _words(f"{indication.name} {indication.patient_name or ''} {indication.category or ''}")
-               if len(w) >= 5} - printed
+        own = {
+            w
+            for w in _words(f"{indication.name} {indication.patient_name or ''} {indication.category or ''}")
+            if len(w) >= 5
+        } - printed
         named = sorted(own & claim_words)
         if named and not _negated(text, text.lower().find(named[0])):
             yield (f"names {', '.join(named)!r}: {indication.id} is {indication.status}, not an approved use")
@@ -351,8 +423,10 @@ def _storage_contradictions(text: str, quantities: list[FoundQuantity], label: L
         longest = max(limit.in_unit("hour").maximum for limit in limits if limit.unit in ("hour", "day", "week"))
         for quantity in (f.quantity for f in quantities):
             if quantity.unit in ("hour", "day", "week") and quantity.in_unit("hour").maximum > longest:
-                yield (f"says {quantity.raw!r} but the label's longest storage time is "
-                       f"{', '.join(str(limit) for limit in limits)}")
+                yield (
+                    f"says {quantity.raw!r} but the label's longest storage time is "
+                    f"{', '.join(str(limit) for limit in limits)}"
+                )
 
 
 def _contraindication_contradictions(text: str, label: Label) -> Iterator[str]:
@@ -380,7 +454,9 @@ SUPERLATIVES = re.compile(
     r"|\bapproved by (?:the )?(?:FDA|EMA)\b|\bsafe and effective\b|\brecommended by\b|\bcure[sd]?\b"
     r"|\bdisease-modifying\b|\brobust\b|\bpurity\b|\bmiracle\b|\brevolutionary\b"
     r"|\b(?:no|zero) (?:known )?side effects\b|\b(?:free of|without) side effects\b|\bcompletely safe\b"
-    r"|\b\d+(?:\.\d+)?\s*%", re.I)
+    r"|\b\d+(?:\.\d+)?\s*%",
+    re.I,
+)
 
 
 @register
@@ -404,13 +480,22 @@ class UnsubstantiatedSuperlative(Rule):
             if claim.status != "approved":
                 continue
             fractions = {c.fraction.low for c in label.description.components}
-            match = next((m for m in SUPERLATIVES.finditer(claim.text)
-                          if not (m.group(0).endswith("%") and Decimal(m.group(0).rstrip("% ")) in fractions)), None)
-            cited = any(isinstance(f, Reference) and f.status == "cited"
-                        for f in (label.fact(i) for i in claim.supported_by))
+            match = next(
+                (
+                    m
+                    for m in SUPERLATIVES.finditer(claim.text)
+                    if not (m.group(0).endswith("%") and Decimal(m.group(0).rstrip("% ")) in fractions)
+                ),
+                None,
+            )
+            cited = any(
+                isinstance(f, Reference) and f.status == "cited" for f in (label.fact(i) for i in claim.supported_by)
+            )
             if match and not cited:
-                yield Hit(("claims", index, "text"),
-                          f"claim {claim.id} says {match.group(0)!r} with no cited reference to substantiate it")
+                yield Hit(
+                    ("claims", index, "text"),
+                    f"claim {claim.id} says {match.group(0)!r} with no cited reference to substantiate it",
+                )
 
 
 @register
@@ -447,5 +532,7 @@ class StatusWithoutReason(Rule):
     def check(self, ctx: LintContext) -> Iterable[Hit]:
         for index, indication in enumerate(ctx.label.indications):
             if indication.status != "approved" and not indication.status_reason:
-                yield Hit(("indications", index, "status"),
-                          f"indication {indication.id} is {indication.status} but gives no status_reason")
+                yield Hit(
+                    ("indications", index, "status"),
+                    f"indication {indication.id} is {indication.status} but gives no status_reason",
+                )
