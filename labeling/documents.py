@@ -282,6 +282,7 @@ def outputs_for(label: Label | str) -> tuple[Output, ...]:
     if isinstance(label, str):
         return MARKETS[label].outputs
     chosen = label.label.patient_labeling
-    return tuple(
-        Output(chosen, o.format) if o.kind == PATIENT_LABELING else o for o in MARKETS[label.label.market].outputs
-    )
+    outputs = MARKETS[label.label.market].outputs
+    if chosen == "none":  # a label without patient labeling gets none made up for it
+        return tuple(o for o in outputs if o.kind != PATIENT_LABELING)
+    return tuple(Output(chosen, o.format) if o.kind == PATIENT_LABELING else o for o in outputs)

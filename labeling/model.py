@@ -302,8 +302,10 @@ class LabelInfo(Strict):
     market_reason: Text | None = Field(default=None, description="Why this market, when it is a decision.")
     initial_us_approval: int | None = Field(default=None, ge=1900, le=2100)
     approval: Approval | None = None
-    patient_labeling: Literal["patient-information", "medication-guide"] = Field(
-        default="patient-information", description="Which FDA patient labeling a US label has."
+    patient_labeling: Literal["patient-information", "medication-guide", "none"] = Field(
+        default="patient-information",
+        description="Which FDA patient labeling a US label has; 'none' when its prescribing information has none "
+        "(the documents then neither produce nor mention one).",
     )
     patient_labeling_approved: bool = Field(
         default=False, description="The patient labeling itself is FDA-approved (it then says so)."

@@ -110,3 +110,32 @@ def test_the_sheet_states_indications_as_the_label_does():
     limitations = [t for i in label.indications for t in i.limitations]
     if limitations:
         assert any(limitations[0][:30] in t for t in safety)
+
+
+def test_a_label_without_patient_labeling_neither_gets_nor_mentions_one():
+    from labeling.documents import outputs_for
+
+    label = with_text("  recent_major_changes: []\n", "  recent_major_changes: []\n  patient_labeling: none\n")
+    assert [o.kind for o in outputs_for(label)] == ["package-insert", "product-sheet"]
+    insert = tree(label, "package-insert")
+    words = " ".join(u.text for u in insert.units())
+    assert "patient labeling" not in words and "Patient Information" not in words
+    assert "See 17 for PATIENT COUNSELING INFORMATION." in words
+
+
+def test_a_cross_reference_to_the_boxed_warning_and_repeated_subsections_in_a_change():
+    import datetime as dt
+
+    from labeling.model import RecentMajorChange
+
+    label = load_label(CORPUS["metformin"])
+    warning = label.warnings[0]
+    text = warning.text + " {see:boxed-warning}"
+    changed = label.model_copy(update={"warnings": [warning.model_copy(update={"text": text}), *label.warnings[1:]]})
+    assert "[see Boxed Warning]" in " ".join(texts(tree(changed, "package-insert"), "warning"))
+    adjustments = [a.id for a in label.dosing.adjustments][:2]
+    change = RecentMajorChange(section="dosage", date=dt.date(2026, 1, 1), about=adjustments)
+    info = label.label.model_copy(update={"recent_major_changes": [change]})
+    (entry,) = texts(tree(label.model_copy(update={"label": info}), "package-insert"), "hl-recent-major-changes")[1:]
+    subsection = entry.split(", ", 1)[1].split(" (")[0]
+    assert entry.count(subsection) == 1, entry

@@ -116,6 +116,7 @@ def _visible(markup: str) -> str:
 _AS_WRITTEN = {
     " ": "[ \u00a0\u202f]",
     "–": "\u2060?–\u2060?",
+    "/": "/\u2060?",
     "'": "(?:'|&#39;|&#x27;|&apos;)",
     '"': '(?:"|&quot;|&#34;)',
     "&": "(?:&|&amp;)",
@@ -135,7 +136,9 @@ def _as_written(text: str) -> re.Pattern[str]:
 
 def _writing(text: str) -> str:
     """A replacement text as documents write one: escaped, number and unit kept together."""
-    return html_lib.escape(unbreakable(text, LANG), quote=False)
+    from labeling.render import keep_whole
+
+    return html_lib.escape(keep_whole(unbreakable(text, LANG)), quote=False)
 
 
 @dataclass(frozen=True)
@@ -851,11 +854,11 @@ def _adalimumab() -> list[Mutation]:
             "JIA band less than 30 kg → less than 40 kg (product sheet)",
             SHEET,
             replace(
-                pro("populations[jia-15-30].weight"),
-                pro("populations[jia-15-30].weight", "<40 kg"),
-                row(pro(R("jia-under-30", "frequency")), pro("populations[jia-15-30].weight"), document=SHEET),
+                pro("populations[jia-15-30].values.high"),
+                pro("populations[jia-15-30].values.high", "<40 kg"),
+                row(pro(R("jia-under-30", "frequency")), pro("populations[jia-15-30].values.high"), document=SHEET),
             ),
-            "populations[jia-15-30].weight",
+            "populations[jia-15-30].values.high",
             "changed",
             "population",
         ),
@@ -959,7 +962,7 @@ def _adalimumab() -> list[Mutation]:
             exchange(
                 pro(R("jia-under-30", "dose")),
                 pro(R("jia-30-up", "dose")),
-                (row(pro("populations[jia-15-30].weight"), document=SHEET),),
+                (row(pro("populations[jia-15-30].values.high"), document=SHEET),),
                 (row(pro("populations[jia-30].weight"), document=SHEET),),
             ),
             R("jia-under-30", "dose"),
@@ -1206,12 +1209,12 @@ def _warfarin() -> list[Mutation]:
             "storage",
         ),
         Mutation(
-            "transient-risk VTE target kept 3 months → 6 months (Medication Guide)",
-            PATIENT,
+            "transient-risk VTE target kept 3 months → 6 months (package insert)",
+            INSERT,
             replace(
-                pat("dosing.targets[inr-vte-transient].duration"),
-                pat("dosing.targets[inr-vte-transient].duration", "6 months"),
-                section("how"),
+                pro("dosing.targets[inr-vte-transient].duration"),
+                pro("dosing.targets[inr-vte-transient].duration", "6 months"),
+                section("dosage-targets"),
             ),
             "dosing.targets[inr-vte-transient].duration",
             "changed",

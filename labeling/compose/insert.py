@@ -146,7 +146,10 @@ class InsertComposer(Composer):
         return [Run(f"({', '.join(numbers)})", NUMBER + ",".join(numbers), "ref")]
 
     def see(self, key: str) -> list[Run]:
-        """``[see Warnings and Precautions (5.1)]`` — italic, as PLR cross-references are."""
+        """``[see Warnings and Precautions (5.1)]`` — italic, as PLR cross-references are; the unnumbered boxed
+        warning is ``[see Boxed Warning]``."""
+        if key == "boxed-warning" and self.label.boxed_warning is not None:
+            return [Run(r.text, r.source, "ref") for r in self.phrase("plr.see-boxed")]
         number = self.numbers.get(key)
         if number is None:
             return []
@@ -166,7 +169,7 @@ class InsertComposer(Composer):
         """``{see:warnings}`` or ``{see:high-dose}`` in a text: the section, or the subsection a fact is in."""
         if getattr(self, "in_highlights", False):
             return []
-        if key in self.numbers:
+        if key in self.numbers or key == "boxed-warning":
             return self.see(key)
         try:
             self.label.fact(key)
@@ -245,7 +248,7 @@ class InsertComposer(Composer):
         ]
         see = (
             "plr.see-17"
-            if not self.us
+            if not self.us or info.patient_labeling == "none"
             else "plr.see-17-medication-guide"
             if info.patient_labeling == "medication-guide"
             else "plr.see-17-patient-approved"
@@ -322,7 +325,9 @@ class InsertComposer(Composer):
             ]
             anchors = [self.anchor_of(fact_id) for fact_id in change.about]
             if anchors:
-                titles = self.join([self.subsection_title(fact_id) for fact_id in change.about])
+                # each subsection named once, however many of its facts the entry is about
+                first = {anchor: fact_id for fact_id, anchor in reversed(list(zip(change.about, anchors, strict=True)))}
+                titles = self.join([self.subsection_title(first[anchor]) for anchor in dict.fromkeys(anchors)])
                 runs = self.phrase(
                     "plr.rmc-entry-about",
                     section=section,
@@ -1157,7 +1162,7 @@ class InsertComposer(Composer):
     def counseling(self) -> Section | None:
         label = self.label
         blocks: list[Any] = []
-        if self.us:
+        if self.us and label.label.patient_labeling != "none":
             medication_guide = label.label.patient_labeling == "medication-guide"
             key = "plr.counsel-medication-guide" if medication_guide else "plr.counsel-patient-info"
             blocks.append(self.para(self.phrase(key if label.label.patient_labeling_approved else key + ".draft")))

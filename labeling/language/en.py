@@ -101,6 +101,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "table.numbered": ("Table {number}: {title}", "FDA PLR format: tables numbered in order of appearance"),
     "plr.named-constituents": ("Named constituents: {items}.", HOUSE),
     "plr.inactive": ("Inactive ingredients: {items}.", "21 CFR 201.57(c)(12)(i)(C)"),
+    "plr.see-boxed": ("[see Boxed Warning]", f"{PLR}(c): cross-reference to the boxed warning"),
     "plr.see-section": ("[see {heading} ({ref})]", f"{PLR}(c): cross-reference in italics"),
     "plr.monitor-intro": ("Monitor patients during treatment:", HOUSE),
     "plr.manufacturer": ("Manufactured by: {name}", "21 CFR 201.1"),
