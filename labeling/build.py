@@ -14,8 +14,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from labeling.templates import templates_dir
 if TYPE_CHECKING:
     from labeling.model import Label
 
+PACKAGE_DIR = Path(__file__).resolve().parent  # the tool's own source, hashed into every manifest
 MANIFEST = "manifest.json"
 PROVENANCE = "provenance.json"
 SIDE_FILES = (".html", PROVENANCE)  # written beside the documents on request; not artifacts the manifest tracks
@@ -47,7 +48,7 @@ def templates_hash() -> str:
     return tree_hash(templates_dir(), "*")
 
 
-def code_hash(folder: Path = Path(__file__).resolve().parent) -> str:
+def code_hash(folder: Path = PACKAGE_DIR) -> str:
     """One hash over the tool's own Python source: a change to how documents are made rebuilds them even
     when the version number has not moved (a development checkout, a patched install)."""
     return tree_hash(folder, "*.py")
@@ -139,8 +140,15 @@ def preview_html(label: Label, tree: Any, kind: Any) -> bytes:
     return html.replace("<head>", "<head>\n" + link, 1).encode("utf-8")
 
 
-def build_label(label: Label, content_bytes: bytes, out_root: Path, *, force: bool = False,
-                html: bool = False, provenance: bool = False) -> BuildResult:
+def build_label(
+    label: Label,
+    content_bytes: bytes,
+    out_root: Path,
+    *,
+    force: bool = False,
+    html: bool = False,
+    provenance: bool = False,
+) -> BuildResult:
     out_dir = out_root / label.product.id
     fingerprint = inputs_fingerprint(content_bytes)
     if not force and is_up_to_date(out_dir, fingerprint, html, provenance):
@@ -180,8 +188,9 @@ def _warm_worker() -> None:
     font_config()
 
 
-def up_to_date(paths: list[Path], out_root: Path, html: bool = False,
-               provenance: bool = False) -> dict[Path, BuildResult]:
+def up_to_date(
+    paths: list[Path], out_root: Path, html: bool = False, provenance: bool = False
+) -> dict[Path, BuildResult]:
     """Products whose outputs match their content, templates and tool version, found from the manifests alone:
     a no-op build neither parses YAML nor imports a renderer."""
     manifests: dict[str, Path] = {}
@@ -209,9 +218,17 @@ def _build_one(path: str, out_root: str, force: bool, html: bool, provenance: bo
     return build_label(label, Path(path).read_bytes(), Path(out_root), force=force, html=html, provenance=provenance)
 
 
-def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool = False, html: bool = False,
-                    on_result: Any = None, fresh: dict[Path, BuildResult] | None = None, provenance: bool = False,
-                    ) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
+def build_portfolio(
+    paths: list[Path],
+    out_root: Path,
+    *,
+    jobs: int,
+    force: bool = False,
+    html: bool = False,
+    on_result: Any = None,
+    fresh: dict[Path, BuildResult] | None = None,
+    provenance: bool = False,
+) -> tuple[list[BuildResult], list[tuple[Path, Exception]]]:
     """Build every product; with ``jobs`` > 1 in worker processes. Returns results and per-product errors
     (a product that fails leaves its previous outputs untouched; the others are still built)."""
     from labeling.render import RenderError
@@ -242,10 +259,16 @@ def build_portfolio(paths: list[Path], out_root: Path, *, jobs: int, force: bool
 
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the renderers once; every worker forks from it with them already loaded.
-    context.set_forkserver_preload(["labeling.render.pdf", "labeling.render.docx", "labeling.compose.insert",
-                                    "labeling.compose.patient_info", "labeling.compose.sheet"])
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
-                             initializer=_warm_worker) as pool:
+    context.set_forkserver_preload(
+        [
+            "labeling.render.pdf",
+            "labeling.render.docx",
+            "labeling.compose.insert",
+            "labeling.compose.patient_info",
+            "labeling.compose.sheet",
+        ]
+    )
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context, initializer=_warm_worker) as pool:
         futures = {pool.submit(_build_one, str(p), str(out_root), force, html, provenance): p for p in paths}
         for future in as_completed(futures):
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -55,9 +55,33 @@ def css_counters(text: str) -> Markup:
     return Markup(" ".join(parts))
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with its verdict on each attribute remembered by the object's type.
+
+    The sandbox asks on every attribute a template reads (thousands per document, most of Jinja's time) whether
+    it is safe: a name starting with "_", an internal attribute of a function, method, class, frame, code or
+    generator object, or a method that changes a list, dict, set or deque. Each of these tests looks only at the
+    object's type and the attribute's name, never at the value, so the same answer serves every object of that
+    type. Objects whose ``__class__`` is not their type (proxies) are judged every time, as Jinja does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        cls = type(obj)
+        if obj.__class__ is not cls:
+            return super().is_safe_attribute(obj, attr, value)
+        try:
+            return self._verdicts[cls, attr]
+        except KeyError:
+            verdict = self._verdicts[cls, attr] = super().is_safe_attribute(obj, attr, value)
+            return verdict
+
+
 @lru_cache(maxsize=8)
 def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=FileSystemLoader([str(f) for f in folders]),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "j2"), default=True),
         undefined=StrictUndefined,
@@ -65,7 +89,9 @@ def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(css_string=css_string, css_counters=css_counters)
+    from labeling.render import keep_whole
+
+    env.filters.update(css_string=css_string, css_counters=css_counters, keep_whole=keep_whole)
     return env
 
 
@@ -83,20 +109,24 @@ def render_html(label: Label, document: Document, kind: DocumentKind) -> str:
     folders = template_folders(document.language)
     name = kind.html_template
     lang = language_for(document.language)
-    context: dict[str, Any] = {"doc": document, "kind": kind, "page_of": lang.phrase("page.of").text,
-                               "heading_tags": HEADING_TAGS}
+    context: dict[str, Any] = {
+        "doc": document,
+        "kind": kind,
+        "page_of": lang.phrase("page.of").text,
+        "heading_tags": HEADING_TAGS,
+    }
     try:
         return environment(folders).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{error.filename or folders[-1] / (error.name or name)}:{error.lineno}: "
-                            f"{error.message}") from None
+        raise TemplateError(
+            f"{error.filename or folders[-1] / (error.name or name)}:{error.lineno}: {error.message}"
+        ) from None
     except jinja2.TemplateNotFound as error:
         raise TemplateError(f"{folders[-1]}: template {error.name!r} not found") from None
     except jinja2.UndefinedError as error:
         raise TemplateError(f"{_template_line(error, folders, name)}: {error.message}") from None
     except jinja2.exceptions.SecurityError as error:
-        raise TemplateError(f"{_template_line(error, folders, name)}: unsafe template code refused ({error})") \
-            from None
+        raise TemplateError(f"{_template_line(error, folders, name)}: unsafe template code refused ({error})") from None
 
 
 def write_html(label: Label, document: Document, kind: DocumentKind) -> bytes:
@@ -118,8 +148,23 @@ def text_of(markup: str) -> str:
     from html.parser import HTMLParser
 
     class _Text(HTMLParser):
-        SKIP = {"head", "style", "script", "title"}
-        BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "div", "section", "caption"}
+        SKIP: ClassVar[set[str]] = {"head", "style", "script", "title"}
+        BLOCKS: ClassVar[set[str]] = {
+            "p",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "td",
+            "th",
+            "tr",
+            "div",
+            "section",
+            "caption",
+        }
 
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)

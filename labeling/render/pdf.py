@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document as WeasyDocument
+from weasyprint.document import Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -53,14 +56,21 @@ class SandboxFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
                 return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _mime(path)})
-        raise ForbiddenResource(f"the document asked for {url!r}; only data: URLs and files inside {self.root} "
-                                "may be used")
+        raise ForbiddenResource(
+            f"the document asked for {url!r}; only data: URLs and files inside {self.root} may be used"
+        )
 
 
 def _mime(path: Path) -> str:
-    return {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2",
-            ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}.get(path.suffix.lower(),
-                                                                                  "application/octet-stream")
+    return {
+        ".css": "text/css",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff2": "font/woff2",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 @lru_cache(maxsize=1)
@@ -75,11 +85,15 @@ def stylesheet(name: str) -> CSS:
 @lru_cache(maxsize=8)
 def _stylesheet(path: Path) -> CSS:
     """Parsed once per process: fonts declared with @font-face are loaded into the shared font config."""
-    return CSS(string=path.read_text(encoding="utf-8"), base_url=path.as_uri(), url_fetcher=SandboxFetcher(),
-               font_config=font_config())
+    return CSS(
+        string=path.read_text(encoding="utf-8"),
+        base_url=path.as_uri(),
+        url_fetcher=SandboxFetcher(),
+        font_config=font_config(),
+    )
 
 
-def layout(html: str, kind: DocumentKind):  # type: ignore[no-untyped-def]
+def layout(html: str, kind: DocumentKind) -> WeasyDocument:
     """Lay out the HTML; returns WeasyPrint's Document (pages with boxes we can measure)."""
     source = HTML(string=html, base_url=(templates_dir() / f"{kind.name}.html").as_uri(), url_fetcher=SandboxFetcher())
     try:
@@ -101,15 +115,57 @@ def pdf_from_html(html: str, label: Label, kind: DocumentKind, *, checks: bool =
     # A stable file identifier: the same label and kind always give the same /ID, and so the same bytes.
     identifier = hashlib.sha256(f"{label.product.id}/{kind.name}/{label.label.version}".encode()).hexdigest()[:32]
     try:
-        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True)
+        return document.write_pdf(
+            pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True, finisher=_serialize_once
+        )
     except ForbiddenResource as error:
         raise ForbiddenResourceError(str(error)) from None
+
+
+def _serialize_once(document: Any, pdf: Any) -> None:
+    """Let each PDF object be serialized once while the file is written (a finisher: runs just before that).
+
+    With a file identifier, pydyf serializes every object twice: once to write it, and again to hash all the
+    objects for the second half of /ID — compressing every stream (page contents, embedded fonts) at zlib level 9
+    a second time, 5–20 % of ``write_pdf``. Nothing changes an object between the two, so each object's bytes
+    are kept from the first: the file is byte for byte the same. An object whose class cannot take the cache is
+    left as it is (serialized twice, as before)."""
+    for obj in pdf.objects:
+        cls = type(obj)
+        if obj.free == "f" or not isinstance(getattr(cls, "data", None), property):
+            continue
+        try:
+            obj.__class__ = _serialized_once(cls)
+        except TypeError:  # an incompatible layout (__slots__): keep the class
+            continue
+
+
+_SERIALIZED_ONCE: dict[type, type] = {}
+
+
+def _serialized_once(cls: type) -> type:
+    """A subclass of a pydyf object class whose ``data`` is computed on first use and then kept (one per class)."""
+    if cls in _SERIALIZED_ONCE:
+        return _SERIALIZED_ONCE[cls]
+    compute = cls.data.fget  # type: ignore[attr-defined]
+
+    def data(self: Any) -> bytes:
+        try:
+            return self.__dict__["_labeling_data"]
+        except KeyError:
+            value = self.__dict__["_labeling_data"] = compute(self)
+            return value
+
+    subclass = _SERIALIZED_ONCE[cls] = type(
+        cls.__name__, (cls,), {"data": property(data), "__doc__": cls.__doc__, "__module__": cls.__module__}
+    )
+    return subclass
 
 
 # --- layout rules measured on the laid-out document ---------------------------------------------------------
 
 
-def find_box(page, element_id: str):  # type: ignore[no-untyped-def]
+def find_box(page: Page, element_id: str) -> Any:
     """The first box on a page generated by the element with this id (depth-first)."""
     stack = [page._page_box]
     while stack:
@@ -121,11 +177,11 @@ def find_box(page, element_id: str):  # type: ignore[no-untyped-def]
     return None
 
 
-def _border_height(box) -> float:  # type: ignore[no-untyped-def]
+def _border_height(box: Any) -> float:
     return float(box.margin_height() - box.margin_top - box.margin_bottom)
 
 
-def highlights_height(document) -> float:  # type: ignore[no-untyped-def]
+def highlights_height(document: WeasyDocument) -> float:
     """Height in points of the Highlights block (border box) without its boxed warning, which PLR does not count;
     infinity if it leaves page 1."""
     if any(find_box(page, "highlights") for page in document.pages[1:]):
@@ -140,7 +196,7 @@ def highlights_height(document) -> float:  # type: ignore[no-untyped-def]
     return height * PT_PER_PX
 
 
-def check_highlights_half_page(document, label: Label) -> None:  # type: ignore[no-untyped-def]
+def check_highlights_half_page(document: WeasyDocument, label: Label) -> None:
     height = highlights_height(document)
     if height > HIGHLIGHTS_MAX_PT:
         shown = "more than a page" if height == float("inf") else f"{height / PT_PER_INCH:.2f} in"
