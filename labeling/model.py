@@ -874,6 +874,8 @@ class Label(Strict):
     _source_file: str = PrivateAttr(default="")
     _positions: dict[tuple[Any, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
     _no_contraindications: bool = PrivateAttr(default=False)
+    _index: tuple[tuple[int, ...], dict[str, tuple[FactPath, Fact]]] | None = PrivateAttr(default=None)
+    _nodes: tuple[tuple[int, ...], dict[int, FactPath]] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -896,17 +898,32 @@ class Label(Strict):
         """Every identified fact with its path in the content, in document order."""
         return ((path, node) for path, node in walk(self) if isinstance(node, Fact))
 
+    def _fact_index(self) -> dict[str, tuple[FactPath, Fact]]:
+        """id → (path, fact), built once per label. The key is the identity of every top-level value, so a copy
+        made with ``model_copy(update=…)`` (labels are never edited in place) builds its own."""
+        key = tuple(id(getattr(self, name)) for name in type(self).model_fields)
+        cached = self._index
+        if cached is None or cached[0] != key:
+            index: dict[str, tuple[FactPath, Fact]] = {}
+            for path, fact in self.facts():
+                index.setdefault(fact.id, (path, fact))
+            cached = self._index = (key, index)
+        return cached[1]
+
+    def node_paths(self) -> dict[int, FactPath]:
+        """id(record) → its path, for every record of the content (facts and the records that hold them): where a
+        composer's runs come from. Built once per label, as ``_fact_index``."""
+        key = tuple(id(getattr(self, name)) for name in type(self).model_fields)
+        cached = self._nodes
+        if cached is None or cached[0] != key:
+            cached = self._nodes = (key, {id(node): path for path, node in walk(self) if isinstance(node, BaseModel)})
+        return cached[1]
+
     def fact(self, fact_id: str) -> Fact:
-        for _, fact in self.facts():
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(fact_id)
+        return self._fact_index()[fact_id][1]
 
     def fact_path(self, fact_id: str) -> FactPath:
-        for path, fact in self.facts():
-            if fact.id == fact_id:
-                return path
-        raise KeyError(fact_id)
+        return self._fact_index()[fact_id][0]
 
     def route(self, route_id: str) -> Route:
         return next(r for r in self.dosing.routes if r.id == route_id)

@@ -78,12 +78,8 @@ class Composer:
         self.lang = lang
         self.patient = kind.audience == PATIENT
         self.us = label.label.market == "us"
-        from pydantic import BaseModel
-
-        from labeling.model import walk
-
         # Where each part of the content is (facts and the records that hold them), for every run's source.
-        self._paths: dict[int, FactPath] = {id(node): path for path, node in walk(label) if isinstance(node, BaseModel)}
+        self._paths: dict[int, FactPath] = label.node_paths()
         self.name = label.product.name
         self.tables = 0  # tables captioned so far (numbered where the document numbers them)
 

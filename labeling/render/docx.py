@@ -348,12 +348,18 @@ def _body_width(document: Document) -> int | None:
 def style_problems(document: Document) -> list[str]:
     """Each required style the document does not define, or defines with another type."""
     problems = []
+    styles = _styles_by_name(document)
     for name, type_name in REQUIRED_STYLES.items():
-        if name not in document.styles:
+        if name not in styles:
             problems.append(f"{name!r} ({type_name} style) is missing")
-        elif document.styles[name].type != _STYLE_TYPES[type_name]:
+        elif styles[name].type != _STYLE_TYPES[type_name]:
             problems.append(f"{name!r} must be a {type_name} style")
     return problems
+
+
+def _styles_by_name(document: Document) -> dict[str, Any]:
+    """Every style by its name, read once (python-docx's ``name in styles`` scans them all on each test)."""
+    return {style.name: style for style in document.styles}
 
 
 def _clear_body(document: Document) -> None:
@@ -375,6 +381,7 @@ class _Writer:
         assert text_width is not None  # open_reference refuses a reference document without one
         self.text_width = text_width
         self._styles: dict[tuple[str, str], Any] = {}
+        self._by_name = _styles_by_name(document)
         self._fonts: dict[str, tuple[float, bool]] = {}
 
     # -- styles -------------------------------------------------------------------------------------------
@@ -385,7 +392,7 @@ class _Writer:
         return self._styles[(name, type_name)]
 
     def _lookup(self, name: str, type_name: str) -> Any:
-        styles = self.document.styles
+        styles = self._by_name
         if name not in styles:
             raise MissingStylesError(
                 f"{self.template}: the sheet uses the {type_name} style {name!r}, which the "
