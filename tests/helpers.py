@@ -34,6 +34,22 @@ def eu(label: Any) -> Any:
     return with_info(label, market="eu")
 
 
+# The sample approves no marketing claim (it has no marketing authorisation); tests of the claims a product sheet
+# prints approve its "Flexible dosing options" line, supported by the labelled regimens and route.
+REJECTED_CLAIM = "    text: Flexible dosing options\n    status: rejected\n"
+
+
+def approved_claim(text: str = "Flexible dosing options") -> str:
+    return f"    text: {text}\n    status: approved\n    supported_by: [stroke-tbi, dementia, iv]\n"
+
+
+def with_approved_claim(source: str | None = None) -> str:
+    """The sample's content with its flexible-dosing claim approved."""
+    source = content_text() if source is None else source
+    assert REJECTED_CLAIM in source
+    return source.replace(REJECTED_CLAIM, approved_claim(), 1)
+
+
 def content_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 

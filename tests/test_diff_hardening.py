@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
 SOURCE = SAMPLE.read_text(encoding="utf-8")
 BUMP = [('version: "1.0"', 'version: "1.1"'), ("revision_date: 2026-11-01", "revision_date: 2027-02-01")]
-COMBINATION = (
-    "      In Alzheimer's disease it is often given together with another medicine for memory, such as donepezil."
-)
+FREE_TEXT = "    text: Severe renal impairment"  # a contraindication's wording, where a number is a label fact
+PATIENT_WORDING = "    patient_text: you have severe kidney problems"  # how the same fact is put to patients
 
 
 def edited(*pairs, text: str = SOURCE) -> str:
@@ -55,10 +54,10 @@ def with_contraindications(items, text: str = SOURCE) -> str:
 
 
 def test_a_text_with_4_g_and_4_g_per_day_does_not_crash(tmp_path):
-    old_text = edited((COMBINATION, "      Take 4 g at once, never more than 4 g/day."))
-    new_text = edited((COMBINATION, "      Take 4 g at once; never take more than 4 g/day."), *BUMP)
+    old_text = edited((PATIENT_WORDING, f"{PATIENT_WORDING}. Take 4 g at once, never more than 4 g/day."))
+    new_text = edited((PATIENT_WORDING, f"{PATIENT_WORDING}. Take 4 g at once; never take more than 4 g/day."), *BUMP)
     (change,) = diff_labels(label(old_text), label(new_text))
-    assert change.path == "dosing.combinations[cholinesterase-inhibitors].patient_text"
+    assert change.path == "contraindications[severe-renal-impairment].patient_text"
     assert change.severity == EDITORIAL  # wording only: the same quantities
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(old_text, encoding="utf-8")
@@ -69,8 +68,8 @@ def test_a_text_with_4_g_and_4_g_per_day_does_not_crash(tmp_path):
 
 
 def test_a_changed_quantity_beside_a_same_valued_one_is_not_editorial():
-    old_text = edited((COMBINATION, "      Take 4 g at once, never more than 4 g/day."))
-    new_text = edited((COMBINATION, "      Take 4 g at once, never more than 8 g/day."))
+    old_text = edited((FREE_TEXT, f"{FREE_TEXT}. Take 4 g at once, never more than 4 g/day."))
+    new_text = edited((FREE_TEXT, f"{FREE_TEXT}. Take 4 g at once, never more than 8 g/day."))
     (change,) = diff_labels(label(old_text), label(new_text))
     assert change.severity == MAJOR
 
@@ -80,9 +79,9 @@ def test_a_changed_quantity_beside_a_same_valued_one_is_not_editorial():
 
 @pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u00ad", "\ufeff", "\u200d"])
 def test_an_invisible_character_does_not_make_a_dose_change_editorial(invisible):
-    # Patient wording with a dose, pasted with an invisible character between number and unit (both versions).
-    old_text = edited((COMBINATION, f"      Your usual dose of donepezil is 5{invisible}mg a day."))
-    new_text = edited((COMBINATION, f"      Your usual dose of donepezil is 10{invisible}mg a day."))
+    # Wording with a dose, pasted with an invisible character between number and unit (both versions).
+    old_text = edited((FREE_TEXT, f"{FREE_TEXT}. Your usual dose of donepezil is 5{invisible}mg a day."))
+    new_text = edited((FREE_TEXT, f"{FREE_TEXT}. Your usual dose of donepezil is 10{invisible}mg a day."))
     (change,) = diff_labels(label(old_text), label(new_text))
     assert change.severity == MAJOR, change
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import REJECTED_CLAIM, approved_claim
 
 from labeling.cli import main
 from labeling.lint import ERROR, WARNING, LintConfig, all_rules, run_lint
@@ -248,7 +249,7 @@ CASES = [
     ),
     (
         "LBL205",
-        [("    text: Flexible dosing options", "    text: The only flexible dosing options")],
+        [(REJECTED_CLAIM, approved_claim("The only flexible dosing options"))],
         "claim flexible-dosing says 'The only'",
         ERROR,
         None,
@@ -631,18 +632,17 @@ CLAIMS_THAT_AGREE = [
     "Use within 24 hours once reconstituted",
     "Courses of 7 to 21 days",
 ]
-FLEXIBLE = "    text: Flexible dosing options\n"
 
 
 @pytest.mark.parametrize(("code", "claim", "words"), CLAIM_CONTRADICTIONS, ids=[c[1] for c in CLAIM_CONTRADICTIONS])
 def test_claim_contradicting_the_label_is_an_error(code, claim, words):
-    hits = lint(edited((FLEXIBLE, f"    text: {claim}\n")), code)
+    hits = lint(edited((REJECTED_CLAIM, approved_claim(claim))), code)
     assert any(words in d.message and d.severity == ERROR for d in hits), [str(d) for d in hits]
 
 
 @pytest.mark.parametrize("claim", CLAIMS_THAT_AGREE)
 def test_claim_agreeing_with_the_label_passes(claim):
-    label = parse_label(edited((FLEXIBLE, f"    text: {claim}\n")), "label.yaml")
+    label = parse_label(edited((REJECTED_CLAIM, approved_claim(claim))), "label.yaml")
     assert [str(d) for d in run_lint(label, LintConfig(select=["LBL203", "LBL204", "LBL205"]))] == []
 
 

@@ -56,6 +56,14 @@ def long_month(date) -> str:
 
 
 @pytest.fixture(scope="module")
+def label():
+    """The sample with one marketing claim approved, so the sheet's claims section is exercised."""
+    from helpers import SAMPLE, parse, with_approved_claim
+
+    return parse(with_approved_claim(), str(SAMPLE))
+
+
+@pytest.fixture(scope="module")
 def sheet(label) -> bytes:
     return render_docx(label, PRODUCT_SHEET)
 
@@ -441,10 +449,12 @@ def test_markup_in_content_comes_out_literally(label):
     assert docx.Document(io.BytesIO(data)).core_properties.author == "<i>ACME</i> & Co"
 
 
-def test_markup_in_yaml_content_comes_out_literally(tmp_path, label):
+def test_markup_in_yaml_content_comes_out_literally(tmp_path):
+    from helpers import with_approved_claim
+
     from labeling.load import parse_label
 
-    source = Path(label.source_file).read_text(encoding="utf-8")
+    source = with_approved_claim()
     edited = source.replace("text: Severe renal impairment", "text: Severe renal <b>impairment</b> {{ 7*7 }}", 1)
     assert edited != source
     path = tmp_path / "edited.yaml"

@@ -393,13 +393,14 @@ def test_subsection_headings_come_from_the_content_in_title_case():
 
 def test_a_label_without_cycling_numbers_its_dosage_subsections_without_a_gap(label):
     """Cycling is scoped to the off-label regimen, so no 2.x for it: the next subsections move up (2.1, 2.2,
-    2.3), where the first set printed 2.1, 2.3, 2.4."""
+    …), where the first set printed 2.1, 2.3, 2.4."""
     headings = [
         s.heading.text
         for _, s in tree(label, "package-insert").sections()
         if s.level == 2 and s.heading.text.startswith("2.")
     ]
-    assert [h.split()[0] for h in headings] == ["2.1", "2.2", "2.3"]
+    numbers = [h.split()[0] for h in headings]
+    assert len(numbers) >= 2 and numbers == [f"2.{n}" for n in range(1, len(numbers) + 1)]
 
 
 def test_recent_major_changes_name_and_mark_the_subsections_they_are_about(label):

@@ -19,6 +19,7 @@ from labeling.compose import unbreakable
 from labeling.documents import DOCUMENT_KINDS
 from labeling.extract.artifact import read_artifact, strip_page_furniture
 from labeling.language import english
+from labeling.render import keep_whole
 from labeling.render.html import render_html
 from labeling.templates import TEMPLATES_DIR
 from labeling.verify import verify_text
@@ -33,9 +34,11 @@ def _unbreakable(text: str) -> str:
 def nth(text: str, old: str, new: str, n: int = 1) -> str:
     """Replace the n-th occurrence (1-based) of ``old``; the mutation must apply.
 
-    Documents keep numbers and units together with non-breaking spaces; targets are written with plain ones."""
+    Documents keep numbers and units together with non-breaking spaces and word joiners; targets are written plain."""
     if old not in text:
         old, new = _unbreakable(old), _unbreakable(new)
+    if old not in text:  # writers also join a range's dash and a unit's slash (labeling.render.keep_whole)
+        old, new = keep_whole(old), keep_whole(new)
     index = -1
     for _ in range(n):
         index = text.find(old, index + 1)

@@ -11,7 +11,6 @@ import importlib
 import io
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +105,17 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", normalize(line))
 
 
+def _recurs_as_furniture(key: str, numbers: set[int], page_count: int) -> bool:
+    """Furniture is on most pages, or on every left or every right page (alternating headers). A wrapped heading
+    fragment ("Cerebrolysin is") can open a column on a few pages: recurring on some pages is not enough."""
+    if len(numbers) < 2 or not _looks_like_furniture(key, len(numbers)):
+        return False
+    if 2 * len(numbers) > page_count:
+        return True
+    parity = {number % 2 for number in numbers}
+    return len(parity) == 1 and len(numbers) == len(range(parity.pop(), page_count, 2))
+
+
 def _looks_like_furniture(key: str, count: int) -> bool:
     """A running header or footer has a few words or a page number; a lone word may be a wrapped heading, unless
     it recurs at the edge of three pages or more (a header wrapped in a narrow page margin)."""
@@ -115,24 +125,19 @@ def _looks_like_furniture(key: str, count: int) -> bool:
 def strip_page_furniture(pages: list[str]) -> list[str]:
     """Remove running headers/footers: lines at the top or bottom of a page that recur on other pages."""
     edges: list[list[tuple[int, str]]] = []
-    counts: Counter[str] = Counter()
-    for page in pages:
+    found_on: dict[str, set[int]] = {}
+    for number, page in enumerate(pages):
         lines = page.split("\n")
         filled = [i for i, line in enumerate(lines) if line.strip()]
         candidates = sorted(set(filled[:FURNITURE_LINES] + filled[-FURNITURE_LINES:]))
         keyed = [(i, _furniture_key(lines[i])) for i in candidates]
         edges.append(keyed)
-        counts.update({key for _, key in keyed})
-    # Furniture recurs on at least half the pages (and on two at least); a single page has none we can tell.
-    threshold = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
+        for _, key in keyed:
+            found_on.setdefault(key, set()).add(number)
+    furniture = {key for key, numbers in found_on.items() if _recurs_as_furniture(key, numbers, len(pages))}
     cleaned = []
     for page, keyed in zip(pages, edges, strict=True):
         lines = page.split("\n")
-        drop = {
-            i
-            for i, key in keyed
-            if (counts[key] >= threshold and _looks_like_furniture(key, counts[key]))
-            or re.fullmatch(r"Page # of #", key)
-        }
+        drop = {i for i, key in keyed if key in furniture or re.fullmatch(r"Page # of #", key)}
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned
