@@ -15,6 +15,8 @@ import click
 from labeling.documents import DOCUMENT_KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from labeling.build import BuildResult
     from labeling.lint import Diagnostic
     from labeling.load import Problem
@@ -220,6 +222,19 @@ def build(
         state = "built" if result.built else "up to date"
         click.echo(f"{state}: {result.out_dir}/ ({', '.join(result.artifacts)})")
 
+    def run(on_result: Callable[[BuildResult], None]) -> list[tuple[Path, Exception]]:
+        _, errors = build_portfolio(
+            paths,
+            Path(out_dir),
+            jobs=jobs,
+            force=force,
+            html=html,
+            on_result=on_result,
+            fresh=fresh,
+            provenance=provenance,
+        )
+        return errors
+
     if sys.stdout.isatty() and len(paths) > 1:
         from rich.progress import Progress
 
@@ -230,27 +245,9 @@ def build(
                 progress.advance(task)
                 progress.console.print(f"{'built' if result.built else 'up to date'}: {result.out_dir}/")
 
-            _, errors = build_portfolio(
-                paths,
-                Path(out_dir),
-                jobs=jobs,
-                force=force,
-                html=html,
-                on_result=advance,
-                fresh=fresh,
-                provenance=provenance,
-            )
+            errors = run(advance)
     else:
-        _, errors = build_portfolio(
-            paths,
-            Path(out_dir),
-            jobs=jobs,
-            force=force,
-            html=html,
-            on_result=report,
-            fresh=fresh,
-            provenance=provenance,
-        )
+        errors = run(report)
     if errors:
         raise UserError(
             "\n".join(str(error) for _, error in errors)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -52,6 +53,15 @@ Id = Annotated[
     Field(description="A stable identifier: lower-case letters, digits and hyphens, unique within the label."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+def _per_day(value: Dose) -> Dose:
+    if value.per != "day":
+        raise ValueError("a maximum daily dose is per day, e.g. '2550 mg/day'")
+    return value
+
+
+DailyMaximum = Annotated[Dose, AfterValidator(_per_day)]
 
 IndicationStatus = Literal["approved", "investigational", "off-label"]
 ClaimStatus = Literal["approved", "rejected", "pending"]
@@ -412,7 +422,7 @@ class Regimen(Fact):
     repeat_note: Text | None = None
     single_dose: bool = False
     max_dose: Dose | None = Field(default=None, description="Most per administration.")
-    max_daily_dose: Dose | None = Field(default=None, description="Most per day, e.g. '2550 mg/day'.")
+    max_daily_dose: DailyMaximum | None = Field(default=None, description="Most per day, e.g. '2550 mg/day'.")
     titration: Titration | None = None
     infusion_time: Duration | None = Field(default=None, description="e.g. '≥2 hours' (not less than 2 hours)")
     timing: Timing | None = None
@@ -433,13 +443,6 @@ class Regimen(Fact):
         if self.single_dose and (self.frequency or self.duration or self.repeat):
             raise ValueError("a single dose has no frequency, duration or repeat")
         return self
-
-    @field_validator("max_daily_dose")
-    @classmethod
-    def _per_day(cls, value: Any) -> Any:
-        if value is not None and value.per != "day":
-            raise ValueError("a maximum daily dose is per day, e.g. '2550 mg/day'")
-        return value
 
 
 class Cycling(Fact):
@@ -466,7 +469,7 @@ class Adjustment(Fact):
     dose: Dose | None = None
     example: bool = Field(default=False, description="The source gives the dose as an example ('e.g.').")
     frequency: Frequency | None = None
-    max_daily_dose: Dose | None = None
+    max_daily_dose: DailyMaximum | None = None
     reason: Text | None = Field(default=None, description="Printed after the dose: 'to minimize adverse effects'.")
     text: Text | None = Field(default=None, description="Anything the typed parts cannot say, professional.")
     patient_text: Text | None = None
@@ -480,13 +483,6 @@ class Adjustment(Fact):
         if self.action == "monitor" and not self.text:
             raise ValueError("action 'monitor' needs a text saying what to monitor")
         return self
-
-    @field_validator("max_daily_dose")
-    @classmethod
-    def _per_day(cls, value: Any) -> Any:
-        if value is not None and value.per != "day":
-            raise ValueError("a maximum daily dose is per day, e.g. '2550 mg/day'")
-        return value
 
 
 class DosingSummary(Fact):

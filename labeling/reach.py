@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from labeling.documents import DOCUMENT_KINDS, PATIENT
+from labeling.model import NarrativeSection
 
 if TYPE_CHECKING:
     from labeling.model import (
@@ -315,18 +316,7 @@ REACH: tuple[Reach, ...] = (
     Reach(
         "narrative",
         ("narrative",),
-        {
-            INSERT: (
-                "abuse",
-                "overdosage",
-                "pharmacodynamics",
-                "pharmacokinetics",
-                "microbiology",
-                "pharmacogenomics",
-                "carcinogenesis",
-                "clinical-studies",
-            )
-        },
+        {INSERT: get_args(NarrativeSection)},  # each narrative is printed as the insert section of its name
     ),
     Reach("counseling", ("counseling",), {INSERT: ("counseling",)}),
     Reach(

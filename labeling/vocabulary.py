@@ -10,25 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import get_args
 
 from labeling.language import Language
+from labeling.model import Protection, RouteName
 
-ROUTES = (
-    "intravenous",
-    "intramuscular",
-    "subcutaneous",
-    "oral",
-    "intrathecal",
-    "topical",
-    "inhalation",
-    "ophthalmic",
-    "nasal",
-    "rectal",
-    "transdermal",
-    "sublingual",
-    "vaginal",
-)
-PROTECTIONS = ("light", "moisture", "heat")
+# The model's own lists: a route or protection the model gains is recognised in documents with no edit here.
+ROUTES: tuple[str, ...] = get_args(RouteName)
+PROTECTIONS: tuple[str, ...] = get_args(Protection)
 
 
 def _words(words: list[str] | tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ shows its recorded gap as a placeholder instead of disappearing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from labeling.compose import Composer, number_children
@@ -271,17 +272,7 @@ class InsertComposer(Composer):
         built = [s for s in sections if s is not None]
         if built:
             last = built[-1]
-            built[-1] = Section(
-                last.key,
-                last.heading,
-                last.level,
-                last.number,
-                last.loinc,
-                last.blocks + tuple(closing),
-                last.sections,
-                last.style,
-                last.anchor,
-            )
+            built[-1] = replace(last, blocks=last.blocks + tuple(closing))
         return front, tuple(built)
 
     def boxed_heading(self) -> Unit:
@@ -707,21 +698,7 @@ class InsertComposer(Composer):
                 )
             )
         number = next_number()
-        field = "heading" if indication.heading else "name"
-        heading = self.heading(
-            "indication",
-            number,
-            name=self.filled(indication, "heading")
-            if indication.heading
-            else _title_case(self.filled(indication, "name"), self.lang),
-        )
-        heading = Unit(
-            tuple(
-                Run(r.text, self.path(indication, field) if r.source.startswith(HEADING) else r.source, r.style)
-                for r in heading.runs
-            ),
-            role="heading",
-        )
+        heading = self.record_heading("indication", number, indication, "name")
         return self.section("indication", blocks, number=number, heading=heading, anchor=f"indication-{indication.id}")
 
     def dosage(self) -> Section | None:
@@ -898,23 +875,23 @@ class InsertComposer(Composer):
             )
         return self.section("warnings", [], number_children("5", children))
 
-    def warning_section(self, warning: Any, next_number: Any) -> Section | None:
-        number = next_number()
-        field = "heading" if warning.heading else "title"
-        heading_runs = self.heading(
-            "warning",
-            number,
-            title=self.filled(warning, "heading")
-            if warning.heading
-            else _title_case(self.filled(warning, "title"), self.lang),
-        )
-        heading = Unit(
+    def record_heading(self, phrase: str, number: str, record: Any, name: str) -> Unit:
+        """A numbered heading naming a record: its own `heading` if it has one, else its name in title case. The
+        name runs trace to the field they came from."""
+        field = "heading" if record.heading else name
+        text = self.filled(record, field)
+        heading = self.heading(phrase, number, **{name: text if record.heading else _title_case(text, self.lang)})
+        return Unit(
             tuple(
-                Run(r.text, self.path(warning, field) if r.source.startswith(HEADING) else r.source, r.style)
-                for r in heading_runs.runs
+                Run(r.text, self.path(record, field) if r.source.startswith(HEADING) else r.source, r.style)
+                for r in heading.runs
             ),
             role="heading",
         )
+
+    def warning_section(self, warning: Any, next_number: Any) -> Section | None:
+        number = next_number()
+        heading = self.record_heading("warning", number, warning, "title")
         paragraphs = [
             self.para(self.text(warning, "text", value=part), facts=[self.path(warning)], role="warning")
             for part in _paragraphs(warning.text)

@@ -9,6 +9,7 @@ content records that it has been.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from labeling.compose import Composer
@@ -68,19 +69,7 @@ class PatientInformationComposer(Composer):
             closing.append(self.para(self.phrase(self.title_key("approved")), style="approved"))
         closing.append(self.para(self.phrase("pi.revised", date=date), style="revised"))
         last = built[-1]
-        built = built[:-1] + (
-            Section(
-                last.key,
-                last.heading,
-                last.level,
-                last.number,
-                last.loinc,
-                last.blocks + tuple(closing),
-                last.sections,
-                last.style,
-                last.anchor,
-            ),
-        )
+        built = built[:-1] + (replace(last, blocks=last.blocks + tuple(closing)),)
         front = [
             self.para(self.phrase(self.title_key("title")), style="kind-title"),
             self.para(
