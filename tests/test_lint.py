@@ -63,6 +63,7 @@ STROKE_DOSE = "      dose: 20-50 mL/day\n      duration: 7-21 days\n"
 ELDERLY_DOSE = "      dose: 5 mL/day\n"
 WARNING_TEXT = "    text: Doses of {threshold} may increase the rate of non-fatal adverse events.\n"
 PRODUCT_CLASS = "  pharmacologic_class: peptide-based neurotrophic agent\n"
+GAP_TEXT = "      with cholinesterase inhibitors in Alzheimer's disease, a marketing line this label does not carry.\n"
 TRIALS = (
     "  overall: Generally well-tolerated\n",
     "  overall: Generally well-tolerated\n  clinical_trials:\n"
@@ -354,6 +355,18 @@ CASES = [
         "the pharmacologic class names 'antibacterial' but product.antibacterial is not true",
         ERROR,
         [(PRODUCT_CLASS, "  pharmacologic_class: penicillin-class antibacterial\n  antibacterial: true\n")],
+    ),
+    (
+        "LBL311",
+        [
+            (
+                GAP_TEXT,
+                GAP_TEXT.replace("disease, a marketing line", "disease (claims[donepezil-synergy]), a marketing line"),
+            )
+        ],
+        "printed text holds internal notation 'claims[donepezil-synergy]'",
+        ERROR,
+        None,
     ),
 ]
 
@@ -1521,3 +1534,29 @@ def test_incidence_rows_must_name_known_reactions_and_the_products_arm_at_load()
         parse_label(edited((head, body.replace("reaction: nausea", "reaction: dizziness"))), "label.yaml")
     with pytest.raises(ContentError, match="no incidence for the product's arm 'product-arm'"):
         parse_label(edited((head, body.replace("{product-arm: 2%, placebo: 1%}", "{placebo: 1%}"))), "label.yaml")
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "fires"),
+    [
+        ("a gap's title (the draft notice)", "      TBD after the sponsor replies", True),
+        ("a contraindication", "Severe renal impairment (see contraindications[severe-renal-impairment])", True),
+        ("a contraindication", "Severe renal impairment ???", True),
+        ("a contraindication", "Severe renal impairment (FIXME confirm CrCl)", True),
+        ("a contraindication", "Severe renal impairment [see Warnings and Precautions (5.1)]", False),
+        ("a contraindication", "Severe renal impairment (CrCl [mL/min] below 30)", False),
+    ],
+)
+def test_internal_notation_in_printed_text(where, text, fires):
+    if where.startswith("a gap"):
+        edits = [("    title: a reporting telephone number or web address\n", f"    title: >-\n{text}\n")]
+    else:
+        edits = [("    text: Severe renal impairment\n", f"    text: {text}\n")]
+    assert bool(lint(edited(*edits), "LBL311")) == fires
+
+
+def test_an_unprinted_gap_text_may_hold_notation():
+    """A gap naming no section is printed by its title only: its text is the reviewer's."""
+    gap = "      given, so a dose in mL cannot be converted to mg or to a number of vials.\n"
+    assert lint(edited((gap, gap.replace("vials.", "vials (product.concentration)."))), "LBL311") == []
+    assert lint(edited((gap, gap.replace("vials.", "vials (see product.presentations[vial])."))), "LBL311") == []

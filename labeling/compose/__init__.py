@@ -82,6 +82,7 @@ class Composer:
         self._paths: dict[int, FactPath] = label.node_paths()
         self.name = label.product.name
         self.tables = 0  # tables captioned so far (numbered where the document numbers them)
+        self._gaps_placed: dict[str, str | None] = {}  # gap id → the numbered section that says it in full
 
     numbered_tables = False  # "Table 1: …" as PLR labels number them
 
@@ -329,17 +330,22 @@ class Composer:
             runs.append(Run(text, HEADING + f"{self.kind.name}/{key}"))
         return Unit(tuple(runs), role="heading")
 
-    def gap_blocks(self, key: str) -> list[Block]:
-        """A section without facts that must be there: its recorded gap as a visible placeholder, never silence."""
-        gaps = [(index, gap) for index, gap in enumerate(self.label.gaps) if key in gap.sections]
-        if gaps:
-            return [
-                self.para(
-                    self.phrase("gap.placeholder", gap=self.text(gap, "text")), style="gap", facts=[self.path(gap)]
-                )
-                for _, gap in gaps
-            ]
-        return [self.para(self.phrase("gap.unrecorded"), style="gap")]
+    def gap_blocks(self, key: str, number: str | None = None) -> list[Block]:
+        """A section without facts that must be there: its recorded gap as a visible placeholder, never silence.
+        A gap naming several sections is said in full in the first; the others name it and point there."""
+        gaps = [gap for gap in self.label.gaps if key in gap.sections]
+        if not gaps:
+            return [self.para(self.phrase("gap.unrecorded"), style="gap")]
+        blocks: list[Block] = []
+        for gap in gaps:
+            where = self._gaps_placed.get(gap.id)
+            if where:
+                phrase = self.phrase("gap.placeholder-again", gap=self.text(gap, "title"), where=where)
+            else:
+                phrase = self.phrase("gap.placeholder", gap=self.text(gap, "text"))
+                self._gaps_placed.setdefault(gap.id, number)
+            blocks.append(self.para(phrase, style="gap", facts=[self.path(gap)]))
+        return blocks
 
     def section(
         self,
@@ -359,13 +365,13 @@ class Composer:
         spec = self.kind.section(spec) if isinstance(spec, str) else spec
         content = [b for b in blocks if b is not None]
         subsections = [c for c in children if c is not None]
+        number = number if number is not None else spec.number
         if not content and not subsections:
             # Silent only when nothing asks for it: a required section, or one a recorded gap names, shows the gap.
             if not spec.required and not any(spec.key in gap.sections for gap in self.label.gaps):
                 return None
-            content = self.gap_blocks(spec.key)
+            content = self.gap_blocks(spec.key, number)
             style = style or "gap"
-        number = number if number is not None else spec.number
         if numbering is None:
             numbering = self.kind.part_of(spec.key).numbering
         if heading is None:

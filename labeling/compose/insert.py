@@ -583,7 +583,8 @@ class InsertComposer(Composer):
             self.how_supplied,
             self.counseling,
         ]
-        self.tables = 0
+        self.tables = 0  # a pass starts afresh: captions count again, gaps are said in full again
+        self._gaps_placed = {}
         sections = [s for s in (build() for build in builders) if s is not None]
         self.holders: dict[str, Section] = {}  # fact path → the deepest numbered section that prints it
         for section in sections:

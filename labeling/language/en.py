@@ -19,6 +19,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "draft.banner": ("DRAFT – NOT FOR USE", "house rule: a label with open gaps is a draft"),
     "draft.open-questions": ("Open questions: {questions}.", "house rule: the draft banner names its open gaps"),
     "gap.placeholder": ("Not yet available: {gap}", "house rule: a required section without facts shows its gap"),
+    "gap.placeholder-again": (
+        "Not yet available: {gap} (see {where}).",
+        "house rule: a gap naming several sections is said in full once, then pointed to",
+    ),
     "gap.unrecorded": (
         "Not yet available: no information has been provided for this section.",
         "house rule: a required section without facts is never silently left out",

@@ -10,7 +10,7 @@ from labeling.doctree import PHRASE
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
 from labeling.lint.rules.coherence import gap_recorded
 from labeling.lint.rules.traceability import pediatric_word, says
-from labeling.lint.text import word_pattern
+from labeling.lint.text import shared_document_texts, word_pattern
 from labeling.model import Adjustment, Fact, Label, Regimen
 from labeling.quantities import format_professional
 from labeling.reach import REACH, approved_indications, kinds_of, labelled_routes, shown_adjustments, shown_regimens
@@ -393,3 +393,37 @@ class AntibacterialStatementMissing(Rule):
                     "product.antibacterial is not true: the 21 CFR 201.24 statement would be missing",
                 )
                 return
+
+
+# A path into the content as the tool spells it ("claims[donepezil-synergy]", "dosing.regimens[adult].dose"), and
+# the markers an author leaves for later: reviewer notation, not label text.
+INTERNAL_NOTATION = re.compile(
+    r"\b[a-z_]+(?:\.[a-z_]+)*\[[a-z0-9][a-z0-9-]*\](?:\.[a-z_]+)*|\b(?:TODO|FIXME|TBD|XXX)\b|\?\?\?"
+)
+
+
+@register
+class InternalNotationPrinted(Rule):
+    """What it does: finds the tool's own notation, or an author's marker for later, in text a document prints:
+    a fact path such as `claims[donepezil-synergy]`, or TODO, FIXME, TBD, XXX, ???. Gaps count too: their
+    titles are printed in the draft notice and their texts as section placeholders.
+
+    Why is this bad? A reviewer's shorthand printed in a prescribing information or a patient leaflet means
+    nothing to its reader and shows the document was not proofread.
+
+    Example: a gap text "… (claims[donepezil-synergy], not labelled)" → "… (a marketing line this label does not
+    carry)"; keep the cross-reference in a YAML comment.
+    """
+
+    code, name = "LBL311", "internal-notation-printed"
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        texts = list(shared_document_texts(ctx))
+        for index, gap in enumerate(ctx.label.gaps):
+            texts.append((("gaps", index, "title"), gap.title))
+            if gap.sections:  # printed as the placeholder of the sections it names
+                texts.append((("gaps", index, "text"), gap.text))
+        for path, text in texts:
+            found = INTERNAL_NOTATION.search(text)
+            if found:
+                yield Hit(path, f"printed text holds internal notation {found.group(0)!r}: write it for the reader")
