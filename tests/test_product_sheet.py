@@ -877,3 +877,20 @@ def test_an_introduction_stays_with_what_it_introduces(corpus):
             assert paragraph.paragraph_format.keep_with_next, paragraph.text
     storage = next(t for t in document.tables if plain(t.rows[0].cells[0].text) == "Product")
     assert all(p.paragraph_format.keep_with_next for c in storage.rows[-1].cells for p in c.paragraphs)
+
+
+def test_a_cross_reference_the_sheet_quotes_points_where_the_insert_points():
+    """ "… are provided [see Warnings and Precautions (5.1)]." dropped on the sheet ended the sentence mid-thought:
+    the sheet prints the reference the insert prints for the same text."""
+    from helpers import SAMPLE, parse, with_approved_claim
+
+    text = with_approved_claim().replace(
+        "    text: Severe renal impairment\n", "    text: Severe renal impairment {see:high-dose}\n", 1
+    )
+    edited = parse(text, str(SAMPLE))
+    contraindications = next(s for _, s in tree(edited, "package-insert").sections() if s.key == "contraindications")
+    (in_insert,) = [u.text for u in contraindications.units() if u.text.startswith("Severe renal impairment")]
+    reference = in_insert.removeprefix("Severe renal impairment").strip()
+    assert reference.startswith("[") and "5.1" in reference  # the insert's own reference, whatever its wording
+    sheet_text = normalize(extract_docx_text(render_docx(edited)))
+    assert normalize(f"Severe renal impairment {reference}") in sheet_text

@@ -57,6 +57,25 @@ def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
 
 
 class SheetComposer(Composer):
+    _insert: Any = None
+
+    def see_ref(self, key: str) -> list[Run]:
+        """A cross-reference in a text the sheet quotes points into the label's prescribing information, as
+        the insert prints it ("[see Warnings and Precautions (5.1)]"): dropped, "… are provided." would end
+        mid-thought. A label without an insert drops it."""
+        from labeling.compose.insert import InsertComposer
+        from labeling.documents import DOCUMENT_KINDS, outputs_for
+
+        if not any(output.kind == "package-insert" for output in outputs_for(self.label)):
+            return []
+        if self._insert is None:
+            insert = InsertComposer(self.label, DOCUMENT_KINDS["package-insert"], self.lang)
+            insert.numbers = {}
+            insert.fpi()  # the insert's numbers, found as the insert finds them (two passes)
+            insert.fpi()
+            self._insert = insert
+        return self._insert.see_ref(key)
+
     def document(self) -> Document:
         label = self.label
         info = label.label
