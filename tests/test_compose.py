@@ -24,15 +24,17 @@ def with_text(old: str, new: str):
 HIGH_DOSE = "    text: Doses of {threshold} may increase the rate of non-fatal adverse events."
 
 
-def test_a_cross_reference_in_a_text_is_numbered_in_the_insert_and_left_out_elsewhere():
+def test_a_cross_reference_in_a_text_is_numbered_in_the_insert_and_sheet_and_left_out_for_patients():
     label = with_text(HIGH_DOSE, HIGH_DOSE[:-1] + " {see:adverse-reactions}.")
     insert = tree(label, "package-insert")
     (fpi,) = [t for t in texts(insert, "warning") if "non-fatal" in t]
     assert fpi.endswith("adverse events [see Adverse Reactions (6)].")
     (highlights,) = [t for t in texts(insert, "hl-warnings") if "non-fatal" in t]
     assert "[see" not in highlights and highlights.endswith("adverse events (5.1)")
-    for kind in ("patient-information", "product-sheet"):
-        assert not any("{see:" in u.text or "[see" in u.text for u in tree(label, kind).units())
+    assert not any("{see:" in u.text or "[see" in u.text for u in tree(label, "patient-information").units())
+    # The sheet quotes the text with the insert's reference: it points readers into the prescribing information.
+    sheet = [u.text for u in tree(label, "product-sheet").units() if "non-fatal" in u.text]
+    assert sheet and all(t.endswith("[see Adverse Reactions (6)].") for t in sheet)
 
 
 def test_a_cross_reference_to_a_fact_names_the_subsection_it_is_printed_in():
