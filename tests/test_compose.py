@@ -43,6 +43,30 @@ def test_a_cross_reference_to_a_fact_names_the_subsection_it_is_printed_in():
     assert "[see Dosage and Administration (2.2)]" in fpi
 
 
+@pytest.mark.parametrize(
+    ("refs", "printed"),
+    [
+        ("{see:elderly-start} {see:adverse-reactions}", "[see Dosage and Administration (2.2), Adverse Reactions (6)]"),
+        ("{see:dosage} {see:elderly-start}", "[see Dosage and Administration (2, 2.2)]"),
+        ("{see:elderly-start} {see:elderly-start}", "[see Dosage and Administration (2.2)]"),
+    ],
+)
+def test_references_side_by_side_print_as_one_bracket(refs, printed):
+    """PLR writes one bracket for several places: "[see Dosage and Administration (2.2), Adverse Reactions (6)]",
+    numbers of one section together, none twice."""
+    label = with_text(HIGH_DOSE, HIGH_DOSE[:-1] + f" {refs}.")
+    (fpi,) = [t for t in texts(tree(label, "package-insert"), "warning") if "non-fatal" in t]
+    assert fpi.endswith(f"adverse events {printed}.")
+    sheet = [u.text for u in tree(label, "product-sheet").units() if "non-fatal" in u.text]
+    assert sheet and all(t.endswith(f"adverse events {printed}.") for t in sheet)
+
+
+def test_references_apart_stay_apart():
+    label = with_text(HIGH_DOSE, HIGH_DOSE[:-1] + " {see:elderly-start} and in older patients {see:adverse-reactions}.")
+    (fpi,) = [t for t in texts(tree(label, "package-insert"), "warning") if "non-fatal" in t]
+    assert "[see Dosage and Administration (2.2)] and in older patients [see Adverse Reactions (6)]." in fpi
+
+
 def test_an_unknown_cross_reference_is_refused_with_a_suggestion():
     with pytest.raises(ContentError) as error:
         with_text(HIGH_DOSE, HIGH_DOSE[:-1] + " {see:adverse-reaction}.")

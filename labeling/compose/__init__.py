@@ -128,17 +128,26 @@ class Composer:
             return [Run(raw, source, style)]
         runs: list[Run] = []
         cursor = 0
-        for match in sorted([*SLOT.finditer(raw), *SEE.finditer(raw)], key=lambda m: m.start()):
+        matches = sorted([*SLOT.finditer(raw), *SEE.finditer(raw)], key=lambda m: m.start())
+        for index, match in enumerate(matches):
             name = match.group(1)
             if match.group(0).startswith("{see:"):
+                if match.start() < cursor:
+                    continue  # printed with the reference before it
+                # References side by side ("{see:a} {see:b}") are one reference to several places.
+                group = [match]
+                for following in matches[index + 1 :]:
+                    if not following.group(0).startswith("{see:") or raw[group[-1].end() : following.start()].strip():
+                        break
+                    group.append(following)
                 before = raw[cursor : match.start()]
-                reference = self.see_ref(name)
+                reference = self.see_refs([m.group(1) for m in group])
                 if not reference:  # nothing to point at here: drop the space before the reference too
                     before = before.rstrip(" ")
                 if before:
                     runs.append(Run(before, source, style))
                 runs += reference
-                cursor = match.end()
+                cursor = group[-1].end()
                 continue
             if name not in values:
                 continue
@@ -158,6 +167,16 @@ class Composer:
     def see_ref(self, key: str) -> list[Run]:
         """A ``{see:key}`` cross-reference in a fact's text: only a numbered document prints one."""
         return []
+
+    def see_refs(self, keys: list[str]) -> list[Run]:
+        """References written side by side: each one as ``see_ref`` prints it, a space between."""
+        runs: list[Run] = []
+        for key in keys:
+            reference = self.see_ref(key)
+            if reference and runs:
+                runs.append(Run(" ", FURNITURE))
+            runs += reference
+        return runs
 
     def filled(self, fact: Any, field: str) -> str:
         """A fact's text with its typed values placed, as one string (a heading that is title-cased)."""

@@ -151,32 +151,66 @@ class InsertComposer(Composer):
         warning is ``[see Boxed Warning]``."""
         if key == "boxed-warning" and self.label.boxed_warning is not None:
             return [Run(r.text, r.source, "ref") for r in self.phrase("plr.see-boxed")]
+        target = self._target(key)
+        return self._see_targets([target]) if target else []
+
+    def _target(self, key: str) -> tuple[str, str] | None:
+        """The top-level section (its key) and the number a reference to ``key`` points at."""
         number = self.numbers.get(key)
         if number is None:
-            return []
+            return None
         top = number.split(".")[0]
-        owner = next((s.key for s in self.kind.sections() if s.number == top), key)
-        heading = _title_case(self.heading_text(owner).lower(), self.lang)
-        return [
-            Run(r.text, r.source, "ref")
-            for r in self.phrase(
-                "plr.see-section",
-                heading=[Run(heading, HEADING + f"{self.kind.name}/{owner}")],
-                ref=[Run(number, NUMBER + number)],
-            )
-        ]
+        return next((s.key for s in self.kind.sections() if s.number == top), key), number
+
+    def _see_targets(self, targets: list[tuple[str, str]]) -> list[Run]:
+        """One bracket for several places, numbers of one section together: ``[see Dosage and Administration
+        (2.2), Warnings and Precautions (5.1, 5.3)]``."""
+        grouped: dict[str, list[str]] = {}
+        for owner, number in targets:
+            if number not in grouped.setdefault(owner, []):
+                grouped[owner].append(number)
+        items = []
+        for owner, numbers in grouped.items():
+            heading = _title_case(self.heading_text(owner).lower(), self.lang)
+            refs = self._commas([[Run(n, NUMBER + n)] for n in numbers])
+            heading_runs = [Run(heading, HEADING + f"{self.kind.name}/{owner}")]
+            items.append(self.phrase("plr.see-item", heading=heading_runs, ref=refs))
+        return [Run(r.text, r.source, "ref") for r in self.phrase("plr.see-section", items=self._commas(items))]
+
+    def _commas(self, items: list[list[Run]]) -> list[Run]:
+        """Items one after another with the list separator and no conjunction, as references are listed."""
+        runs: list[Run] = []
+        for item in items:
+            if runs:
+                runs.append(Run(self.lang.word("list.separator"), FURNITURE))
+            runs += item
+        return runs
 
     def see_ref(self, key: str) -> list[Run]:
         """``{see:warnings}`` or ``{see:high-dose}`` in a text: the section, or the subsection a fact is in."""
+        return self.see_refs([key])
+
+    def see_refs(self, keys: list[str]) -> list[Run]:
+        """References written side by side in a text (``{see:a} {see:b}``) print as one bracket."""
         if getattr(self, "in_highlights", False):
             return []
-        if key in self.numbers or key == "boxed-warning":
-            return self.see(key)
+        targets = []
+        for key in keys:
+            if key == "boxed-warning" or (key not in self.numbers and not self._is_fact(key)):
+                if len(keys) > 1:  # the boxed warning has no number: it keeps a bracket of its own
+                    return super().see_refs(keys)
+                return self.see(key)
+            target = self._target(key if key in self.numbers else self.anchor_of(key))
+            if target:
+                targets.append(target)
+        return self._see_targets(targets) if targets else []
+
+    def _is_fact(self, key: str) -> bool:
         try:
             self.label.fact(key)
         except KeyError:
-            return []
-        return self.see(self.anchor_of(key))
+            return False
+        return True
 
     def draft_banner(self) -> Unit | None:
         return self.unit(self.phrase("draft.banner")) if self.label.is_draft else None

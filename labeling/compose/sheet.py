@@ -59,7 +59,7 @@ def compose(label: Label, kind: DocumentKind, lang: Language) -> Document:
 class SheetComposer(Composer):
     _insert: Any = None
 
-    def see_ref(self, key: str) -> list[Run]:
+    def see_refs(self, keys: list[str]) -> list[Run]:
         """A cross-reference in a text the sheet quotes points into the label's prescribing information, as
         the insert prints it ("[see Warnings and Precautions (5.1)]"): dropped, "… are provided." would end
         mid-thought. A label without an insert drops it."""
@@ -74,7 +74,7 @@ class SheetComposer(Composer):
             insert.fpi()  # the insert's numbers, found as the insert finds them (two passes)
             insert.fpi()
             self._insert = insert
-        return self._insert.see_ref(key)
+        return self._insert.see_refs(keys)
 
     def document(self) -> Document:
         label = self.label
