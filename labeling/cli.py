@@ -269,7 +269,7 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
     from labeling.documents import DOCUMENT_KINDS
     from labeling.extract import UnreadableArtifact
     from labeling.extract.artifact import read_artifact
-    from labeling.verify import verify_text
+    from labeling.verify import verify_artifact
 
     try:
         artifact = read_artifact(source, str(source))
@@ -289,7 +289,7 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
             f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind"
         )
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
-    return verify_text(artifact.text, kind, label, str(source))
+    return verify_artifact(artifact, kind, label, str(source))
 
 
 @main.command()

@@ -38,7 +38,7 @@ class Finding:
     document: str
     section: str  # the heading as printed, or "" for the document as a whole
     fact: str  # the fact's path in the content, e.g. storage.conditions[unopened].temperature
-    code: str  # section-missing | missing | changed | stray | off-label | route | extra
+    code: str  # section-missing | missing | changed | stray | off-label | route | extra | unseen
     message: str
     expected: str | None = None
     found: str | None = None
@@ -170,6 +170,24 @@ def verify_text(
                 _check_storage(result, label, lang, known, kind.audience, heading, body, expected)
             else:
                 _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
+    return result
+
+
+def verify_artifact(artifact: Any, kind: DocumentKind, label: Label, document: str) -> Verification:
+    """Verify a read artifact (``labeling.extract.artifact.Artifact``): its visible text against the label, and
+    every piece of text in it that a reader does not see, reported as a finding of its own."""
+    result = verify_text(artifact.text, kind, label, document)
+    for unseen in artifact.unseen:
+        result.findings.append(
+            Finding(
+                document,
+                "",
+                "visibility",
+                "unseen",
+                f"text a reader does not see or sees differently ({unseen.why}): {unseen.text!r}",
+                found=unseen.text,
+            )
+        )
     return result
 
 

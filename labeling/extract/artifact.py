@@ -23,11 +23,21 @@ FURNITURE_LINES = 8  # how many lines at the top and bottom of a page may be a r
 
 
 @dataclass(frozen=True)
+class Unseen:
+    """Text in the file that a reader does not see (hidden, covered, one branch of alternate content), or an
+    invisible character in what they do see: the verifier reports each one."""
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Artifact:
     name: str
     format: str  # "pdf" or "docx"
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
+    unseen: tuple[Unseen, ...] = ()
 
     @property
     def kind(self) -> str | None:
@@ -37,7 +47,8 @@ class Artifact:
 @dataclass(frozen=True)
 class Reader:
     """One readable format: how to recognise its bytes, and the function (``module:name``) that turns them into
-    (text, metadata). Readers are tried in order; a new format is one entry in ``READERS``."""
+    (text, metadata), or (text, metadata, unseen) when the format can hide text. Readers are tried in order; a
+    new format is one entry in ``READERS``."""
 
     format: str
     sniff: Callable[[bytes], bool]
@@ -50,10 +61,25 @@ def _read_pdf(data: bytes) -> tuple[str, dict[str, str]]:
     return "\n".join(strip_page_furniture(extract_pdf_pages(data))), pdf_metadata(data)
 
 
-def _read_docx(data: bytes) -> tuple[str, dict[str, str]]:
-    from labeling.extract.docx import docx_metadata, extract_docx_text
+def _read_docx(data: bytes) -> tuple[str, dict[str, str], list[Unseen]]:
+    from labeling.extract.docx import docx_metadata, read_docx
 
-    return extract_docx_text(data), docx_metadata(data)
+    lines, unseen = read_docx(data)
+    return "\n".join(lines), docx_metadata(data), [Unseen(u.text, u.why) for u in unseen]
+
+
+# Characters that show nothing yet change what a text says to a program (a zero-width space between a number
+# and its unit) or the order it is shown in (bidirectional controls). The word joiner (U+2060) is not among them:
+# the writers set it to keep a range or a unit whole, and readers drop it.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def invisible_characters(text: str) -> list[Unseen]:
+    found = []
+    for match in INVISIBLE.finditer(text):
+        context = text[max(0, match.start() - 20) : match.end() + 20].replace("\n", " ")
+        found.append(Unseen(context, f"invisible character U+{ord(match.group(0)):04X}"))
+    return found
 
 
 READERS: list[Reader] = [
@@ -86,10 +112,12 @@ def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifa
             continue
         module, _, function = reader.read.partition(":")
         try:
-            text, metadata = getattr(importlib.import_module(module), function)(data)
+            text, metadata, *unseen = getattr(importlib.import_module(module), function)(data)
         except UnreadableArtifact as error:
             raise UnreadableArtifact(f"{name}: {error}") from None
-        return Artifact(name, reader.format, text, metadata)
+        return Artifact(
+            name, reader.format, text, metadata, tuple(unseen[0] if unseen else ()) + tuple(invisible_characters(text))
+        )
     raise UnreadableArtifact(f"{name}: not a {' or '.join(f.upper() for f in readable_formats())} file")
 
 
