@@ -55,10 +55,12 @@ class Reader:
     read: str
 
 
-def _read_pdf(data: bytes) -> tuple[str, dict[str, str]]:
-    from labeling.extract.pdf import extract_pdf_pages, pdf_metadata
+def _read_pdf(data: bytes) -> tuple[str, dict[str, str], list[Unseen]]:
+    from labeling.extract.pdf import pdf_metadata, read_pdf
 
-    return "\n".join(strip_page_furniture(extract_pdf_pages(data))), pdf_metadata(data)
+    pages, hidden = read_pdf(data)
+    unseen = [Unseen(text, f"{why}, page {page}") for page, text, why in hidden]
+    return "\n".join(strip_page_furniture(pages)), pdf_metadata(data), unseen
 
 
 def _read_docx(data: bytes) -> tuple[str, dict[str, str], list[Unseen]]:

@@ -103,7 +103,10 @@ def read_docx(source: bytes | str | Path) -> tuple[list[str], list[Unseen]]:
             raise UnreadableArtifact(f"{name}: {main} has no document body; is this a Word document?")
         rels = package.relationships(main)
         styles_part = next((t for t, type_ in rels.values() if type_.endswith("/styles")), None)
-        reader = _Reader(_Styles(package.xml(styles_part) if styles_part in package.names else None))
+        styles = package.read(styles_part) if styles_part in package.names else b""
+        # Parsing a style sheet costs more than reading the document; one that hides nothing need not be read.
+        hiding = any(tag in styles for tag in (b"vanish", b"specVanish", b"webHidden"))
+        reader = _Reader(_Styles(package.xml(styles_part) if hiding and styles_part else None))
         headers, footers = _header_footer_parts(body, rels)
         lines: list[str] = []
         for part in headers:
