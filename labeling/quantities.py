@@ -981,6 +981,7 @@ def _scanner(lang: Language) -> _Scanner:
     every = _alternatives([*lang.synonyms("every"), lang.word("freq.every").split("{")[0].strip()])
     number = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
     basis_words = _alternatives([w for w in bases if not w.startswith("/")])
+    per1_words = _alternatives([w for w, u in units.items() if u in TIME_UNITS])  # "20 mL/day to 50 mL/day"
     pattern = re.compile(
         rf"""
         (?<![\w.,])
@@ -988,7 +989,7 @@ def _scanner(lang: Language) -> _Scanner:
         (?P<cmp>≥|>=|≤|<=|>|<|(?:{_alternatives(list(leading))})\s+)?\s*
         (?P<sign>[-−+](?=\d))?
         (?P<low>{number})
-        (?:\s*(?P<unit1>{unit_words})(?![^\W\d_]))?
+        (?:\s*(?P<unit1>{unit_words})(?![^\W\d_])(?:\s*/\s*(?P<per1>{per1_words})(?![^\W\d_]))?)?
         (?:\s*(?:{range_words})\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
         (?:\s*|-)(?P<unit>{unit_words})(?![^\W\d_])
         (?P<basis>\s*/\s*(?:kg|m²|m2)(?![^\W\d_])|\s+(?:{basis_words})(?![^\W\d_]))?
@@ -1091,16 +1092,21 @@ def _quantity_of(match: re.Match[str], scan: _Scanner, lang: Language) -> Quanti
     unit = scan.units.get(match["unit"].lower()) or canonical_unit(match["unit"], strict=False, lang=lang)
     if unit is None:
         return None
-    if match["unit1"]:
-        first = scan.units.get(match["unit1"].lower())
-        if first != unit and not match["high"]:
-            return None
     per = per_value = None
     if match["per"]:
         per = scan.units.get(match["per"].lower())
         per_value = parse_number(match["per_value"]) if match["per_value"] else None
     elif match["perword"]:
         per = scan.adverbs.get(match["perword"].lower())
+    if match["unit1"]:
+        # A unit at both ends of a range ("2 °C to 8 °C", "20 mL/day to 50 mL/day") must be the same unit: "2 °F
+        # to 8 °C" is no range, and is not read as one.
+        first = scan.units.get(match["unit1"].lower())
+        first_per = scan.units.get(match["per1"].lower()) if match["per1"] else None
+        if first != unit or (match["per1"] and first_per != per):
+            return None
+        if match["per1"] and not match["high"]:
+            return None
     full = match.group(0)
     if per is None:  # a patient form such as "a day" (the per-words pattern took "a", the unit took "day")
         for unit_name in TIME_UNITS:

@@ -170,7 +170,28 @@ def verify_text(
                 _check_storage(result, label, lang, known, kind.audience, heading, body, expected)
             else:
                 _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
+    _check_polarity(result, tree, found, checked, lang, document)
     return result
+
+
+def _check_polarity(
+    result: Verification, tree: Document, found: dict[str, Any], checked: dict[str, Any], lang: Language, document: str
+) -> None:
+    """Each checked section's statements keep their negations (``labeling.polarity``): one finding per flip."""
+    from labeling.polarity import flips
+
+    reported: set[tuple[str, str]] = set()
+    for _, section in tree.sections():
+        if section.key not in checked or section.id not in found:
+            continue
+        group = checked[section.key][0]
+        for flip in flips(section.units(), found[section.id].text, lang, group):
+            if (flip.expected, flip.found) in reported:
+                continue
+            reported.add((flip.expected, flip.found))
+            result.findings.append(
+                Finding(document, section.heading.text, flip.fact, "polarity", flip.message, flip.expected, flip.found)
+            )
 
 
 def verify_artifact(artifact: Any, kind: DocumentKind, label: Label, document: str) -> Verification:
@@ -682,15 +703,21 @@ def _check_storage(
 ) -> None:
     words = vocabulary(lang)
     conditions = [c for c in label.storage.conditions if _path(label, c) in expected.facts]
-    quantities = find_quantities(body, lang)
-    _check_quantities(result, known, heading, expected.composed, quantities, body, lang)
+    # A storage time is a limit however each side words it ("for up to", "for no longer than", "use within").
+    quantities = _time_limits(find_quantities(body, lang))
+    composed = [
+        Placed(found.quantity, placed.fact, placed.text)
+        for placed in expected.composed
+        for found in _time_limits([FoundQuantity(placed.quantity, 0, 0, placed.text)])
+    ]
+    _check_quantities(result, known, heading, composed, quantities, body, lang)
     windows = _condition_windows(body, conditions, audience)
     reported = {f.fact for f in result.findings}
     for condition, window in zip(conditions, windows, strict=True):
         base = _path(label, condition)
         scope = window if window is not None else body
         if window is not None:  # each condition's temperature and time in its own stretch, not another's
-            own = find_quantities(window, lang)
+            own = _time_limits(find_quantities(window, lang))
             for name in ("temperature", "time_limit"):
                 fact, value = f"{base}.{name}", expected.quantities.get(f"{base}.{name}")
                 if value is None or fact in reported or any(q.quantity == value for q in own):
@@ -769,6 +796,17 @@ _HANDLING = {
     "do_not_refrigerate": ("store.do-not-refrigerate", "pt.do-not-refrigerate"),
     "discard_unused": ("store.discard", "pt.throw-away"),
 }
+
+
+def _time_limits(found: list[FoundQuantity]) -> list[FoundQuantity]:
+    """A storage time is a limit however it is worded ("for 24 hours", "for no longer than 24 hours", "use within
+    24 hours"): a ceiling on a time reads as the time. A floor ("at least", "longer than") stays and differs."""
+    return [
+        FoundQuantity(f.quantity.replace(comparator=None), f.start, f.end, f.text)
+        if f.quantity.dimension == "time" and f.quantity.per is None and f.quantity.comparator == "≤"
+        else f
+        for f in found
+    ]
 
 
 def _stock_pattern(lang: Language, keys: tuple[str, ...]) -> re.Pattern[str]:
