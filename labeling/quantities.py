@@ -245,7 +245,10 @@ class Quantity:
         every = self.kind == "frequency" and self.unit != "time"  # "every 12 hours" is not "12 hours"
         if every and high is None and self.low == 1 and self.comparator is None:
             return (None, Decimal(1), None, "time", None, self.unit, None, False)  # "every day" is "once daily"
-        return (self.comparator, self.low, high, self.unit, self.basis, self.per, per_value, every)
+        low, unit = self.low, self.unit
+        if unit == "week" and self.per is None and not every:  # a time written in weeks is the same in days
+            low, high, unit = low * 7, high * 7 if high is not None else None, "day"
+        return (self.comparator, low, high, unit, self.basis, self.per, per_value, every)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Quantity) and self.key() == other.key()
@@ -982,15 +985,18 @@ def _scanner(lang: Language) -> _Scanner:
     number = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
     basis_words = _alternatives([w for w in bases if not w.startswith("/")])
     per1_words = _alternatives([w for w, u in units.items() if u in TIME_UNITS])  # "20 mL/day to 50 mL/day"
+    between = _alternatives([lang.word("range.between"), *lang.synonyms("range.between")])  # "between 2 and 8 °C"
+    and_words = _alternatives([lang.word("and"), *lang.synonyms("and")])
     pattern = re.compile(
         rf"""
         (?<![\w.,])
         (?P<every>(?:{every})\s+)?
+        (?P<between>(?:{between})\s+)?
         (?P<cmp>≥|>=|≤|<=|>|<|(?:{_alternatives(list(leading))})\s+)?\s*
         (?P<sign>[-−+](?=\d))?
         (?P<low>{number})
         (?:\s*(?P<unit1>{unit_words})(?![^\W\d_])(?:\s*/\s*(?P<per1>{per1_words})(?![^\W\d_]))?)?
-        (?:\s*(?:{range_words})\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
+        (?:\s*(?:{range_words}|(?(between)(?:{and_words})|(?!)))\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
         (?:\s*|-)(?P<unit>{unit_words})(?![^\W\d_])
         (?P<basis>\s*/\s*(?:kg|m²|m2)(?![^\W\d_])|\s+(?:{basis_words})(?![^\W\d_]))?
         (?:\s*(?:/|\s(?:{per_words}))\s*(?P<per_value>{number}\s*)?(?P<per>{unit_words})(?![^\W\d_])
