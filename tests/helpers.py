@@ -58,3 +58,16 @@ def parse(text: str, name: str = "label.yaml") -> Any:
     from labeling.load import parse_label
 
     return parse_label(text, name)
+
+
+def write_package(parts: dict[str, bytes], target: Path) -> Path:
+    """A DOCX (any zip package) written from its parts, as Word saves an edited document."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    target.write_bytes(buffer.getvalue())
+    return target

@@ -7,13 +7,13 @@ variants â€” a degree sign entered as a Word symbol, text explicitly un-hidden â
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import write_package
 
 from labeling.cli import main
 from labeling.extract.artifact import read_artifact
@@ -42,12 +42,7 @@ def edited(source: Path, target: Path, **parts: object) -> Path:
         new = change(contents[part].decode("utf-8"))  # type: ignore[operator]
         assert new != contents[part].decode("utf-8"), f"edit of {part} did not apply"
         contents[part] = new.encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in contents.items():
-            archive.writestr(name, data)
-    target.write_bytes(buffer.getvalue())
-    return target
+    return write_package(contents, target)
 
 
 def after_first_paragraph_containing(words: str, paragraph: str):

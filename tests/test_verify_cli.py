@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import write_package
 
 from labeling.cli import main
 from labeling.compose import unbreakable
@@ -56,12 +56,7 @@ def edit_docx(source: Path, target: Path, old: str, new: str, occurrence: int = 
         index = xml.find(old, index + 1)
         assert index >= 0, f"{old!r} not in the document"
     parts["word/document.xml"] = (xml[:index] + new + xml[index + len(old) :]).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    target.write_bytes(buffer.getvalue())
-    return target
+    return write_package(parts, target)
 
 
 @pytest.mark.parametrize("name", ["package-insert.pdf", "product-sheet.docx", "patient-information.pdf"])
