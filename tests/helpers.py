@@ -71,3 +71,29 @@ def write_package(parts: dict[str, bytes], target: Path) -> Path:
             archive.writestr(name, data)
     target.write_bytes(buffer.getvalue())
     return target
+
+
+def plain(text: str) -> str:
+    """Text as a reader types it: plain spaces, no word joiners."""
+    return text.replace("\u00a0", " ").replace("\u2060", "")
+
+
+def document_text(tree: Any) -> str:
+    """A composed document as a reader gets it back: each heading and each unit on a line of its own."""
+    lines = []
+    for _, section in tree.sections():
+        lines.append(section.heading.text)
+        lines += [unit.text for block in section.blocks for unit in block.units()]
+    return plain("\n".join(lines))
+
+
+_LABELS: dict[str, Any] = {}
+
+
+def corpus_label(product: str) -> Any:
+    """A corpus label by product id, loaded once per test process."""
+    from labeling.load import load_label
+
+    if product not in _LABELS:
+        _LABELS[product] = load_label(ROOT / "content" / f"{product}.yaml")
+    return _LABELS[product]

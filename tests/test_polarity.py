@@ -11,15 +11,16 @@ per line); the layout-level reading is covered by the mutation suites.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import corpus_label, document_text, plain
 
 from labeling.compose import compose
 from labeling.documents import DOCUMENT_KINDS, outputs_for
-from labeling.load import load_label
 from labeling.verify import verify_text
+
+pytestmark = pytest.mark.slow  # about 400 generated flips over every corpus document
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml"))
@@ -27,22 +28,8 @@ NEGATED = re.compile(r"\b(?:(?P<aux>[Dd]o(?:es)? )not |not |never )")
 NEGATED_START = re.compile(r"(?:do(?:es)? not|not|never|no)\b", re.IGNORECASE)
 
 
-@cache
 def label(product: str):
-    return load_label(ROOT / "content" / f"{product}.yaml")
-
-
-def plain(text: str) -> str:
-    """As a reader types it: plain spaces, no word joiners."""
-    return text.replace("\u00a0", " ").replace("\u2060", "")
-
-
-def document_text(tree) -> str:
-    lines = []
-    for _, section in tree.sections():
-        lines.append(section.heading.text)
-        lines += [unit.text for block in section.blocks for unit in block.units()]
-    return plain("\n".join(lines))
+    return corpus_label(product)
 
 
 def checked_units(product: str, kind_name: str):

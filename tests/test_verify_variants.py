@@ -4,7 +4,8 @@ variants); the same edits made wrong are caught. Text-level: the composed docume
 from __future__ import annotations
 
 import pytest
-from test_polarity import document_text, label
+from helpers import corpus_label as label
+from helpers import document_text
 
 from labeling.compose import compose
 from labeling.documents import DOCUMENT_KINDS
