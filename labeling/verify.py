@@ -147,6 +147,7 @@ def verify_text(
             heading = section.heading.text
             expected = _expected(section, values, label, group)
             expected.composed = composed_quantities(section, lang)
+            expected.text = _section_text(section)
             for fact, value in expected.rows.items():
                 result.checks.setdefault(fact, FactCheck(fact, value))
             if section.id not in found:
@@ -222,6 +223,7 @@ class _Expected:
     rows: dict[str, str] = field(default_factory=dict)
     wordings: dict[str, list[str]] = field(default_factory=dict)  # fact path → its own words as composed
     composed: list[Placed] = field(default_factory=list)  # every quantity the section prints, with its fact
+    text: str = ""  # the composed section's text
 
 
 _GROUP_PATHS = {DOSING: ("dosing.", "preparation."), STORAGE: ("storage.",), CONTRAINDICATIONS: ("contraindications",)}
@@ -689,6 +691,21 @@ def _check_dosing(
     for regimen in regimens:
         if all(a[1] is not regimen for a in anchors) and regimen.dose is not None:
             _fail(result, f"{_path(label, regimen)}.routes", "dose not found")
+    # A route the section names that the composed section never names ("intravenous or intramuscular", a title
+    # line "for intramuscular use"): a route no labelled regimen of this section uses.
+    labelled = {route for route, pattern in routes.items() if pattern.search(expected.text)}
+    for route in sorted(mentioned_routes - labelled):
+        result.findings.append(
+            Finding(
+                result.document,
+                heading,
+                "dosing.routes",
+                "route",
+                f"{route} is named here, but no regimen of this section is given by that route",
+                expected=" or ".join(sorted(labelled)) or None,
+                found=route,
+            )
+        )
 
 
 def _check_storage(

@@ -33,6 +33,8 @@ WRONG = [
     ("product-sheet", "15–25 °C", "between 15 °C and 30 °C"),
     ("package-insert", "for up to 24 hours", "for longer than 24 hours"),
     ("product-sheet", "for up to 24 hours", "for at least 24 hours"),
+    ("package-insert", "Intravenous (IV)", "Intravenous (IV) or intramuscular (IM)"),  # a route no regimen has
+    ("patient-information", "into a vein", "into a vein or into a muscle"),
 ]
 
 
