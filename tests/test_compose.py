@@ -3,6 +3,8 @@ asked for; each fails on the composers as they were before it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import ROOT, content_text, parse, tree
 
@@ -165,3 +167,14 @@ def test_a_cross_reference_to_the_boxed_warning_and_repeated_subsections_in_a_ch
     (entry,) = texts(tree(label.model_copy(update={"label": info}), "package-insert"), "hl-recent-major-changes")[1:]
     subsection = entry.split(", ", 1)[1].split(" (")[0]
     assert entry.count(subsection) == 1, entry
+
+
+def test_a_boxed_item_ending_in_references_prints_one_bracket_with_its_own():
+    """The text's own references and the warning the item is about share one bracket: "… are provided [see Dosage
+    and Administration (2.2), Contraindications (4), Warnings and Precautions (5.1)]."."""
+    label = load_label(CORPUS["metformin"])
+    item = next(i for i in label.boxed_warning.items if re.search(r"\{see:[^}]+\}\s*\{see:[^}]+\}\.$", i.text))
+    boxed = [u.text for _, s in tree(label, "package-insert").sections() if s.key == "boxed-warning" for u in s.units()]
+    (printed,) = [t for t in boxed if t.startswith(item.text[:40])]
+    assert printed.count("[see") == 1 and printed.endswith(")].")
+    assert "Contraindications (4), Warnings and Precautions (5." in printed

@@ -8,6 +8,7 @@ shows its recorded gap as a placeholder instead of disappearing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -49,7 +50,7 @@ from labeling.doctree import (
 )
 from labeling.documents import DocumentKind, SectionSpec
 from labeling.language import Language
-from labeling.model import Indication, Label, WarningItem
+from labeling.model import SEE, Indication, Label, WarningItem
 from labeling.reach import (
     approved_indications,
     cited_references,
@@ -649,13 +650,18 @@ class InsertComposer(Composer):
         items = []
         for item in boxed.items:
             keys = [f"warning-{w}" for w in item.warnings] + list(item.sections)
-            refs = [self.see(key) for key in keys]
-            runs = self.text(item, "text")
-            if any(refs) and item.text.endswith("."):  # "… bleeding [see Warnings and Precautions (5.1)]."
-                runs = self.text(item, "text", value=item.text[:-1])
-            items.append(
-                self.unit(self.sentence(runs, *refs, end="." if any(refs) else ""), [self.path(item)], "boxed")
-            )
+            # References the text ends with join the item's own: one bracket, "[see Dosage and Administration
+            # (2.2), Contraindications (4), Warnings and Precautions (5.1)]".
+            text = item.text
+            trailing = _TRAILING_SEES.search(text) if keys else None
+            if trailing:
+                keys = SEE.findall(trailing.group(0)) + keys
+                text = text[: trailing.start()] + "."
+            refs = self.see_refs(keys) if len(keys) > 1 else (self.see(keys[0]) if keys else [])
+            runs = self.text(item, "text", value=text)
+            if refs and text.endswith("."):  # "… bleeding [see Warnings and Precautions (5.1)]."
+                runs = self.text(item, "text", value=text[:-1])
+            items.append(self.unit(self.sentence(runs, refs, end="." if refs else ""), [self.path(item)], "boxed"))
         spec = self.kind.section("boxed-warning")
         return Section(
             "boxed-warning",
@@ -1256,6 +1262,9 @@ def _marked(section: Section, changed: set[str]) -> Section:
         style,
         section.anchor,
     )
+
+
+_TRAILING_SEES = re.compile(r"(?:\s*\{see:[^}]+\})+\s*\.?\s*$")
 
 
 def _without_full_stop(runs: list[Run]) -> list[Run]:
