@@ -722,11 +722,7 @@ def _check_storage(
     conditions = [c for c in label.storage.conditions if _path(label, c) in expected.facts]
     # A storage time is a limit however each side words it ("for up to", "for no longer than", "use within").
     quantities = _time_limits(find_quantities(body, lang))
-    composed = [
-        Placed(found.quantity, placed.fact, placed.text)
-        for placed in expected.composed
-        for found in _time_limits([FoundQuantity(placed.quantity, 0, 0, placed.text)])
-    ]
+    composed = [Placed(_as_time_limit(p.quantity), p.fact, p.text) for p in expected.composed]
     _check_quantities(result, known, heading, composed, quantities, body, lang)
     windows = _condition_windows(body, conditions, audience)
     reported = {f.fact for f in result.findings}
@@ -815,15 +811,16 @@ _HANDLING = {
 }
 
 
-def _time_limits(found: list[FoundQuantity]) -> list[FoundQuantity]:
+def _as_time_limit(quantity: Quantity) -> Quantity:
     """A storage time is a limit however it is worded ("for 24 hours", "for no longer than 24 hours", "use within
     24 hours"): a ceiling on a time reads as the time. A floor ("at least", "longer than") stays and differs."""
-    return [
-        FoundQuantity(f.quantity.replace(comparator=None), f.start, f.end, f.text)
-        if f.quantity.dimension == "time" and f.quantity.per is None and f.quantity.comparator == "≤"
-        else f
-        for f in found
-    ]
+    if quantity.dimension == "time" and quantity.per is None and quantity.comparator == "≤":
+        return quantity.replace(comparator=None)
+    return quantity
+
+
+def _time_limits(found: list[FoundQuantity]) -> list[FoundQuantity]:
+    return [FoundQuantity(_as_time_limit(f.quantity), f.start, f.end, f.text) for f in found]
 
 
 def _stock_pattern(lang: Language, keys: tuple[str, ...]) -> re.Pattern[str]:

@@ -567,30 +567,33 @@ def test_extractor_missing_file(tmp_path):
 # --- LibreOffice ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_converts_the_sheet(tmp_path, sheet, label):
-    source = tmp_path / "product-sheet.docx"
-    source.write_bytes(sheet)
-    profile = tmp_path / "lo-profile"
+def libreoffice_pdf(docx: bytes, folder: Path) -> bytes:
+    """The DOCX as LibreOffice prints it to PDF (its own profile in ``folder``, so runs never share one)."""
+    source = folder / "product-sheet.docx"
+    source.write_bytes(docx)
     result = subprocess.run(
         [
             "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
+            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
+            str(folder),
             str(source),
         ],
         capture_output=True,
         text=True,
         timeout=240,
     )
-    pdf = tmp_path / "product-sheet.pdf"
-    assert result.returncode == 0, result.stderr
-    assert pdf.exists(), result.stdout + result.stderr
-    data = pdf.read_bytes()
+    pdf = folder / "product-sheet.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    return pdf.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_sheet(tmp_path, sheet, label):
+    data = libreoffice_pdf(sheet, tmp_path)
     assert data.startswith(b"%PDF")
     pdfium = pytest.importorskip("pypdfium2")
     document = pdfium.PdfDocument(data)
@@ -821,25 +824,9 @@ def test_laid_out_quantities_stay_whole(tmp_path, corpus, name):
     """Laid out by LibreOffice, every quantity of the dosing table is on one line ("2,000 mg/day", never
     "2,000 mg/d" + "ay")."""
     label = corpus[name]
-    source = tmp_path / "product-sheet.docx"
-    source.write_bytes(render_docx(label))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=240,
-        check=True,
-    )
+    data = libreoffice_pdf(render_docx(label), tmp_path)
     pdfium = pytest.importorskip("pypdfium2")
-    document = pdfium.PdfDocument((tmp_path / "product-sheet.pdf").read_bytes())
+    document = pdfium.PdfDocument(data)
     try:
         lines = [
             normalize(line)

@@ -349,6 +349,20 @@ class Composer:
             runs.append(Run(text, HEADING + f"{self.kind.name}/{key}"))
         return Unit(tuple(runs), role="heading")
 
+    def draft_notice(self) -> list[Paragraph]:
+        """While a gap is open: "DRAFT – NOT FOR USE. Open questions: …" with each gap's title."""
+        if not self.label.is_draft:
+            return []
+        questions = self.join([self.text(g, "title") for g in self.label.gaps])
+        return [
+            self.para(
+                self.phrase("draft.banner")
+                + self.punct(". ")
+                + self.phrase("draft.open-questions", questions=questions),
+                style="draft-notice",
+            )
+        ]
+
     def gap_blocks(self, key: str, number: str | None = None) -> list[Block]:
         """A section without facts that must be there: its recorded gap as a visible placeholder, never silence.
         A gap naming several sections is said in full in the first; the others name it and point there."""

@@ -216,19 +216,6 @@ class InsertComposer(Composer):
     def draft_banner(self) -> Unit | None:
         return self.unit(self.phrase("draft.banner")) if self.label.is_draft else None
 
-    def draft_notice(self) -> list[Paragraph]:
-        if not self.label.is_draft:
-            return []
-        questions = self.join([self.text(g, "title") for g in self.label.gaps])
-        return [
-            self.para(
-                self.phrase("draft.banner")
-                + self.punct(". ")
-                + self.phrase("draft.open-questions", questions=questions),
-                style="draft-notice",
-            )
-        ]
-
     def bullet_with_ref(
         self, runs: list[Run] | tuple[Run, ...], *keys: str, facts: list[str] | None = None, role: str = ""
     ) -> Unit:

@@ -81,17 +81,7 @@ class LeafletComposer(Composer):
                 style="subtitle",
             ),
         ]
-        if label.is_draft:
-            questions = self.join([self.text(g, "title") for g in label.gaps])
-            front.insert(
-                0,
-                self.para(
-                    self.phrase("draft.banner")
-                    + self.punct(". ")
-                    + self.phrase("draft.open-questions", questions=questions),
-                    style="draft-notice",
-                ),
-            )
+        front[:0] = self.draft_notice()
         front += read_first
         date = self.value(
             f"{self.lang.month(info.revision_date.month)} {info.revision_date.year}", "label.revision_date"

@@ -85,17 +85,7 @@ class PatientInformationComposer(Composer):
         ]  # a generic is named once
         if self.kind.name == "medication-guide":
             front.append(self.para(self.phrase("mg.read", name=self.text(label.product, "name")), style="read-first"))
-        if label.is_draft:
-            questions = self.join([self.text(g, "title") for g in label.gaps])
-            front.insert(
-                0,
-                self.para(
-                    self.phrase("draft.banner")
-                    + self.punct(". ")
-                    + self.phrase("draft.open-questions", questions=questions),
-                    style="draft-notice",
-                ),
-            )
+        front[:0] = self.draft_notice()
         kind_title = self.lang.phrase(self.title_key("title")).text
         title = f"{kind_title}: {self.name}"
         return Document(

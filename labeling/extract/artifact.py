@@ -15,20 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labeling.extract import UnreadableArtifact
+from labeling.extract import UnreadableArtifact, Unseen
 from labeling.extract.sections import normalize
 
 FURNITURE_LINES = 8  # how many lines at the top and bottom of a page may be a running header or footer (a narrow
 # page wraps a header into several lines)
-
-
-@dataclass(frozen=True)
-class Unseen:
-    """Text in the file that a reader does not see (hidden, covered, one branch of alternate content), or an
-    invisible character in what they do see: the verifier reports each one."""
-
-    text: str
-    why: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ def _read_docx(data: bytes) -> tuple[str, dict[str, str], list[Unseen]]:
     from labeling.extract.docx import docx_metadata, read_docx
 
     lines, unseen = read_docx(data)
-    return "\n".join(lines), docx_metadata(data), [Unseen(u.text, u.why) for u in unseen]
+    return "\n".join(lines), docx_metadata(data), unseen
 
 
 # Characters that show nothing yet change what a text says to a program (a zero-width space between a number

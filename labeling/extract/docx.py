@@ -21,11 +21,10 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from labeling.extract import UnreadableArtifact
+from labeling.extract import UnreadableArtifact, Unseen
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -72,14 +71,6 @@ _SKIP = {
     _w("trPr"),
     _w("tcPr"),
 }
-
-
-@dataclass(frozen=True)
-class Unseen:
-    """Text in the file that a reader does not see, or that one program shows and another does not."""
-
-    text: str
-    why: str
 
 
 def extract_docx_text(source: bytes | str | Path) -> str:

@@ -176,11 +176,6 @@ def _inked(pixels: bytes, stride: int, x0: int, x1: int, y0: int, y1: int) -> bo
 _NEAR = [bytes(g for g in range(256) if abs(g - background) < INK) for background in range(256)]
 
 
-def unseen_pdf_text(source: bytes | str | Path) -> list[tuple[int, str, str]]:
-    """(page number, text, why) for each run of the text layer that the page does not show."""
-    return read_pdf(source)[1]
-
-
 def read_pdf(source: bytes | str | Path) -> tuple[list[str], list[tuple[int, str, str]]]:
     """Each page's text (as ``extract_pdf_pages``) and the runs of it the pages do not show, in one pass."""
     document = open_pdf(source)
