@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from labeling.binding import BindingUnit, Placed, binding_units, misbindings, placed_quantities
 from labeling.compose import compose
 from labeling.doctree import Document, Section
 from labeling.documents import CONTRAINDICATIONS, DOSING, FACT_GROUPS, PATIENT, STORAGE, DocumentKind
@@ -147,6 +148,7 @@ def verify_text(
             heading = section.heading.text
             expected = _expected(section, values, label, group)
             expected.composed = composed_quantities(section, lang)
+            expected.binding = binding_units(section, lang, _as_time_limit if group == STORAGE else lambda q: q)
             expected.text = _section_text(section)
             for fact, value in expected.rows.items():
                 result.checks.setdefault(fact, FactCheck(fact, value))
@@ -164,11 +166,11 @@ def verify_text(
                 for fact in expected.rows:
                     _fail(result, fact, "section not found")
                 continue
-            body = found[section.id].text
+            body, lines = found[section.id].text, found[section.id].lines
             if group == DOSING:
-                _check_dosing(result, label, lang, known, heading, body, expected)
+                _check_dosing(result, label, lang, known, heading, body, lines, expected)
             elif group == STORAGE:
-                _check_storage(result, label, lang, known, kind.audience, heading, body, expected)
+                _check_storage(result, label, lang, known, kind.audience, heading, body, lines, expected)
             else:
                 _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
     _check_polarity(result, tree, found, checked, lang, document)
@@ -223,6 +225,7 @@ class _Expected:
     rows: dict[str, str] = field(default_factory=dict)
     wordings: dict[str, list[str]] = field(default_factory=dict)  # fact path → its own words as composed
     composed: list[Placed] = field(default_factory=list)  # every quantity the section prints, with its fact
+    binding: list[BindingUnit] = field(default_factory=list)  # its rows, items and paragraphs with their parts
     text: str = ""  # the composed section's text
 
 
@@ -346,43 +349,10 @@ class _Known:
     off_label: dict[Quantity, str]
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A quantity the composed section prints, with the fact whose run prints it."""
-
-    quantity: Quantity
-    fact: str
-    text: str
-
-
-_NOT_A_FACT = re.compile(r"^[a-z]+:")  # phrase:, word:, number:, heading:, furniture: — sources that are no fact
-
-
 def composed_quantities(section: Section, lang: Language) -> list[Placed]:
-    """Every quantity the composed section prints, in reading order, each with the fact its run comes from.
-
-    The quantities are read from the composed text with the same parser that reads the artifact, so a value the
-    label places three times (an interval shared by three regimen rows) is expected three times, and a phrase
-    around a value ("not to exceed …") reads the same on both sides."""
-    text, spans = "", []
-    for unit in section.units():
-        for run in unit.runs:
-            spans.append((len(text), len(text) + len(run.text), run.source))
-            text += run.text
-        text += "\n"
-    placed = []
-    plain = unify_chars(text)
-    for found in find_quantities(plain, lang):
-        # The fact whose run holds the number (a phrase may hold the words around it: "not to exceed …").
-        digit = next((i for i in range(found.start, found.end) if plain[i].isdigit()), found.start)
-        facts = [
-            (start <= digit < end, source)
-            for start, end, source in spans
-            if start < found.end and end > found.start and not _NOT_A_FACT.match(source)
-        ]
-        fact = max(facts, key=lambda f: f[0])[1] if facts else "quantities"
-        placed.append(Placed(found.quantity, fact, found.text))
-    return placed
+    """Every quantity the composed section prints, in reading order, each with its fact: a value the label
+    places three times (an interval shared by three regimen rows) is expected three times."""
+    return placed_quantities((unit.runs for unit in section.units()), lang)
 
 
 _TRAILING_ZERO = re.compile(r"\d\.\d*0(?!\d)")  # 5.0 mg, 0.50 mL: read as 50 mg, 50 mL (ISMP)
@@ -641,10 +611,18 @@ def _difference(expected: Quantity, found: Quantity) -> str:
 
 
 def _check_dosing(
-    result: Verification, label: Label, lang: Language, known: _Known, heading: str, body: str, expected: _Expected
+    result: Verification,
+    label: Label,
+    lang: Language,
+    known: _Known,
+    heading: str,
+    body: str,
+    lines: tuple[int, ...],
+    expected: _Expected,
 ) -> None:
     quantities = find_quantities(body, lang)
     _check_quantities(result, known, heading, expected.composed, quantities, body, lang)
+    _check_binding(result, heading, expected, body, lines, quantities)
     routes = vocabulary(lang).routes
     anchors: list[tuple[FoundQuantity, Any]] = []
     used: set[int] = set()
@@ -691,6 +669,7 @@ def _check_dosing(
     for regimen in regimens:
         if all(a[1] is not regimen for a in anchors) and regimen.dose is not None:
             _fail(result, f"{_path(label, regimen)}.routes", "dose not found")
+    _check_populations(result, lang, heading, body, expected)
     # A route the section names that the composed section never names ("intravenous or intramuscular", a title
     # line "for intramuscular use"): a route no labelled regimen of this section uses.
     labelled = {route for route, pattern in routes.items() if pattern.search(expected.text)}
@@ -708,6 +687,69 @@ def _check_dosing(
         )
 
 
+def _check_populations(result: Verification, lang: Language, heading: str, body: str, expected: _Expected) -> None:
+    """The populations the section names, by their words (adults, children, the elderly): one the composed section
+    does not name is a use the label does not give here ("Pediatric patients: 5 mL/day"); one it names that the
+    document never names narrows the label ("Adult and pediatric patients" made "Adult patients")."""
+    names = [t for unit in expected.binding for t in unit.tokens if t.kind == "population" and isinstance(t.key, tuple)]
+    for pattern in vocabulary(lang).populations.values():
+        composed, found = pattern.search(expected.text), pattern.search(body)
+        if found and not composed:
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    "populations",
+                    "population",
+                    f"{found.group(0)!r} is named here, but no regimen of this section is for that population",
+                    found=found.group(0),
+                )
+            )
+        elif composed and not found:
+            owner = next((t for t in names if pattern.search(t.text)), None)
+            fact = owner.fact if owner else "populations"
+            said = owner.text if owner else composed.group(0)
+            result.findings.append(
+                Finding(
+                    result.document,
+                    heading,
+                    fact,
+                    "population",
+                    f"{said!r} is not named here: the section narrows the population the label gives",
+                    expected=said,
+                )
+            )
+            _fail(result, fact, "population not named")
+
+
+def _check_binding(
+    result: Verification,
+    heading: str,
+    expected: _Expected,
+    body: str,
+    lines: tuple[int, ...],
+    quantities: list[FoundQuantity],
+) -> None:
+    """Each part found with the other parts of its own row, item or sentence (``labeling.binding``); a fact already
+    reported as changed or missing is not reported again."""
+    reported = {f.fact for f in result.findings}
+    for wrong in misbindings(expected.binding, body, quantities, lines):
+        if wrong.fact in reported:
+            continue
+        result.findings.append(
+            Finding(
+                result.document,
+                heading,
+                wrong.fact,
+                "misbound",
+                f"expected {wrong.expected!r}, found {wrong.found!r} (of {wrong.belongs_to}) in {wrong.segment!r}",
+                expected=wrong.expected,
+                found=wrong.found,
+            )
+        )
+        _fail(result, wrong.fact, wrong.found)
+
+
 def _check_storage(
     result: Verification,
     label: Label,
@@ -716,6 +758,7 @@ def _check_storage(
     audience: str,
     heading: str,
     body: str,
+    lines: tuple[int, ...],
     expected: _Expected,
 ) -> None:
     words = vocabulary(lang)
@@ -724,6 +767,7 @@ def _check_storage(
     quantities = _time_limits(find_quantities(body, lang))
     composed = [Placed(_as_time_limit(p.quantity), p.fact, p.text) for p in expected.composed]
     _check_quantities(result, known, heading, composed, quantities, body, lang)
+    _check_binding(result, heading, expected, body, lines, quantities)
     windows = _condition_windows(body, conditions, audience)
     reported = {f.fact for f in result.findings}
     for condition, window in zip(conditions, windows, strict=True):

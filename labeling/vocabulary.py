@@ -18,6 +18,8 @@ from labeling.model import Protection, RouteName
 # The model's own lists: a route or protection the model gains is recognised in documents with no edit here.
 ROUTES: tuple[str, ...] = get_args(RouteName)
 PROTECTIONS: tuple[str, ...] = get_args(Protection)
+# The populations a dosing section is read for by their words (each a list ``population.<group>`` of a language).
+POPULATION_GROUPS = ("adult", "pediatric", "geriatric")
 
 
 def _words(words: list[str] | tuple[str, ...]) -> str:
@@ -31,6 +33,7 @@ class Vocabulary:
     freeze: re.Pattern[str]
     immediately: re.Pattern[str]
     protections: dict[str, re.Pattern[str]]
+    populations: dict[str, re.Pattern[str]]  # adult, pediatric, geriatric → the words that name one
 
 
 @lru_cache(maxsize=8)
@@ -75,4 +78,9 @@ def vocabulary(lang: Language) -> Vocabulary:
         )
         for p in PROTECTIONS
     }
-    return Vocabulary(routes, freeze, immediately, protections)
+    populations = {
+        group: re.compile(rf"(?<![\w-])(?:{_words(lang.synonyms(f'population.{group}'))})(?![\w-])", re.I)
+        for group in POPULATION_GROUPS
+        if lang.synonyms(f"population.{group}")
+    }
+    return Vocabulary(routes, freeze, immediately, protections, populations)

@@ -95,6 +95,7 @@ class FoundSection:
     heading: str
     text: str  # the section's own text including its subsections, heading excluded
     start: int
+    lines: tuple[int, ...] = ()  # offsets in ``text`` where a line of the artifact begins (a row, a paragraph)
 
 
 def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
@@ -138,7 +139,11 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
                 if other[3] <= level:
                     stop = other[0]
                     break
-            found[key] = FoundSection(key, flat[begin:after], flat[after:stop].strip(), begin)
+            raw = flat[after:stop]
+            offset = after + len(raw) - len(raw.lstrip())
+            text = raw.strip()
+            lines = tuple(sorted(i - offset for i in starts if offset < i < offset + len(text)))
+            found[key] = FoundSection(key, flat[begin:after], text, begin, lines)
     return found
 
 

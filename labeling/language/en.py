@@ -843,6 +843,10 @@ LISTS: dict[str, tuple[str, ...]] = {
         "adolescent",
         "juvenile",
     ),
+    # verify: the words that name an adult or an older population; with population.pediatric, the populations a
+    # dosing section names (one named where the composed section names none, or one dropped, is a finding)
+    "population.adult": ("adult", "adults", "grown-ups"),
+    "population.geriatric": ("geriatric", "elderly", "older adults", "older patients", "aged 65 years and older"),
     # lint: pharmacologic classes of systemic antibacterials (21 CFR 201.24 applies to them)
     "class.antibacterial": (
         "antibacterial",
