@@ -995,8 +995,9 @@ def _scanner(lang: Language) -> _Scanner:
         (?P<cmp>≥|>=|≤|<=|>|<|(?:{_alternatives(list(leading))})\s+)?\s*
         (?P<sign>[-−+](?=\d))?
         (?P<low>{number})
-        (?:\s*(?P<unit1>{unit_words})(?![^\W\d_])(?:\s*/\s*(?P<per1>{per1_words})(?![^\W\d_]))?)?
-        (?:\s*(?:{range_words}|(?(between)(?:{and_words})|(?!)))\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
+        # A unit after the low end only where a high end follows ("2 °C to 8 °C"): "10 mg Bottle" is no range.
+        (?:(?:\s*(?P<unit1>{unit_words})(?![^\W\d_])(?:\s*/\s*(?P<per1>{per1_words})(?![^\W\d_]))?)?
+           \s*(?:{range_words}|(?(between)(?:{and_words})|(?!)))\s*(?P<high_sign>[-−+](?=\d))?(?P<high>{number}))?
         (?:\s*|-)(?P<unit>{unit_words})(?![^\W\d_])
         (?P<basis>\s*/\s*(?:kg|m²|m2)(?![^\W\d_])|\s+(?:{basis_words})(?![^\W\d_]))?
         (?:\s*(?:/|\s(?:{per_words}))\s*(?P<per_value>{number}\s*)?(?P<per>{unit_words})(?![^\W\d_])

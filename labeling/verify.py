@@ -22,11 +22,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from labeling.binding import BindingUnit, Placed, binding_units, misbindings, placed_quantities
+from labeling.binding import BindingUnit, Placed, Token, binding_units, misbindings, placed_quantities
 from labeling.compose import compose
-from labeling.doctree import Document, Section
+from labeling.doctree import Document, Section, Table
 from labeling.documents import CONTRAINDICATIONS, DOSING, FACT_GROUPS, PATIENT, STORAGE, DocumentKind
-from labeling.extract.sections import normalize, split_sections, unify_chars
+from labeling.extract.sections import FoundSection, flatten, normalize, split_sections, unify_chars
 from labeling.language import Language, language_for
 from labeling.model import Label, StorageCondition, walk
 from labeling.quantities import FoundQuantity, Frequency, Quantity, fahrenheit, find_quantities, format_professional
@@ -137,7 +137,8 @@ def verify_text(
     lang = language_for(label.label.language)
     tree = tree or compose(label, kind, lang)
     result = Verification(document, kind.name)
-    found = split_sections(strip_furniture(text, tree, lang), tree)
+    text = strip_furniture(text, tree, lang)
+    found = split_sections(text, tree)
     known = _Known(shown_quantities(label), off_label_quantities(label))
     values = label_quantities(label)
     checked = {spec.key: spec.checks for spec in kind.sections() if spec.checks}
@@ -174,7 +175,81 @@ def verify_text(
             else:
                 _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
     _check_polarity(result, tree, found, checked, lang, document)
+    _check_everything_else(result, tree, flatten(text)[0], found, checked, lang, known)
     return result
+
+
+def _check_everything_else(
+    result: Verification,
+    tree: Document,
+    flat: str,
+    found: dict[str, FoundSection],
+    checked: dict[str, tuple[str, ...]],
+    lang: Language,
+    known: _Known,
+) -> None:
+    """Every block the fact groups do not check: the title line, the product at a glance, the rest of Highlights,
+    specific populations, key points. Each quantity traces to a fact printed there (none changed, none added),
+    and each route and population named is one the composed block names ("for intramuscular use" in a title line
+    of an intravenous product, "and children" added to an indication)."""
+    grouped = {
+        inner.id
+        for _, section in tree.sections()
+        if set(checked.get(section.key, ())) & {DOSING, STORAGE}
+        for inner in section.walk()
+    }
+    # A part without a heading (the insert's draft notice) cannot be told from the end of the section before it:
+    # its text is cut from wherever it is found and read with the text outside every section.
+    headless = [
+        _loose_pattern(normalize(strip_furniture(unit.text, tree, lang)))
+        for part in tree.parts
+        if part.heading is None
+        for block in part.blocks
+        for unit in block.units()
+        if len(unit.text.strip()) > 20
+    ]
+    spans, moved = [], []
+    for _, section in tree.sections():
+        if section.id not in found:
+            continue
+        place = found[section.id]
+        spans.append((place.start, place.offset + len(place.text)))
+        if section.id in grouped:
+            continue
+        body = place.text
+        for child in section.sections:  # its own text: up to its first subsection found
+            if child.id in found:
+                body = body[: max(0, found[child.id].start - place.offset)]
+                break
+        for pattern in headless:
+            moved += pattern.findall(body)
+            body = pattern.sub(" ", body)
+        body = _without_repeated_headers(body, section)
+        heading = section.heading.text
+        own = list(section.units(nested=False))
+        reference = normalize(" ".join(unit.text for unit in own))
+        composed = placed_quantities((unit.runs for unit in own), lang)
+        _check_quantities(result, known, heading, composed, find_quantities(body, lang), body, lang)
+        _check_routes(result, lang, heading, body, reference, "routes")
+        _check_populations(result, lang, heading, body, reference, [])
+    # Outside every section: the title block, part headings and their text (the limitation statement, the title
+    # line, the contents), the draft notice.
+    outside, cursor = [], 0
+    for start, end in sorted(spans):
+        if start > cursor:
+            outside.append(flat[cursor:start])
+        cursor = max(cursor, end)
+    outside.append(flat[cursor:])
+    body = "\n".join(outside + moved)
+    units = [*(u for block in tree.front for u in block.units()), *(u for u in (tree.banner,) if u is not None)]
+    for part in tree.parts:
+        units += [*([part.heading] if part.heading is not None else []), *(u for b in part.blocks for u in b.units())]
+    heading = "front matter"
+    composed = placed_quantities((unit.runs for unit in units), lang)
+    _check_quantities(result, known, heading, composed, find_quantities(body, lang), body, lang)
+    reference = normalize(" ".join(unit.text for unit in units))
+    _check_routes(result, lang, heading, body, reference, "routes")
+    _check_populations(result, lang, heading, body, reference, [])
 
 
 def _check_polarity(
@@ -669,31 +744,63 @@ def _check_dosing(
     for regimen in regimens:
         if all(a[1] is not regimen for a in anchors) and regimen.dose is not None:
             _fail(result, f"{_path(label, regimen)}.routes", "dose not found")
-    _check_populations(result, lang, heading, body, expected)
-    # A route the section names that the composed section never names ("intravenous or intramuscular", a title
-    # line "for intramuscular use"): a route no labelled regimen of this section uses.
-    labelled = {route for route, pattern in routes.items() if pattern.search(expected.text)}
-    for route in sorted(mentioned_routes - labelled):
+    names = [t for unit in expected.binding for t in unit.tokens if t.kind == "population" and isinstance(t.key, tuple)]
+    _check_populations(result, lang, heading, body, expected.text, names)
+    # A route the section names that the composed section never names ("intravenous or intramuscular").
+    _check_routes(result, lang, heading, body, expected.text, "dosing.routes", "no regimen of this section is given by")
+
+
+def _without_repeated_headers(body: str, section: Section) -> str:
+    """A table's header row as printed once: a layout repeats it on every page the table runs onto."""
+    for block in section.blocks:
+        if not isinstance(block, Table):
+            continue
+        for row in block.rows:
+            if not row.header:
+                continue
+            header = _loose_pattern(" ".join(normalize(cell.text) for cell in row.cells))
+            copies = list(header.finditer(body))
+            for copy in reversed(copies[1:]):
+                body = body[: copy.start()] + " " + body[copy.end() :]
+    return body
+
+
+def _loose_pattern(text: str) -> re.Pattern[str]:
+    """A text as a layout may break it: any spacing between its words."""
+    return re.compile(r"\s+".join(map(re.escape, text.split())))
+
+
+def _check_routes(
+    result: Verification, lang: Language, heading: str, body: str, reference: str, fact: str, why: str = ""
+) -> None:
+    """A route the text names that the composed text never names: a route the label does not give here."""
+    routes = vocabulary(lang).routes
+    mentioned = {route for route, pattern in routes.items() if pattern.search(body)}
+    labelled = {route for route, pattern in routes.items() if pattern.search(reference)}
+    for route in sorted(mentioned - labelled):
         result.findings.append(
             Finding(
                 result.document,
                 heading,
-                "dosing.routes",
+                fact,
                 "route",
-                f"{route} is named here, but no regimen of this section is given by that route",
+                f"{route} is named here, but {why or 'the label does not name it here'}"
+                + (" that route" if why else ""),
                 expected=" or ".join(sorted(labelled)) or None,
                 found=route,
             )
         )
 
 
-def _check_populations(result: Verification, lang: Language, heading: str, body: str, expected: _Expected) -> None:
-    """The populations the section names, by their words (adults, children, the elderly): one the composed section
-    does not name is a use the label does not give here ("Pediatric patients: 5 mL/day"); one it names that the
-    document never names narrows the label ("Adult and pediatric patients" made "Adult patients")."""
-    names = [t for unit in expected.binding for t in unit.tokens if t.kind == "population" and isinstance(t.key, tuple)]
+def _check_populations(
+    result: Verification, lang: Language, heading: str, body: str, reference: str, names: list[Token]
+) -> None:
+    """The populations the text names, by their words (adults, children, the elderly): one the composed text does
+    not name is a use the label does not give here ("Pediatric patients: 5 mL/day"); one it names that the
+    document never names narrows the label ("Adult and pediatric patients" made "Adult patients"). ``names`` are
+    the composed population names a finding can point to."""
     for pattern in vocabulary(lang).populations.values():
-        composed, found = pattern.search(expected.text), pattern.search(body)
+        composed, found = pattern.search(reference), pattern.search(body)
         if found and not composed:
             result.findings.append(
                 Finding(

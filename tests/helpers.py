@@ -80,10 +80,15 @@ def plain(text: str) -> str:
 
 def document_text(tree: Any) -> str:
     """A composed document as a reader gets it back: each heading and each unit on a line of its own."""
-    lines = []
-    for _, section in tree.sections():
-        lines.append(section.heading.text)
-        lines += [unit.text for block in section.blocks for unit in block.units()]
+    lines = [unit.text for block in tree.front for unit in block.units()]
+    for part in tree.parts:
+        if part.heading is not None:
+            lines.append(part.heading.text)
+        lines += [unit.text for block in part.blocks for unit in block.units()]
+        for section in part.sections:
+            for inner in section.walk():
+                lines.append(inner.heading.text)
+                lines += [unit.text for block in inner.blocks for unit in block.units()]
     return plain("\n".join(lines))
 
 
@@ -97,3 +102,31 @@ def corpus_label(product: str) -> Any:
     if product not in _LABELS:
         _LABELS[product] = load_label(ROOT / "content" / f"{product}.yaml")
     return _LABELS[product]
+
+
+def document_rows(product: str, kind_name: str) -> str:
+    """A composed document as a word processor's text comes back: a table row on one line, cells between bars."""
+    from labeling.compose import compose
+    from labeling.doctree import Table
+    from labeling.documents import DOCUMENT_KINDS
+
+    tree = compose(corpus_label(product), DOCUMENT_KINDS[kind_name])
+
+    def blocks(blocks) -> list[str]:  # type: ignore[no-untyped-def]
+        out = []
+        for block in blocks:
+            if isinstance(block, Table):
+                out += [block.caption.text] if block.caption is not None else []
+                out += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
+            else:
+                out += [unit.text for unit in block.units()]
+        return out
+
+    lines = blocks(tree.front)
+    for part in tree.parts:
+        lines += [part.heading.text] if part.heading is not None else []
+        lines += blocks(part.blocks)
+        for section in part.sections:
+            for inner in section.walk():
+                lines += [inner.heading.text, *blocks(inner.blocks)]
+    return plain("\n".join(lines))

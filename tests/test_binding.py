@@ -6,25 +6,10 @@ from __future__ import annotations
 
 import pytest
 from helpers import corpus_label as label
-from helpers import plain
+from helpers import document_rows as rows_text
 
-from labeling.compose import compose
-from labeling.doctree import Table
 from labeling.documents import DOCUMENT_KINDS
 from labeling.verify import verify_text
-
-
-def rows_text(product: str, kind_name: str) -> str:
-    """A composed document as a word processor's text comes back: a table row on one line, cells between bars."""
-    lines = []
-    for _, section in compose(label(product), DOCUMENT_KINDS[kind_name]).sections():
-        lines.append(section.heading.text)
-        for block in section.blocks:
-            if isinstance(block, Table):
-                lines += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
-            else:
-                lines += [unit.text for unit in block.units()]
-    return plain("\n".join(lines))
 
 
 def verify(product: str, kind_name: str, text: str):  # type: ignore[no-untyped-def]

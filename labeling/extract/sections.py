@@ -96,6 +96,7 @@ class FoundSection:
     text: str  # the section's own text including its subsections, heading excluded
     start: int
     lines: tuple[int, ...] = ()  # offsets in ``text`` where a line of the artifact begins (a row, a paragraph)
+    offset: int = 0  # where ``text`` begins in the flattened document
 
 
 def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
@@ -143,7 +144,7 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
             offset = after + len(raw) - len(raw.lstrip())
             text = raw.strip()
             lines = tuple(sorted(i - offset for i in starts if offset < i < offset + len(text)))
-            found[key] = FoundSection(key, flat[begin:after], text, begin, lines)
+            found[key] = FoundSection(key, flat[begin:after], text, begin, lines, offset)
     return found
 
 
