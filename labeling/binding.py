@@ -95,6 +95,13 @@ class Misbinding:
     found: str
     belongs_to: str  # the fact whose part was found in its place
     segment: str  # the text that binds them
+    moved_to: str = ""  # for a part shown only beside another unit: that unit
+
+    @property
+    def message(self) -> str:
+        if self.moved_to:
+            return f"{self.found!r} is printed with {self.moved_to}, not with its own, in {self.segment!r}"
+        return f"expected {self.expected!r}, found {self.found!r} (of {self.belongs_to}) in {self.segment!r}"
 
 
 _OWNER = re.compile(r"^(?:[a-z_]+\.)*[a-z_]+\[[^\]]+\]")  # dosing.regimens[x] of dosing.regimens[x].dose
@@ -164,8 +171,9 @@ def binding_units(
     return [u for u in units if u.tokens]
 
 
-# A segment ends at a line end or a sentence end; a table row read as one line is one segment.
-_SEGMENT_END = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z0-9(])")
+# A segment ends at a line end, a sentence or clause end, or a cross-reference that closes a statement ("… for
+# 7–21 days (2.1) Alzheimer's disease …" run into one line); a table row read as one line is one segment.
+_SEGMENT_END = re.compile(r"\n|(?<=[.!?;])\s+(?=[A-Z0-9(])|(?<=\(\d\))\s+|(?<=\(\d\d\))\s+|(?<=\d\.\d\))\s+")
 
 
 def _segments(body: str, lines: Iterable[int]) -> Iterator[tuple[int, int]]:
@@ -214,6 +222,8 @@ def misbindings(
             holders.setdefault(token.key, []).append((index, token))
     result: list[Misbinding] = []
     reported: set[tuple[int, str]] = set()
+    seen = [Counter[Hashable]() for _ in units]  # the parts each unit's own segments show
+    added: list[tuple[int, Hashable, str]] = []  # (unit, part of another unit it shows, segment)
     previous = -1
     for start, end in _segments(body, lines):
         segment = [t for t in tokens if start <= t[0] < end and t[1] in holders]
@@ -222,6 +232,8 @@ def misbindings(
             continue
         holding = [i for i, held in enumerate(holds) if keys <= held]
         if holding:  # one unit holds every part: a whole row or a fragment of one
+            for i in holding:
+                seen[i] += keys
             previous = next((i for i in holding if i > previous), previous)
             continue
         overlap = [sum((keys & held).values()) for held in holds]
@@ -234,16 +246,32 @@ def misbindings(
         readings = [
             (index, _substitutions(units[index], holds[index], keys, holders, segment, index)) for index in candidates
         ]
-        if any(not swaps for _, swaps in readings):  # one reading binds every part rightly: nothing to report
+        text = " ".join(body[start:end].split())
+        if any(not swaps for _, swaps in readings):  # one reading binds every part rightly
+            if len(candidates) == 1:
+                index = candidates[0]
+                seen[index] += keys & holds[index]
+                kinds = {t.kind for t in units[index].tokens}
+                added += [
+                    (index, key, text)
+                    for key in keys - holds[index]
+                    if not any(t.kind in kinds for _, t in holders[key])
+                ]
             continue
         index, swaps = readings[0]
         previous = index
-        text = " ".join(body[start:end].split())
         for own, other in swaps:
             if (index, own.kind) in reported:
                 continue
             reported.add((index, own.kind))
             result.append(Misbinding(own.fact, own.text, other.text, other.fact, text))
+    # A part of another unit shown beside a unit that has no part of its kind ("2–4 times a year" moved to the
+    # regimen that is not repeated), where the unit it belongs to no longer shows it.
+    for index, key, text in added:
+        owners = [(i, t) for i, t in holders[key] if i != index]
+        if owners and all(seen[i][key] == 0 for i, _ in owners):
+            _, token = owners[0]
+            result.append(Misbinding(token.fact, token.text, token.text, "", text, units[index].owner))
     return result
 
 

@@ -26,7 +26,7 @@ from labeling.binding import BindingUnit, Placed, Token, binding_units, misbindi
 from labeling.compose import compose
 from labeling.doctree import Document, Section, Table
 from labeling.documents import CONTRAINDICATIONS, DOSING, FACT_GROUPS, PATIENT, STORAGE, DocumentKind
-from labeling.extract.sections import FoundSection, flatten, normalize, split_sections, unify_chars
+from labeling.extract.sections import FoundSection, flatten, normalize, part_bounds, split_sections, unify_chars
 from labeling.language import Language, language_for
 from labeling.model import Label, StorageCondition, walk
 from labeling.quantities import FoundQuantity, Frequency, Quantity, fahrenheit, find_quantities, format_professional
@@ -167,13 +167,28 @@ def verify_text(
                 for fact in expected.rows:
                     _fail(result, fact, "section not found")
                 continue
-            body, lines = found[section.id].text, found[section.id].lines
-            if group == DOSING:
-                _check_dosing(result, label, lang, known, heading, body, lines, expected)
-            elif group == STORAGE:
-                _check_storage(result, label, lang, known, kind.audience, heading, body, lines, expected)
-            else:
-                _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
+            for place in (found[section.id], *found[section.id].copies):  # a section printed twice: each copy
+                body, lines = place.text, place.lines
+                if group == DOSING:
+                    _check_dosing(result, label, lang, known, heading, body, lines, expected)
+                elif group == STORAGE:
+                    _check_storage(result, label, lang, known, kind.audience, heading, body, lines, expected)
+                else:
+                    _check_contraindications(result, label, kind, heading, body, _section_text(section), expected)
+    for _, section in tree.sections():
+        copies = found[section.id].copies if section.id in found else ()
+        if copies:
+            result.findings.append(
+                Finding(
+                    document,
+                    section.heading.text,
+                    "sections",
+                    "duplicate",
+                    f"section {section.heading.text!r} is printed {len(copies) + 1} times (each copy is checked)",
+                    expected="printed once",
+                    found=f"printed {len(copies) + 1} times",
+                )
+            )
     _check_polarity(result, tree, found, checked, lang, document)
     _check_everything_else(result, tree, flatten(text)[0], found, checked, lang, known)
     return result
@@ -201,52 +216,59 @@ def _check_everything_else(
     # A part without a heading (the insert's draft notice) cannot be told from the end of the section before it:
     # its text is cut from wherever it is found and read with the text outside every section.
     headless = [
-        _loose_pattern(normalize(strip_furniture(unit.text, tree, lang)))
+        normalize(strip_furniture(unit.text, tree, lang))
         for part in tree.parts
         if part.heading is None
         for block in part.blocks
         for unit in block.units()
-        if len(unit.text.strip()) > 20
+        if len(unit.text.split()) > 8
     ]
     spans, moved = [], []
     for _, section in tree.sections():
         if section.id not in found:
             continue
-        place = found[section.id]
-        spans.append((place.start, place.offset + len(place.text)))
-        if section.id in grouped:
-            continue
-        body = place.text
-        for child in section.sections:  # its own text: up to its first subsection found
-            if child.id in found:
-                body = body[: max(0, found[child.id].start - place.offset)]
-                break
-        for pattern in headless:
-            moved += pattern.findall(body)
-            body = pattern.sub(" ", body)
-        body = _without_repeated_headers(body, section)
         heading = section.heading.text
         own = list(section.units(nested=False))
         reference = normalize(" ".join(unit.text for unit in own))
         composed = placed_quantities((unit.runs for unit in own), lang)
-        _check_quantities(result, known, heading, composed, find_quantities(body, lang), body, lang)
-        _check_routes(result, lang, heading, body, reference, "routes")
-        _check_populations(result, lang, heading, body, reference, [])
+        for place in (found[section.id], *found[section.id].copies):
+            spans.append((place.start, place.offset + len(place.text)))
+            if section.id in grouped:
+                continue
+            body = place.text
+            for child in section.sections:  # its own text: up to its first subsection found after it
+                if child.id in found and found[child.id].start >= place.offset:
+                    body = body[: found[child.id].start - place.offset]
+                    break
+            for text in headless:
+                body, cut = _cut_out(body, text)
+                moved += cut
+            body = _without_repeated_headers(body, section)
+            _check_quantities(result, known, heading, composed, find_quantities(body, lang), body, lang)
+            _check_routes(result, lang, heading, body, reference, "routes")
+            _check_populations(result, lang, heading, body, reference, [])
     # Outside every section: the title block, part headings and their text (the limitation statement, the title
     # line, the contents), the draft notice.
-    outside, cursor = [], 0
+    # The contents repeat the headings, which are found where they stand: not read here.
+    for part in tree.parts:
+        if part.style == "contents" and part.heading is not None and part.key in (bounds := part_bounds(flat, tree)):
+            after, stop = bounds[part.key]
+            spans.append((after - len(normalize(part.heading.text)), stop))
+    pieces, cursor = [], 0
     for start, end in sorted(spans):
         if start > cursor:
-            outside.append(flat[cursor:start])
+            pieces.append(flat[cursor:start])
         cursor = max(cursor, end)
-    outside.append(flat[cursor:])
-    body = "\n".join(outside + moved)
+    pieces.append(flat[cursor:])
+    body = "\n".join([*pieces, *moved])
+    quantities = find_quantities(body, lang)
     units = [*(u for block in tree.front for u in block.units()), *(u for u in (tree.banner,) if u is not None)]
-    for part in tree.parts:
-        units += [*([part.heading] if part.heading is not None else []), *(u for b in part.blocks for u in b.units())]
+    for part in tree.parts:  # the contents repeat the headings, which are found where they stand
+        if part.style != "contents":
+            units += [*([part.heading] if part.heading else []), *(u for b in part.blocks for u in b.units())]
     heading = "front matter"
     composed = placed_quantities((unit.runs for unit in units), lang)
-    _check_quantities(result, known, heading, composed, find_quantities(body, lang), body, lang)
+    _check_quantities(result, known, heading, composed, quantities, body, lang)
     reference = normalize(" ".join(unit.text for unit in units))
     _check_routes(result, lang, heading, body, reference, "routes")
     _check_populations(result, lang, heading, body, reference, [])
@@ -263,13 +285,16 @@ def _check_polarity(
         if section.key not in checked or section.id not in found:
             continue
         group = checked[section.key][0]
-        for flip in flips(section.units(), found[section.id].text, lang, group):
-            if (flip.expected, flip.found) in reported:
-                continue
-            reported.add((flip.expected, flip.found))
-            result.findings.append(
-                Finding(document, section.heading.text, flip.fact, "polarity", flip.message, flip.expected, flip.found)
-            )
+        for place in (found[section.id], *found[section.id].copies):
+            for flip in flips(section.units(), place.text, lang, group):
+                if (flip.expected, flip.found) in reported:
+                    continue
+                reported.add((flip.expected, flip.found))
+                result.findings.append(
+                    Finding(
+                        document, section.heading.text, flip.fact, "polarity", flip.message, flip.expected, flip.found
+                    )
+                )
 
 
 def verify_artifact(artifact: Any, kind: DocumentKind, label: Label, document: str) -> Verification:
@@ -390,11 +415,15 @@ def strip_furniture(text: str, tree: Document, lang: Language) -> str:
     page_pattern = re.compile(rf"(?<!\w){page}(?!\w)")
     lines = []
     for line in text.splitlines():
+        if _BULLETS.sub("", line).strip() == "" and line.strip():
+            continue  # a list marker on a line of its own: a page or column break left it apart from its item
         flat = normalize(line)
         for furniture in strings:
             if furniture and furniture in flat:
                 flat = flat.replace(furniture, " ")
         flat = page_pattern.sub(" ", flat)
+        if flat != normalize(line) and line.rstrip().endswith(("\u2010", "\u00ad")):
+            flat = flat[:-1] + line.rstrip()[-1]  # a word the layout broke at the line end stays broken, not hyphenated
         lines.append(flat if flat != normalize(line) else line)
     return "\n".join(lines)
 
@@ -765,9 +794,22 @@ def _without_repeated_headers(body: str, section: Section) -> str:
     return body
 
 
+def _cut_out(body: str, text: str) -> tuple[str, list[str]]:
+    """``body`` without ``text``, found by its first and last words (a page break may put bullets or a running
+    head in its middle), and what was cut."""
+    words = text.split()
+    head, tail = _loose_pattern(" ".join(words[:6])), _loose_pattern(" ".join(words[-6:]))
+    start = head.search(body)
+    end = tail.search(body, start.end()) if start else None
+    if start is None or end is None:
+        return body, []
+    return body[: start.start()] + " " + body[end.end() :], [body[start.start() : end.end()]]
+
+
 def _loose_pattern(text: str) -> re.Pattern[str]:
-    """A text as a layout may break it: any spacing between its words."""
-    return re.compile(r"\s+".join(map(re.escape, text.split())))
+    """A text as a layout may break it: any spacing between its words, a space after a slash or a hyphen."""
+    pattern = r"\s+".join(map(re.escape, text.split()))
+    return re.compile(re.sub(r"(/|-)", r"\1\\s?", pattern))  # "60 mg/ vial": a line broken after a slash
 
 
 def _check_routes(
@@ -849,7 +891,7 @@ def _check_binding(
                 heading,
                 wrong.fact,
                 "misbound",
-                f"expected {wrong.expected!r}, found {wrong.found!r} (of {wrong.belongs_to}) in {wrong.segment!r}",
+                wrong.message,
                 expected=wrong.expected,
                 found=wrong.found,
             )

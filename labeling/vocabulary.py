@@ -70,9 +70,13 @@ def vocabulary(lang: Language) -> Vocabulary:
         rf"(?:{_words(lang.synonyms('immediately'))})|{stock}",
         re.I,
     )
+    # A protection is stated where a lead says it ("protect from", "keep away from"), up to a few words before it
+    # ("protect from heat and light"): not wherever the word stands ("light-resistant container").
+    lead = _words(lang.synonyms("protect.lead"))
     protections = {
         p: re.compile(
-            rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
+            (rf"(?:{lead})\s+(?:[\w-]+,?\s+){{0,4}}?" if lead else "")
+            + rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
             rf"(?!\w)",
             re.I,
         )

@@ -140,3 +140,11 @@ def test_a_population_named_by_a_synonym_verifies_clean():
     text = rows_text("insulin-glargine", "product-sheet")
     edited = text.replace("Adult and pediatric patients", "Adults and children")
     assert [str(f) for f in verify("insulin-glargine", "product-sheet", edited).findings] == []
+
+
+def test_a_part_moved_to_a_regimen_that_has_none_of_its_kind_is_caught():
+    """ "2–4 times a year" moved from the repeated regimen's row to the one that is not repeated."""
+    text = rows_text("cerebrolysin", "product-sheet")
+    edited = swapped(text, "Stroke recovery", "Alzheimer", "| –", "| 2–4 times a year")
+    result = verify("cerebrolysin", "product-sheet", edited)
+    assert "dosing.regimens[dementia].repeat" in findings(result, "misbound")

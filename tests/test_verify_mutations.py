@@ -363,12 +363,16 @@ RELAYOUTS = {
         @page { size: A6; margin: 10mm; @bottom-center { content: "p. " counter(page); font-size: 7pt; } }
         html { font-family: serif; font-size: 12pt; hyphens: auto; line-height: 1.6; }
         .hl-columns, .contents-columns { columns: 1; }
+        table { width: 100%; font-size: 7pt; }
+        td, th { hyphens: auto; overflow-wrap: break-word; }
     """,
     "three columns, small sans type": """
         @page { size: A4 landscape; margin: 12mm; }
         html { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; }
         body { columns: 3; column-gap: 8mm; }
         .fpi { break-before: auto; }
+        table { width: 100%; font-size: 6.5pt; }
+        td, th { hyphens: auto; overflow-wrap: break-word; }
     """,
     "wide single column, justified": """
         @page { size: 11in 8.5in; margin: 0.4in; }

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -66,27 +67,67 @@ def flatten(text: str) -> tuple[str, set[int]]:
     return "".join(parts), starts
 
 
-def _find_heading(flat: str, starts: set[int], heading: str, start: int, limit: int) -> int:
-    """The last occurrence of a heading (as written, or in capitals) in flat[start:limit] that begins a line;
-    failing that, the last occurrence at all (a layout may run a heading into the text before it)."""
-    at_line: list[int] = []
-    anywhere: list[int] = []
+def _find_heading(flat: str, starts: set[int], heading: str, start: int, limit: int) -> tuple[int, int]:
+    """Where a heading is in flat[start:limit] (its offset and length; -1 when it is not): the last occurrence
+    that is a line of its own, as written or in capitals; failing that, the last that begins a line; failing
+    that, the last that begins a line written in any case,
+    its number followed by a period or left out (another agency's "2. Dosage and Administration", Word's automatic
+    numbering that a reader of the file does not see); failing that, the last occurrence at all (a layout may
+    run a heading into the text before it)."""
+    whole: list[tuple[int, int]] = []  # a line of its own: the likeliest heading ("ADVERSE REACTIONS, contact …"
+    at_line: list[tuple[int, int]] = []  # begins a line of running text)
+    anywhere: list[tuple[int, int]] = []
     for candidate in dict.fromkeys((heading, heading.upper())):
         for match in _heading_pattern(candidate).finditer(flat, start, limit):
-            (at_line if match.start() in starts else anywhere).append(match.start())
-    return max(at_line) if at_line else max(anywhere, default=-1)
+            at, length = match.start(), len(match.group(1))
+            if at in starts and (at + length + 1 in starts or at + length == len(flat)):
+                whole.append((at, length))
+            (at_line if at in starts else anywhere).append((at, length))
+    if whole:
+        return max(whole)
+    if not at_line:
+        at_line = [
+            (m.start(), len(m.group(1)))
+            for m in _loose_heading_pattern(heading).finditer(flat, start, limit)
+            if m.start() in starts
+        ]
+    return max(at_line or anywhere, default=(-1, 0))
 
 
 @lru_cache(maxsize=512)
-def _heading_pattern(heading: str) -> re.Pattern[str]:
+def _heading_pattern(heading: str, flags: int = 0) -> re.Pattern[str]:
     """A heading as a layout may break it: a narrow column wraps a long word anywhere ("ADMINISTRATIO / N"),
-    which reads back as a space inside the word. Overlapping matches are found with a lookahead."""
-    letters = [re.escape(ch) if ch != " " else " " for ch in heading]
-    body = "".join(
+    which reads back as a space inside the word, and letter-spacing reads back as a space between letters.
+    Overlapping matches are found with a lookahead."""
+    return re.compile(f"(?=({_spaced(heading)}))", flags)
+
+
+def _spaced(text: str) -> str:
+    letters = [re.escape(ch) if ch != " " else " " for ch in text]
+    return "".join(
         ch + ("" if ch == " " or i + 1 == len(letters) or letters[i + 1] == " " else " ?")
         for i, ch in enumerate(letters)
     )
-    return re.compile(f"(?=({body}))")
+
+
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\s+(.*)$")
+
+
+@lru_cache(maxsize=512)
+def _loose_heading_pattern(heading: str) -> re.Pattern[str]:
+    numbered = _NUMBERED.match(heading)
+    if numbered is None:
+        return _heading_pattern(heading, re.IGNORECASE)
+    number, words = numbered.groups()
+    return re.compile(f"(?=((?:{re.escape(number)}[.)]? ?)?{_spaced(words)}))", re.IGNORECASE)
+
+
+def _unnumbered(text: str) -> str:
+    """A heading or list item without its number (an ordered list prints "3." before "How X is given")."""
+    return re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", normalize(text)).casefold()
+
+
+COPY = "copy:"  # the key of a second printing of a section, while the sections are cut
 
 
 @dataclass(frozen=True)
@@ -97,6 +138,7 @@ class FoundSection:
     start: int
     lines: tuple[int, ...] = ()  # offsets in ``text`` where a line of the artifact begins (a row, a paragraph)
     offset: int = 0  # where ``text`` begins in the flattened document
+    copies: tuple[FoundSection, ...] = ()  # the same section printed again elsewhere (each copy is checked)
 
 
 def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
@@ -108,9 +150,10 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
     """
     flat, starts = flatten(text)
     found: dict[str, FoundSection] = {}
-    part_bounds = _part_bounds(flat, tree)
+    copied: dict[str, list[FoundSection]] = {}
+    bounds_of_parts = part_bounds(flat, tree)
     for part in tree.parts:
-        start, end = part_bounds.get(part.key, (0, len(flat)))
+        start, end = bounds_of_parts.get(part.key, (0, len(flat)))
         sections = [inner for section in part.sections for inner in section.walk()]
         # Assign headings from the last backwards: a table of contents repeats every heading before the
         # sections themselves, so the last occurrence that keeps the order is the section.
@@ -120,20 +163,36 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
         for section in reversed(sections):
             heading = normalize(section.heading.text)
             # As declared, or in capitals (a style with all-caps, as Word and CSS headings often have).
-            index = _find_heading(flat, starts, heading, start, limit)
+            index, length = _find_heading(flat, starts, heading, start, limit)
             if index < 0:
                 missing.append((section, heading))
                 continue
-            hits.insert(0, (index, index + len(heading), section.id, section.level))
+            hits.insert(0, (index, index + length, section.id, section.level))
             limit = index
         # A reader may take a block of a multi-column page out of order (a heading and its text moved after
         # the next column's): a heading that begins a line elsewhere in the part is still its section.
         for section, heading in missing:
             claimed = [(b, a) for b, a, _, _ in hits]
-            index = _find_heading(flat, starts, heading, start, end)
+            index, length = _find_heading(flat, starts, heading, start, end)
             if index >= 0 and index in starts and not any(b <= index < a for b, a in claimed):
-                hits.append((index, index + len(heading), section.id, section.level))
-        hits.sort()
+                hits.append((index, index + length, section.id, section.level))
+        # A section printed twice (a pasted copy, a page repeated): its heading again as a whole line, more often
+        # than the document itself prints it as a line (a leaflet's list of its sections names each once more).
+        listed = Counter(_unnumbered(unit.text) for unit in tree.units())
+        copies: list[tuple[int, int, str, int]] = []
+        for section in sections:
+            hit = next((h for h in hits if h[2] == section.id), None)
+            if hit is None:
+                continue
+            heading = normalize(section.heading.text)
+            again = []
+            for match in _heading_pattern(heading).finditer(flat, start, end):
+                at, stop_at = match.start(), match.start() + len(match.group(1))
+                whole_line = at in starts and (stop_at + 1 in starts or stop_at == len(flat))
+                if whole_line and at != hit[0] and not any(b <= at < a for b, a, _, _ in hits + copies):
+                    again.append((at, stop_at, COPY + section.id, section.level))
+            copies += again[max(0, listed[_unnumbered(heading)] - 1) :]  # the document's own lines come first
+        hits = sorted(hits + copies)
         for position, (begin, after, key, level) in enumerate(hits):
             stop = end
             for other in hits[position + 1 :]:
@@ -144,11 +203,18 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
             offset = after + len(raw) - len(raw.lstrip())
             text = raw.strip()
             lines = tuple(sorted(i - offset for i in starts if offset < i < offset + len(text)))
-            found[key] = FoundSection(key, flat[begin:after], text, begin, lines, offset)
+            place = FoundSection(key, flat[begin:after], text, begin, lines, offset)
+            if key.startswith(COPY):
+                copied.setdefault(key[len(COPY) :], []).append(place)
+            else:
+                found[key] = place
+    for key, places in copied.items():
+        if key in found:
+            found[key] = replace(found[key], copies=tuple(places))
     return found
 
 
-def _part_bounds(flat: str, tree: Document) -> dict[str, tuple[int, int]]:
+def part_bounds(flat: str, tree: Document) -> dict[str, tuple[int, int]]:
     positions: list[tuple[int, str, int]] = []
     limit = len(flat)
     for part in reversed(tree.parts):

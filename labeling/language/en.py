@@ -787,6 +787,9 @@ LISTS: dict[str, tuple[str, ...]] = {
     "negation.auxiliary": ("do", "does", "did"),
     "negation.imperative": ("do not", "don't", "never", "must not", "should not"),
     "use": ("use", "used", "uses"),
+    # verify: the words that lead a protection ("Protect from heat and light", "keep away from moisture", "in the
+    # carton to protect from light"); a protection word elsewhere ("light-resistant container") states none
+    "protect.lead": ("protect from", "protected from", "protect it from", "keep away from", "away from", "shield from"),
     "protect.light": ("light",),
     "protect.moisture": ("moisture", "damp", "humidity"),
     "protect.heat": ("heat",),
