@@ -14,7 +14,8 @@ Measures (issue targets in brackets):
      and `labeling lint` ÷ a cold build (issue 5: "a small fraction of a build")              [≤ 0.25]
   4. a portfolio of N products built with --jobs 2 ÷ --jobs 1                                    [≤ 0.6]
   5. peak memory (RSS) of one process building all N products (a worker's upper bound)        [≤ 300 MB]
-  6. verifying the sample's artifacts ÷ building them, warm                                      [≤ 0.1]
+  6. verifying the sample's artifacts ÷ building them, warm (in one process)                     [≤ 0.1]
+     and cold: `labeling verify` of each artifact, as commands, ÷ a cold `labeling build --force`
 Rows 2–6 use the sample (content/cerebrolysin.yaml); the portfolio is generated from it (distinct product ids
 and dose values). The load average is printed at the start and the end: the machines are shared.
 """
@@ -359,6 +360,22 @@ def main() -> None:
         row("   verify them (read back, split, check) ÷ render, warm", verify, verify / render, 0.1)
         row("   lint the label ÷ render, warm", lint_warm, lint_warm / render)
         print(f"   (verified: {', '.join(checked)})")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out"
+            command(LABELING, "build", str(SAMPLE), "--out", str(out))
+            built = sorted(p for p in (out / "cerebrolysin").iterdir() if p.name in checked)
+
+            def verify_commands() -> None:
+                for artifact in built:
+                    command(LABELING, "verify", str(artifact), "--content", str(SAMPLE))
+
+            cold_build, cold_verify = interleaved(
+                lambda: command(LABELING, "build", str(SAMPLE), "--out", str(out), "--force"),
+                verify_commands,
+                runs=runs,
+            )
+            row("   cold build (`labeling build --force`)", cold_build)
+            row(f"   {len(built)} × `labeling verify` ÷ cold build, cold", cold_verify, cold_verify / cold_build)
     print(
         f"\nload average {load_average()}; max RSS of this benchmark process: "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"

@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from labeling.doctree import Run, Section, Table
 from labeling.extract.sections import normalize, unify_chars
@@ -272,7 +273,53 @@ def misbindings(
         if owners and all(seen[i][key] == 0 for i, _ in owners):
             _, token = owners[0]
             result.append(Misbinding(token.fact, token.text, token.text, "", text, units[index].owner))
+    result += _exchanges(units, holders, tokens, body, reported)
     return result
+
+
+def _exchanges(
+    units: list[BindingUnit],
+    holders: dict[Hashable, list[tuple[int, Token]]],
+    tokens: list[tuple[int, Hashable, str]],
+    body: str,
+    reported: set[tuple[int, str]],
+) -> list[Misbinding]:
+    """Parts exchanged between two units whose rows a reader cuts into many lines (a PDF reads a table cell by
+    cell, a narrow cell wraps its name over five lines): each unit's stretch of text runs from a name only it
+    has to the next unit's such name, and two stretches that each hold the other's part of one kind, and not
+    their own, are an exchange. Only an exchange is reported: a layout that prints the name last (columns in
+    another order) moves a unit's parts into the next stretch, but never the next unit's parts into its own."""
+    anchors: list[tuple[int, int]] = []  # (position, unit) where a name only that unit has begins a stretch
+    for position, key, _ in tokens:
+        owners = {i for i, _ in holders.get(key, ())}
+        if isinstance(key, tuple) and len(owners) == 1:
+            (owner,) = owners
+            if not anchors or anchors[-1][1] != owner:
+                anchors.append((position, owner))
+    named = Counter(unit for _, unit in anchors)
+    stretches: dict[int, Counter[Hashable]] = {}
+    texts: dict[int, str] = {}
+    for (start, unit), (end, _) in pairwise([*anchors, (len(body), -1)]):
+        if named[unit] == 1:  # a unit named in two places has no one stretch of its own
+            stretches[unit] = Counter(key for position, key, _ in tokens if start <= position < end)
+            texts[unit] = " ".join(body[start:end].split())
+    found = []
+    for unit, keys in stretches.items():
+        for key in keys:
+            for other, theirs in holders.get(key, ()):
+                if other == unit or other not in stretches or any(t.key == key for t in units[unit].tokens):
+                    continue
+                mine = next((t for t in units[unit].tokens if t.kind == theirs.kind and t.key not in keys), None)
+                if mine is None or (unit, mine.kind) in reported:
+                    continue
+                if stretches[other][mine.key] and not stretches[other][key]:  # each holds the other's
+                    reported.add((unit, mine.kind))
+                    found.append(Misbinding(mine.fact, mine.text, _text_of(key, tokens), theirs.fact, texts[unit]))
+    return found
+
+
+def _text_of(key: Hashable, tokens: list[tuple[int, Hashable, str]]) -> str:
+    return next(text for _, k, text in tokens if k == key)
 
 
 def _substitutions(

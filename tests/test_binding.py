@@ -148,3 +148,26 @@ def test_a_part_moved_to_a_regimen_that_has_none_of_its_kind_is_caught():
     edited = swapped(text, "Stroke recovery", "Alzheimer", "| –", "| 2–4 times a year")
     result = verify("cerebrolysin", "product-sheet", edited)
     assert "dosing.regimens[dementia].repeat" in findings(result, "misbound")
+
+
+def cell_by_cell(text: str) -> str:
+    """As a PDF reader gives a table whose cells wrap: each cell's text on lines of its own, row after row."""
+    return text.replace(" | ", "\n")
+
+
+def test_doses_exchanged_between_rows_read_cell_by_cell_are_caught():
+    text = rows_text("warfarin", "package-insert")
+    edited = swapped(text, "starting dose", "maintenance", "2–5 mg once daily", "2–10 mg once daily")
+    result = verify("warfarin", "package-insert", cell_by_cell(edited))
+    assert {"dosing.regimens[initial].dose", "dosing.regimens[maintenance].dose"} <= set(findings(result, "misbound"))
+
+
+def test_rows_read_cell_by_cell_with_the_name_last_verify_clean():
+    """Columns in another order move a row's parts before its name: into the stretch of the row above."""
+    text = rows_text("warfarin", "package-insert")
+    out = []
+    for line in text.splitlines():
+        cells = line.split(" | ")
+        out.append(" | ".join(reversed(cells)) if len(cells) > 2 else line)
+    result = verify("warfarin", "package-insert", cell_by_cell("\n".join(out)))
+    assert [str(f) for f in result.findings] == []
