@@ -480,6 +480,7 @@ def _check_quantities(
     order only to name the fact: a quantity missing where a changed one stands is that fact, changed. Order
     alone is never a finding (layouts and extractors read table cells and columns in different orders)."""
     shown, off_label = known.shown, known.off_label
+    composed, quantities = _daily_doses(composed, quantities, body)
     want = [p.quantity for p in composed]
     have = [q.quantity for q in quantities]
     deficit = Counter(want) - Counter(have)
@@ -608,6 +609,49 @@ def _check_quantities(
     for found in dotted:
         owner = owners.get(found.quantity)
         _notation(result, heading, owner.fact if owner else "quantities", found, "no leading zero")
+
+
+def _once_daily(quantity: Quantity) -> bool:
+    return isinstance(quantity, Frequency) and quantity.low == 1 and quantity.high is None and quantity.per == "day"
+
+
+def _a_dose(quantity: Quantity) -> bool:
+    return not isinstance(quantity, Frequency) and quantity.per is None and quantity.dimension in _DOSE_DIMENSIONS
+
+
+_DOSE_DIMENSIONS = ("mass", "volume", "amount")
+
+
+def _daily_doses(
+    composed: list[Placed], found: list[FoundQuantity], body: str
+) -> tuple[list[Placed], list[FoundQuantity]]:
+    """A dose once daily is that dose a day: "20–50 mL once daily" says what "20–50 mL/day" says. Where one side
+    writes the pair and the other the daily dose, the pair is read as the daily dose; nowhere else (a dose and a
+    frequency stay two facts where both sides write them apart)."""
+    daily = Counter(p.quantity for p in composed)
+    seen = Counter(f.quantity for f in found)
+    merged: list[FoundQuantity] = []
+    for item in found:
+        if merged and _once_daily(item.quantity) and _a_dose(merged[-1].quantity) and item.start - merged[-1].end <= 2:
+            dose = merged[-1]
+            per_day = dose.quantity.replace(per="day")
+            if daily[per_day] > seen[per_day] and daily[item.quantity] < seen[item.quantity]:
+                merged[-1] = FoundQuantity(per_day, dose.start, item.end, body[dose.start : item.end])
+                seen[per_day] += 1
+                continue
+        merged.append(item)
+    seen = Counter(f.quantity for f in merged)
+    joined: list[Placed] = []
+    for placed in composed:
+        if joined and _once_daily(placed.quantity) and _a_dose(joined[-1].quantity):
+            before = joined[-1]
+            per_day = before.quantity.replace(per="day")
+            if seen[per_day] > daily[per_day] and seen[placed.quantity] < daily[placed.quantity]:
+                joined[-1] = Placed(per_day, before.fact, f"{before.text} {placed.text}")
+                daily[per_day] += 1
+                continue
+        joined.append(placed)
+    return joined, merged
 
 
 _OWNER = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*\[[^\]]+\]")  # dosing.regimens[x] of dosing.regimens[x].dose
@@ -1088,7 +1132,8 @@ def _check_contraindications(
                 )
             )
             _fail(result, fact, "missing")
-    for extra in _extra_text(reference, body):
+    lead = frozenset(w.lower() for w in language_for(label.label.language).synonyms("contraindication.lead"))
+    for extra in _extra_text(reference, body, lead):
         result.findings.append(
             Finding(
                 result.document,
@@ -1104,8 +1149,9 @@ def _check_contraindications(
 _WORD = re.compile(r"[\w°%]+(?:[.'’-][\w°%]+)*")
 
 
-def _extra_text(reference: str, body: str) -> list[str]:
-    """Runs of words in ``body`` that the composed document's own text for this section does not have."""
+def _extra_text(reference: str, body: str, lead: frozenset[str] = frozenset()) -> list[str]:
+    """Runs of words in ``body`` that the composed document's own text for this section does not have; a run made
+    only of the words that lead into a list ("when", "in patients with", "any of the following") is wording."""
     expected = [w.lower() for w in _WORD.findall(reference)]
     found_words = _WORD.findall(body)
     matcher = difflib.SequenceMatcher(None, expected, [w.lower() for w in found_words], autojunk=False)
@@ -1113,6 +1159,6 @@ def _extra_text(reference: str, body: str) -> list[str]:
     for tag, _, _, j1, j2 in matcher.get_opcodes():
         if tag in ("insert", "replace"):
             run = found_words[j1:j2]
-            if any(len(w) > 2 and not w.isdigit() for w in run):
+            if any(len(w) > 2 and not w.isdigit() for w in run) and not all(w.lower() in lead for w in run):
                 extras.append(" ".join(run))
     return extras

@@ -72,10 +72,11 @@ def vocabulary(lang: Language) -> Vocabulary:
     )
     # A protection is stated where a lead says it ("protect from", "keep away from"), up to a few words before it
     # ("protect from heat and light"): not wherever the word stands ("light-resistant container").
-    lead = _words(lang.synonyms("protect.lead"))
+    stock = [lang.phrase(k).text.split("{")[0].strip() for k in ("store.protect", "pt.keep-away") if k in lang.phrases]
+    lead = _words([*lang.synonyms("protect.lead"), *stock])
     protections = {
         p: re.compile(
-            (rf"(?:{lead})\s+(?:[\w-]+,?\s+){{0,4}}?" if lead else "")
+            (rf"(?:{lead})\s+(?:\S+\s+){{0,4}}?" if lead else "")
             + rf"(?<!\w)(?:{_words([*lang.synonyms(f'protect.{p}'), lang.word(f'protect.{p}')])})"
             rf"(?!\w)",
             re.I,

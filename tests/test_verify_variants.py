@@ -25,6 +25,8 @@ CORRECT = [
     ("product-sheet", "for up to 24 hours", "for not more than 24 hours"),
     ("patient-information", "2 °C to 8 °C", "2 to 8 °C"),
     ("patient-information", "20 to 50 mL a day", "20 to 50 mL daily"),
+    ("patient-information", "Do not use Cerebrolysin if:", "Do not use Cerebrolysin when:"),
+    ("patient-information", "Do not use Cerebrolysin if:", "Do not use Cerebrolysin if you have any of the following:"),
 ]
 WRONG = [
     ("package-insert", "2–8 °C", "2 °F to 8 °C"),
@@ -35,6 +37,7 @@ WRONG = [
     ("product-sheet", "for up to 24 hours", "for at least 24 hours"),
     ("package-insert", "Intravenous (IV)", "Intravenous (IV) or intramuscular (IM)"),  # a route no regimen has
     ("patient-information", "into a vein", "into a vein or into a muscle"),
+    ("patient-information", "Do not use Cerebrolysin if:", "Do not use Cerebrolysin if you have epilepsy or:"),
 ]
 
 
@@ -82,3 +85,26 @@ def test_a_time_in_weeks_equals_the_same_time_in_days():
     assert parse_quantity("2-4 weeks") == parse_quantity("14-28 days")
     assert parse_quantity("4 weeks") != parse_quantity("4 days")
     assert parse_quantity("10 mL/week") != parse_quantity("70 mL/day")
+
+
+@pytest.mark.parametrize(
+    ("product", "kind_name", "old", "new"),
+    [
+        ("cerebrolysin", "product-sheet", "20–50 mL/day", "20–50 mL once daily"),
+        ("cerebrolysin", "package-insert", "20–50 mL/day intravenously", "20–50 mL once daily intravenously"),
+        ("warfarin", "package-insert", "2–5 mg once daily", "2–5 mg/day"),
+    ],
+)
+def test_a_dose_once_daily_is_the_daily_dose(product, kind_name, old, new):
+    kind = DOCUMENT_KINDS[kind_name]
+    text = document_text(compose(label(product), kind))
+    assert old in text
+    result = verify_text(text.replace(old, new, 1), kind, label(product), kind_name)
+    assert [str(f) for f in result.findings] == []
+
+
+def test_a_dose_twice_daily_is_not_the_daily_dose():
+    kind = DOCUMENT_KINDS["product-sheet"]
+    text = document_text(compose(label("cerebrolysin"), kind))
+    result = verify_text(text.replace("20–50 mL/day", "20–50 mL twice daily", 1), kind, label("cerebrolysin"), "x")
+    assert not result.ok
