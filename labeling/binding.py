@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from labeling.doctree import Run, Section, Table
@@ -49,7 +50,13 @@ def placed_quantities(units: Iterable[Sequence[Run]], lang: Language) -> list[Pl
     """Every quantity the runs of ``units`` print, in reading order, each with the fact its run comes from.
 
     The quantities are read from the composed text with the same parser that reads the artifact, so a phrase
-    around a value ("not to exceed …") reads the same on both sides."""
+    around a value ("not to exceed …") reads the same on both sides. Runs are immutable: the same runs are read
+    once per process (``check`` verifies each kind's text against the same composed sections again)."""
+    return list(_placed(tuple(tuple(runs) for runs in units), lang))
+
+
+@lru_cache(maxsize=4096)
+def _placed(units: tuple[tuple[Run, ...], ...], lang: Language) -> tuple[Placed, ...]:
     text, spans = "", []
     for runs in units:
         for run in runs:
@@ -68,7 +75,7 @@ def placed_quantities(units: Iterable[Sequence[Run]], lang: Language) -> list[Pl
         ]
         fact = max(facts, key=lambda f: f[0])[1] if facts else "quantities"
         placed.append(Placed(found.quantity, fact, found.text))
-    return placed
+    return tuple(placed)
 
 
 @dataclass(frozen=True)

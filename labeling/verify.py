@@ -123,6 +123,21 @@ def off_label_quantities(label: Label) -> dict[Quantity, str]:
     return found
 
 
+_FACTS: dict[int, tuple[Label, _Known, dict[str, Quantity]]] = {}
+
+
+def _label_facts(label: Label) -> tuple[_Known, dict[str, Quantity]]:
+    """The label's quantities, walked once per label, not once per document (``check`` verifies three or four
+    documents of one label; the walks were half of a verification)."""
+    cached = _FACTS.get(id(label))
+    if cached is None or cached[0] is not label:
+        if len(_FACTS) > 16:
+            _FACTS.clear()
+        cached = (label, _Known(shown_quantities(label), off_label_quantities(label)), label_quantities(label))
+        _FACTS[id(label)] = cached
+    return cached[1], cached[2]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Verification
 
@@ -139,8 +154,7 @@ def verify_text(
     result = Verification(document, kind.name)
     text = strip_furniture(text, tree, lang)
     found = split_sections(text, tree)
-    known = _Known(shown_quantities(label), off_label_quantities(label))
-    values = label_quantities(label)
+    known, values = _label_facts(label)
     checked = {spec.key: spec.checks for spec in kind.sections() if spec.checks}
     for group in FACT_GROUPS:
         for _, section in tree.sections():

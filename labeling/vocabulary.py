@@ -72,8 +72,8 @@ def vocabulary(lang: Language) -> Vocabulary:
     )
     # A protection is stated where a lead says it ("protect from", "keep away from"), up to a few words before it
     # ("protect from heat and light"): not wherever the word stands ("light-resistant container").
-    stock = [lang.phrase(k).text.split("{")[0].strip() for k in ("store.protect", "pt.keep-away") if k in lang.phrases]
-    lead = _words([*lang.synonyms("protect.lead"), *stock])
+    leads = [lang.phrase(k).text.split("{")[0].strip() for k in ("store.protect", "pt.keep-away") if k in lang.phrases]
+    lead = _words([*lang.synonyms("protect.lead"), *leads])
     protections = {
         p: re.compile(
             (rf"(?:{lead})\s+(?:\S+\s+){{0,4}}?" if lead else "")

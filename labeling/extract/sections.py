@@ -37,11 +37,15 @@ def _unify(text: str) -> str:
 def unify_chars(text: str) -> str:
     """The character unification of ``normalize``, one character for one (offsets into ``text`` keep): NFKC where
     it gives one character, one kind of dash, every kind of space a plain space."""
-    chars = []
-    for char in text:
-        folded = unicodedata.normalize("NFKC", char)
-        chars.append(folded if len(folded) == 1 else char)
-    return _SPACES.sub(lambda m: " " * len(m.group(0)), "".join(chars).translate(_DASHES))
+    if not text.isascii():  # ASCII is its own NFKC: only other characters are looked up (once each, cached)
+        text = "".join(_one_for_one(char) if not char.isascii() else char for char in text)
+    return _SPACES.sub(lambda m: " " * len(m.group(0)), text.translate(_DASHES))
+
+
+@lru_cache(maxsize=4096)
+def _one_for_one(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
 
 
 def normalize(text: str) -> str:
@@ -151,6 +155,7 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
     flat, starts = flatten(text)
     found: dict[str, FoundSection] = {}
     copied: dict[str, list[FoundSection]] = {}
+    listed: Counter[str] | None = None  # how often the document itself prints each heading as a line
     bounds_of_parts = part_bounds(flat, tree)
     for part in tree.parts:
         start, end = bounds_of_parts.get(part.key, (0, len(flat)))
@@ -178,7 +183,6 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
                 hits.append((index, index + length, section.id, section.level))
         # A section printed twice (a pasted copy, a page repeated): its heading again as a whole line, more often
         # than the document itself prints it as a line (a leaflet's list of its sections names each once more).
-        listed = Counter(_unnumbered(unit.text) for unit in tree.units())
         copies: list[tuple[int, int, str, int]] = []
         for section in sections:
             hit = next((h for h in hits if h[2] == section.id), None)
@@ -191,7 +195,10 @@ def split_sections(text: str, tree: Document) -> dict[str, FoundSection]:
                 whole_line = at in starts and (stop_at + 1 in starts or stop_at == len(flat))
                 if whole_line and at != hit[0] and not any(b <= at < a for b, a, _, _ in hits + copies):
                     again.append((at, stop_at, COPY + section.id, section.level))
-            copies += again[max(0, listed[_unnumbered(heading)] - 1) :]  # the document's own lines come first
+            if again:
+                if listed is None:
+                    listed = Counter(_unnumbered(unit.text) for unit in tree.units())
+                copies += again[max(0, listed[_unnumbered(heading)] - 1) :]  # the document's own lines first
         hits = sorted(hits + copies)
         for position, (begin, after, key, level) in enumerate(hits):
             stop = end
