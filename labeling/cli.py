@@ -6,6 +6,7 @@ never pay for WeasyPrint. Exit codes: 0 success, 1 findings, 2 bad input, 3 inte
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -72,6 +73,8 @@ def load_each(paths: list[Path]) -> tuple[list[Label], list[Problem]]:
     labels: list[Label] = []
     problems: list[Problem] = []
     owners: dict[str, str] = {}
+    # The same file named twice (a.yaml ./a.yaml, a shell glob and a name) is one file.
+    paths = list({os.path.realpath(path): path for path in reversed(list(paths))}.values())[::-1]
     for path in paths:
         try:
             label = load_label(path)
@@ -307,7 +310,7 @@ def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None
     from labeling.report import findings_text, results_json, summary_line
 
     (label,) = load_all([Path(content)])
-    if not Path(artifact).is_file():
+    if not Path(artifact).exists():
         raise UserError(f"{artifact}: no such file")
     result = verify_one(Path(artifact), label, kind_name)
     if fmt == "json":

@@ -12,6 +12,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from labeling.model import FactPath, Label, reference_problems
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a label is tens of kilobytes; anything this big is not a label
 MAX_DEPTH = 40  # the model is 6 levels deep; deeper nesting is a mistake or an attack
 MAX_NODES = 50_000  # a label has about 1,000 values; this bounds alias expansion ("billion laughs")
+MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES  # and this its size: one long text aliased thousands of times
 
 Path_ = tuple[Any, ...]
 
@@ -55,25 +57,19 @@ class ContentError(Exception):
 
 
 def load_label(path: str | Path) -> Label:
+    from labeling.files import NotReadable, read_regular
+
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ContentError(
-                [
-                    Problem(
-                        name, 1, 1, "", f"file is {size:,} bytes; a label file may be at most {MAX_FILE_BYTES:,} bytes"
-                    )
-                ]
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(name, 1, 1, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ContentError([Problem(name, 1, 1, "", "is a directory, not a content file")]) from None
-    except PermissionError:
-        raise ContentError([Problem(name, 1, 1, "", "permission denied")]) from None
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotReadable as error:
+        message = str(error)
+        if message.startswith("is ") and "bytes" in message:
+            message = f"file {message}; a label file may be at most {MAX_FILE_BYTES:,} bytes"
+        elif message == "is a directory, not a file":
+            message = "is a directory, not a content file"
+        raise ContentError([Problem(name, 1, 1, "", message)]) from None
     return parse_label(data, name)
 
 
@@ -233,6 +229,7 @@ class _Builder:
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.chars = 0  # text read so far, aliases expanded
         self._constructor = yaml.constructor.SafeConstructor()
 
     def problem_at(self, mark: Any, message: str, field: str = "") -> None:
@@ -328,10 +325,25 @@ class _Builder:
                 self.positions[path + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 result.append(self._value(item, path + (index,), depth + 1))
             return result
+        self.chars += len(node.value)
+        if self.chars > MAX_EXPANDED_CHARS:
+            self.problem_at(
+                node.start_mark,
+                f"the file expands to more than {MAX_EXPANDED_CHARS:,} characters of text (alias expansion?); "
+                "refusing to expand further",
+            )
+            raise _Abort
+        surprise = _yaml11_number(node)
+        if surprise:
+            self.problem_at(node.start_mark, surprise, _dotted(path))
+            return None
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as error:
             self.problem_at(node.start_mark, f"cannot read value {node.value!r}: {error}", _dotted(path))
+            return None
+        if isinstance(value, str) and (unseen := unseen_character(value)) is not None:
+            self.problem_at(node.start_mark, unseen, _dotted(path))
             return None
         if isinstance(value, (bytes, bytearray)):
             self.problem_at(node.start_mark, "binary data (!!binary) is not label content; write text", _dotted(path))
@@ -364,6 +376,51 @@ class _Builder:
             self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self._value(value_node, key_path, depth + 1)
         return result
+
+
+# YAML 1.1 reads some plain scalars as numbers nobody meant: "33:20" is 2000 (base 60), "03742" is 2018 (octal),
+# "1_000" is 1000, "0x1F" is 31. A label writes numbers in decimal; anything else must be quoted to be text.
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_NOT_DECIMAL = re.compile(r"^[-+]?(?:0[0-9_]+|0[box][0-9a-fA-F_]+|[0-9]+_[0-9_]*)(?:\.[0-9_]*)?$")
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+def _yaml11_number(node: yaml.Node) -> str | None:
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.tag not in _NUMBER_TAGS:  # plain: None or ""
+        return None
+    if _SEXAGESIMAL.match(node.value):
+        kind = "a base-60 number"
+    elif _NOT_DECIMAL.match(node.value):
+        kind = "an octal, hexadecimal or underscored number"
+    else:
+        return None
+    return (
+        f"{node.value!r} would be read as {kind} by YAML 1.1, not as written; put it in quotes if it is text "
+        "(a code, a time), or write the number in plain decimals"
+    )
+
+
+# Characters a reader cannot see or that change how the text around them reads: controls (except tab and line
+# breaks), format characters (zero-width spaces and joiners, soft hyphens, bidirectional controls, byte-order
+# marks), line and paragraph separators, surrogates, private-use and unassigned code points (U+FFFF …).
+_UNSEEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def unseen_character(text: str) -> str | None:
+    """Why ``text`` may not be label content (the first character a reader cannot see), or None."""
+    for index, char in enumerate(text):
+        code = ord(char)
+        if (
+            (code < 0x20 and char not in "\t\n\r")
+            or code == 0x7F
+            or (code >= 0x80 and unicodedata.category(char) in _UNSEEN_CATEGORIES)
+        ):
+            name = unicodedata.name(char, "a control or unassigned character")
+            return (
+                f"character {index + 1} of this text is U+{code:04X} ({name}), which a reader does not see or which "
+                "changes how the text around it reads; delete it (a document must show what the label says)"
+            )
+    return None
 
 
 # libyaml's composer when PyYAML has it (about 10× faster on a label); positions and errors are the same.

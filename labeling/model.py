@@ -54,6 +54,18 @@ Id = Annotated[
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
+# Names Windows keeps for devices: a folder output/con/ cannot be made or copied there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+
+
+def _not_reserved(value: str) -> str:
+    if value in _RESERVED:
+        raise ValueError(f"{value!r} is a name Windows reserves for a device; the output folder could not be made")
+    return value
+
+
+FolderId = Annotated[Id, AfterValidator(_not_reserved)]
+
 
 def _per_day(value: Dose) -> Dose:
     if value.per != "day":
@@ -238,7 +250,7 @@ class Ingredient(Fact):
 
 
 class Product(Strict):
-    id: Id = Field(description="Product id: names the output folder output/<id>/.")
+    id: FolderId = Field(description="Product id: names the output folder output/<id>/.")
     name: Text = Field(description="Proprietary name.")
     established_name: Text = Field(description="Established (generic) name of the active ingredient(s).")
     pharmacologic_class: Text | None = Field(default=None, description="e.g. 'penicillin-class antibacterial'")

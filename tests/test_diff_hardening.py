@@ -15,7 +15,7 @@ import pytest
 
 from labeling.diff import EDITORIAL, MAJOR, MINOR, diff_labels, diff_products, same_words
 from labeling.diff_output import as_json, as_markdown, as_text, md_code, md_text
-from labeling.load import parse_label
+from labeling.load import ContentError, parse_label
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
@@ -75,25 +75,25 @@ def test_a_changed_quantity_beside_a_same_valued_one_is_not_editorial():
 
 
 # --- invisible characters between number and unit -----------------------------------------------------------------
+# The loader refuses them in content (tests/test_hostile.py); diff's own comparison still reads through them, for
+# texts that reach it another way (an old revision written before the loader refused them).
+
+
+@pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u00ad", "\ufeff", "\u200d"])
+def test_content_with_an_invisible_character_is_refused_naming_it(invisible):
+    text = edited((FREE_TEXT, f"{FREE_TEXT}. Your usual dose of donepezil is 5{invisible}mg a day."))
+    with pytest.raises(ContentError, match=f"U\\+{ord(invisible):04X}"):
+        label(text)
 
 
 @pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u00ad", "\ufeff", "\u200d"])
 def test_an_invisible_character_does_not_make_a_dose_change_editorial(invisible):
-    # Wording with a dose, pasted with an invisible character between number and unit (both versions).
-    old_text = edited((FREE_TEXT, f"{FREE_TEXT}. Your usual dose of donepezil is 5{invisible}mg a day."))
-    new_text = edited((FREE_TEXT, f"{FREE_TEXT}. Your usual dose of donepezil is 10{invisible}mg a day."))
-    (change,) = diff_labels(label(old_text), label(new_text))
-    assert change.severity == MAJOR, change
+    assert not same_words(f"Your usual dose is 5{invisible}mg a day.", f"Your usual dose is 10{invisible}mg a day.")
 
 
 @pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u00ad"])
 def test_an_invisible_character_alone_is_editorial(invisible):
-    old_text = edited(("    text: Severe renal impairment", "    text: Severe renal impairment (CrCl below 30 mL/min)"))
-    new_text = edited(
-        ("    text: Severe renal impairment", f"    text: Severe renal impairment (CrCl below 30{invisible} mL/min)")
-    )
-    (change,) = diff_labels(label(old_text), label(new_text))
-    assert change.severity == EDITORIAL
+    assert same_words("(CrCl below 30 mL/min)", f"(CrCl below 30{invisible} mL/min)")
 
 
 def test_a_moved_decimal_point_is_not_punctuation():

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow  # builds every hostile input in a subprocess
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "cerebrolysin.yaml"
 SOURCE = SAMPLE.read_text(encoding="utf-8")
+LABELING = str(Path(sys.executable).with_name("labeling"))
 
 
 def replace(old: str, new: str) -> Callable[[], bytes]:
@@ -59,6 +60,60 @@ CASES = [
         replace("\ngaps:\n", "\nbomb:\n  " + BOMB.replace("\n", "\n  ") + "\ngaps:\n"),
         2,
         "alias expansion",
+    ),
+    # --- text a reader cannot see, numbers YAML 1.1 reads otherwise: exit 2, naming the character or the reading ----
+    Case(
+        "word joiner between a number and its unit",
+        replace("    text: Active malignancy", "    text: Active malignancy above 200\u2060 mL/day"),
+        2,
+        "U+2060 (WORD JOINER)",
+    ),
+    Case(
+        "zero-width space inside a contraindication",
+        replace("    text: Severe renal impairment", "    text: Severe renal\u200b impairment"),
+        2,
+        "U+200B (ZERO WIDTH SPACE)",
+    ),
+    Case(
+        "right-to-left override in a contraindication",
+        replace("    text: Severe renal impairment", "    text: Severe \u202erenal impairment"),
+        2,
+        "U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    ),
+    Case(
+        "YAML escape for NUL", replace("    text: Active malignancy", '    text: "Active\\0 malignancy"'), 2, "U+0000"
+    ),
+    Case(
+        "YAML escape for BEL", replace("    text: Active malignancy", '    text: "Active\\a malignancy"'), 2, "U+0007"
+    ),
+    Case(
+        "YAML escape for ESC", replace("    text: Active malignancy", '    text: "Active\\e malignancy"'), 2, "U+001B"
+    ),
+    Case(
+        "YAML escape for a noncharacter",
+        replace("    text: Active malignancy", '    text: "Active\\uFFFF malignancy"'),
+        2,
+        "U+FFFF",
+    ),
+    Case(
+        "YAML escape for a line separator",
+        replace("    text: Active malignancy", '    text: "Active\\u2028malignancy"'),
+        2,
+        "U+2028",
+    ),
+    Case(
+        "soft hyphen in a name",
+        replace("    text: Active malignancy", "    text: Active malig\u00adnancy"),
+        2,
+        "U+00AD",
+    ),
+    Case("base-60 number (YAML 1.1)", replace('  version: "1.0"', "  version: 1:30"), 2, "base-60"),
+    Case("octal number (YAML 1.1)", replace('  version: "1.0"', "  version: 010"), 2, "octal"),
+    Case(
+        "one long text aliased many times",
+        replace("\ngaps:\n", "\nbig: &big " + "A" * 1_500_000 + "\nrefs: [" + ", ".join(["*big"] * 10) + "]\ngaps:\n"),
+        2,
+        "characters of text (alias expansion?)",
     ),
     Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
     Case(
@@ -248,7 +303,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_corpus_size():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 55
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -418,3 +473,48 @@ def test_a_second_build_waits_for_the_lock(previous, tmp_path):
     fcntl.flock(lock, fcntl.LOCK_UN)
     lock.close()
     assert proc.wait(timeout=120) == 0
+
+
+# --- files that are not regular files: exit 2 at once, never a hang ------------------------------------------------
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / ("label.yaml" if kind != "pdf-fifo" else "insert.pdf")
+    if kind in ("fifo", "pdf-fifo"):
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "directory":
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"), [("fifo", "is a FIFO"), ("device", "is a device"), ("directory", "is a directory")]
+)
+def test_a_content_path_that_is_no_regular_file_is_refused_at_once(kind, words, tmp_path):
+    path = _special(tmp_path, kind)
+    done = subprocess.run([LABELING, "validate", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{path}:1:1: {words}" in done.stdout + done.stderr
+
+
+def test_an_artifact_that_is_a_fifo_is_refused_at_once(tmp_path):
+    path = _special(tmp_path, "pdf-fifo")
+    done = subprocess.run(
+        [LABELING, "verify", str(path), "--content", str(SAMPLE)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "is a FIFO, not a regular file" in done.stdout + done.stderr
+
+
+def test_the_same_file_named_twice_is_one_file(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(SAMPLE), str(SAMPLE.parent / "." / SAMPLE.name)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("reserved", ["con", "nul", "com1", "lpt9", "aux", "prn"])
+def test_a_product_id_windows_reserves_is_refused(reserved, tmp_path):
+    path = tmp_path / "label.yaml"
+    path.write_text(SOURCE.replace("  id: cerebrolysin\n", f"  id: {reserved}\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2 and "reserves for a device" in result.output

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from labeling.extract import UnreadableArtifact, Unseen
 from labeling.extract.sections import normalize
+from labeling.files import NotReadable, read_regular
 
 FURNITURE_LINES = 8  # how many lines at the top and bottom of a page may be a running header or footer (a narrow
 # page wraps a header into several lines)
@@ -89,14 +90,17 @@ def readable_formats() -> tuple[str, ...]:
     return tuple(r.format for r in READERS)
 
 
+MAX_ARTIFACT_BYTES = 512 * 1024 * 1024  # a label's PDF or DOCX is megabytes; a larger file is not one
+
+
 def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifact:
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise UnreadableArtifact(f"{path}: cannot read ({error.strerror or error})") from None
+            data = read_regular(path, MAX_ARTIFACT_BYTES)
+        except NotReadable as error:
+            raise UnreadableArtifact(f"{path}: {error}") from None
     else:
         data = source
         name = name or "artifact"
