@@ -1,9 +1,10 @@
 """Build orchestration: render every document of a label, then write them all atomically with a manifest.
 
 All documents of a product are rendered in memory first; only when every one succeeded are they written,
-each to a temporary file in the output folder that is flushed and renamed over the old one. A failed build
-therefore leaves the previous outputs untouched. ``manifest.json`` records the hashes of the content file,
-the templates, the tool version and source and each artifact, so an unchanged product is skipped.
+each to a temporary file in the output folder that is flushed, and only when all are on disk are they renamed
+over the old ones (the manifest last). A failed build therefore leaves the previous outputs untouched.
+``manifest.json`` records the hashes of the content file, the templates, the tool version and source and each
+artifact, so an unchanged product is skipped.
 """
 
 from __future__ import annotations
@@ -167,9 +168,25 @@ def build_label(
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
     with locked(out_dir):
-        for name, data in files.items():
-            write_atomic(out_dir / name, data)
+        write_together(out_dir, files)
     return BuildResult(label.product.id, out_dir, True, tuple(files))
+
+
+def write_together(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary file first (flushed to disk), and only then rename them all into place, the
+    manifest last: a full disk or a failed write leaves the previous version whole, never documents of two
+    label versions side by side."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            staged.append((name, _stage(out_dir / name, data)))
+    except BaseException:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    staged.sort(key=lambda item: item[0] == MANIFEST)
+    for name, tmp in staged:
+        os.replace(tmp, out_dir / name)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -286,6 +303,11 @@ def build_portfolio(
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename: readers see old or new, never half."""
+    os.replace(_stage(path, data), path)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, flushed to disk (removed again if that fails)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
@@ -293,10 +315,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def _umask() -> int:
@@ -312,7 +334,17 @@ def locked(out_dir: Path) -> Iterator[None]:
     import fcntl
     import sys
 
-    with open(out_dir / ".lock", "w") as handle:
+    # Opened without following a symbolic link and without truncating: a planted ".lock" link to another file
+    # must not empty that file.
+    try:
+        descriptor = os.open(out_dir / ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as error:
+        if (out_dir / ".lock").is_symlink():
+            raise OSError(
+                error.errno, "is a symbolic link, not this tool's lock file; remove it", str(out_dir / ".lock")
+            ) from None
+        raise
+    with os.fdopen(descriptor, "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from labeling.verify import Verification
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 DEFAULT_CONTENT_GLOB = "content/*.yaml"
 REPORT_URL = "https://github.com/labeling/labeling/issues"
 
@@ -104,8 +105,11 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, not the "findings" code
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:  # `labeling check | head`: the reader left; say nothing more
             import os
 
@@ -116,6 +120,11 @@ class Group(click.Group):
 
             if isinstance(error, RenderError):  # a template or a document the user can fix
                 click.echo(str(error), err=True)
+                ctx.exit(EXIT_BAD_INPUT)
+            if isinstance(error, OSError) and not (ctx.obj and ctx.obj.get("debug")):
+                # The machine, not the tool: a full or read-only disk, a folder deleted or not writable.
+                where = f"{error.filename}: " if error.filename else ""
+                click.echo(f"{where}{error.strerror or error} (nothing was half-written)", err=True)
                 ctx.exit(EXIT_BAD_INPUT)
             if ctx.obj and ctx.obj.get("debug"):
                 raise

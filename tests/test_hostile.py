@@ -518,3 +518,74 @@ def test_a_product_id_windows_reserves_is_refused(reserved, tmp_path):
     path.write_text(SOURCE.replace("  id: cerebrolysin\n", f"  id: {reserved}\n", 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2 and "reserves for a device" in result.output
+
+
+# --- a failed build leaves one whole version; the environment's errors are the user's to fix (exit 2) -------------
+
+
+def _changed_sample(tmp_path: Path) -> Path:
+    content = tmp_path / "label.yaml"
+    content.write_text(SOURCE.replace("dose: 20-50 mL/day", "dose: 20-40 mL/day", 1), encoding="utf-8")
+    return content
+
+
+def test_a_write_failing_half_way_leaves_the_previous_version_whole(previous, tmp_path, monkeypatch):
+    import errno
+
+    from labeling import build
+
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+    real, written = build._stage, []
+
+    def stage(path: Path, data: bytes) -> Path:
+        if len(written) == 2:  # the third file: the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        written.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(build, "_stage", stage)
+    result = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out), "--force"])
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.output and "internal error" not in result.output
+    assert snapshot(out) == before  # the old insert beside the old leaflet: no mix of versions
+    assert not list((out / "cerebrolysin").glob(".*.tmp"))
+
+
+def test_ctrl_c_exits_130_and_leaves_the_previous_version(previous, tmp_path, monkeypatch):
+    from labeling import build
+
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "render_documents", interrupted)
+    result = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out), "--force"])
+    assert result.exit_code == 130, result.output
+    assert snapshot(out) == before
+
+
+def test_a_planted_lock_link_truncates_nothing(previous, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n")
+    lock = out / "cerebrolysin" / ".lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(victim)
+    result = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out), "--force"])
+    assert result.exit_code == 2, result.output
+    assert "symbolic link" in result.output
+    assert victim.read_text() == "keep me\n"
+
+
+def test_an_output_folder_under_a_file_is_the_users_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(blocker / "out")])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
