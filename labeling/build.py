@@ -82,9 +82,8 @@ def inputs_fingerprint(content_bytes: bytes) -> dict[str, str]:
 
 
 def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool, provenance: bool = False) -> bool:
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    manifest = _read_manifest(out_dir / MANIFEST)
+    if manifest is None or manifest.get("product") != out_dir.name:
         return False
     if any(manifest.get(key) != value for key, value in fingerprint.items()):
         return False
@@ -97,12 +96,25 @@ def is_up_to_date(out_dir: Path, fingerprint: dict[str, str], html: bool, proven
     return bool(manifest.get("artifacts"))
 
 
+MAX_MANIFEST_BYTES = 1024 * 1024  # a manifest lists a few hashes; a larger "manifest" is not ours
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
+    """A manifest's record, or None when it is missing, not a regular file (a FIFO, /dev/zero), too large or not
+    one of ours."""
+    from labeling.files import NotReadable, read_regular
+
+    try:
+        recorded = json.loads(read_regular(path, MAX_MANIFEST_BYTES))
+    except (NotReadable, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
 def manifest_artifacts(out_dir: Path) -> tuple[str, ...]:
     """The artifacts an up-to-date folder holds, as its manifest lists them."""
-    try:
-        return tuple(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("artifacts", {}))
-    except (OSError, ValueError):
-        return ()
+    recorded = _read_manifest(out_dir / MANIFEST)
+    return tuple(recorded.get("artifacts", {})) if recorded else ()
 
 
 def render_documents(label: Label, *, html: bool = False, provenance: bool = False) -> dict[str, bytes]:
@@ -212,10 +224,10 @@ def up_to_date(
     a no-op build neither parses YAML nor imports a renderer."""
     manifests: dict[str, Path] = {}
     for manifest in out_root.glob(f"*/{MANIFEST}"):
-        try:
-            manifests[json.loads(manifest.read_text(encoding="utf-8")).get("content", "")] = manifest.parent
-        except (OSError, ValueError):
-            continue
+        recorded = _read_manifest(manifest)
+        # Trusted only in the folder of the product it names: a copy (out/<id>-backup/) speaks for nothing.
+        if recorded and recorded.get("product") == manifest.parent.name:
+            manifests[str(recorded.get("content", ""))] = manifest.parent
     fresh = {}
     for path in paths:
         out_dir = manifests.get(str(path))

@@ -589,3 +589,23 @@ def test_an_output_folder_under_a_file_is_the_users_error(tmp_path):
     result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(blocker / "out")])
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output
+
+
+def test_a_copy_of_an_output_folder_speaks_for_nothing(previous, tmp_path):
+    """out/<id>-backup/ holds a manifest naming the same content: the product's own folder is still checked."""
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    shutil.copytree(out / "cerebrolysin", out / "cerebrolysin-backup")
+    (out / "cerebrolysin" / "package-insert.pdf").unlink()
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "up to date" not in result.output and (out / "cerebrolysin" / "package-insert.pdf").is_file()
+
+
+def test_a_manifest_that_is_a_device_is_not_read(previous, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    (out / "other").mkdir()
+    (out / "other" / "manifest.json").symlink_to("/dev/zero")
+    done = subprocess.run([LABELING, "build", str(SAMPLE), "--out", str(out)], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
