@@ -116,9 +116,10 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_FINDINGS)
         except Exception as error:
+            from labeling.extract import UnreadableArtifact
             from labeling.render import RenderError
 
-            if isinstance(error, RenderError):  # a template or a document the user can fix
+            if isinstance(error, (RenderError, UnreadableArtifact)):  # a template or a document the user can fix
                 click.echo(str(error), err=True)
                 ctx.exit(EXIT_BAD_INPUT)
             if isinstance(error, OSError) and not (ctx.obj and ctx.obj.get("debug")):

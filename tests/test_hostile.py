@@ -609,3 +609,24 @@ def test_a_manifest_that_is_a_device_is_not_read(previous, tmp_path):
     (out / "other" / "manifest.json").symlink_to("/dev/zero")
     done = subprocess.run([LABELING, "build", str(SAMPLE), "--out", str(out)], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_broken_pdf_in_the_output_folder_is_the_users_error(previous, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    (out / "cerebrolysin" / "package-insert.pdf").write_bytes(b"garbage")
+    result = CliRunner().invoke(main, ["lint", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "not a readable PDF" in result.output and "internal error" not in result.output
+
+
+def test_a_templates_folder_without_its_reference_document_is_the_users_error(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "reference.docx").unlink()
+    monkeypatch.setenv("LABELING_TEMPLATES", str(templates))
+    done = subprocess.run(
+        [LABELING, "build", str(SAMPLE), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "reference document not found" in done.stderr and "internal error" not in done.stderr

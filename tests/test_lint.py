@@ -1560,3 +1560,12 @@ def test_an_unprinted_gap_text_may_hold_notation():
     gap = "      given, so a dose in mL cannot be converted to mg or to a number of vials.\n"
     assert lint(edited((gap, gap.replace("vials.", "vials (product.concentration)."))), "LBL311") == []
     assert lint(edited((gap, gap.replace("vials.", "vials (see product.presentations[vial])."))), "LBL311") == []
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path, face_value_file):
+    """A file name with spaces or '#' is a URI reference in SARIF, not a raw path (code scanning splits on '#')."""
+    odd = tmp_path / "my label #2.yaml"
+    odd.write_bytes(Path(face_value_file).read_bytes())
+    sarif = json.loads(run("lint", odd, "--format", "sarif", "--out", tmp_path).output)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris and all(" " not in u and "#" not in u and u.endswith("my%20label%20%232.yaml") for u in uris)

@@ -87,7 +87,7 @@ def as_sarif(diagnostics: list[Diagnostic]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.file},
+                        "artifactLocation": {"uri": _uri(d.file)},
                         "region": {"startLine": d.line, "startColumn": d.column},
                     },
                     "logicalLocations": [{"fullyQualifiedName": d.fact}] if d.fact else [],
@@ -131,3 +131,14 @@ def rules_markdown() -> str:
         parts += [f"## {code}", f"`{rule.name}` — {rule.severity} by default"]
         parts += [" ".join(p.split()) for p in inspect.cleandoc(rule.__doc__ or "").split("\n\n") if p.strip()]
     return "\n\n".join(parts) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A file path as the URI reference SARIF asks for: forward slashes, percent-encoded ("my label #2.yaml" →
+    "my%20label%20%232.yaml"); an absolute path as a file: URI."""
+    from pathlib import PurePath
+    from urllib.parse import quote
+
+    posix = PurePath(path).as_posix()
+    encoded = quote(posix, safe="/")
+    return f"file://{encoded}" if posix.startswith("/") else encoded

@@ -309,9 +309,11 @@ def _no_loose_text(container: ET.Element, template: str) -> None:
 def open_reference(reference: str | Path | None = None) -> Document:
     """The reference document, checked to define every style in ``REQUIRED_STYLES`` with the right type."""
     path = Path(reference) if reference is not None else templates_dir() / REFERENCE_NAME
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
-    except FileNotFoundError:
+    except (FileNotFoundError, PackageNotFoundError):
         raise SheetError(
             f"{path}: reference document not found (regenerate it: python tools/make_reference_docx.py)"
         ) from None
