@@ -340,6 +340,13 @@ def test_hostile_input(case, previous, tmp_path):
 
 TEMPLATE_ATTACKS = [
     (
+        "SVG image outside templates",
+        "package-insert.html.j2",
+        "<body>",
+        '<body><svg width="10" height="10"><image href="file:///etc/passwd" width="10" height="10"/></svg>',
+        "file:///etc/passwd",
+    ),
+    (
         "image outside templates",
         "package-insert.html.j2",
         "<body>",
@@ -630,3 +637,41 @@ def test_a_templates_folder_without_its_reference_document_is_the_users_error(tm
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "reference document not found" in done.stderr and "internal error" not in done.stderr
+
+
+def _build_with_templates(templates: Path, tmp_path: Path, previous: Path) -> subprocess.CompletedProcess[str]:
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    return subprocess.run(
+        [LABELING, "build", str(SAMPLE), "--out", str(out), "--force"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LABELING_TEMPLATES": str(templates)},
+        timeout=300,
+    )
+
+
+def test_a_hard_link_in_the_templates_folder_is_refused(previous, tmp_path):
+    from labeling.templates import TEMPLATES_DIR
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    outside = tmp_path / "outside.ttf"
+    font = templates / "fonts" / "LiberationSans-Regular.ttf"
+    shutil.copy(font, outside)
+    font.unlink()
+    os.link(outside, font)  # the same file as one outside the folder
+    done = _build_with_templates(templates, tmp_path, previous)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "hard link" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unusable_font_is_an_error_not_a_silent_substitute(previous, tmp_path):
+    from labeling.templates import TEMPLATES_DIR
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    (templates / "fonts" / "LiberationSans-Bold.ttf").write_bytes(b"not a font at all" * 100)
+    done = _build_with_templates(templates, tmp_path, previous)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is not a usable font" in done.stderr and "Traceback" not in done.stderr

@@ -47,18 +47,61 @@ class SandboxFetcher(URLFetcher):
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
         self.root = templates_dir()
+        # WeasyPrint catches what an SVG image or a font fails to fetch and only warns: the refusals are kept
+        # here, and the build stops on the first after layout (``refused``).
+        self.refusals: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except ForbiddenResource as error:
+            self.refusals.append(str(error))
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme == "data":
             return super().fetch(url, headers)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _mime(path)})
+                return URLFetcherResponse(url, body=self._read(path), headers={"Content-Type": _mime(path)})
         raise ForbiddenResource(
             f"the document asked for {url!r}; only data: URLs and files inside {self.root} may be used"
         )
+
+    def _read(self, path: Path) -> bytes:
+        """A file of the templates folder: a regular file of its own (a hard link may be another file anywhere on
+        the machine), and a font that a font library can read (else WeasyPrint would silently use another)."""
+        from labeling.files import NotReadable, read_regular
+
+        if path.stat().st_nlink > 1:
+            raise ForbiddenResource(f"{path} is a hard link (it may be a file outside {self.root}); copy the file in")
+        try:
+            body = read_regular(path, MAX_RESOURCE_BYTES)
+        except NotReadable as error:
+            raise ForbiddenResource(f"{path}: {error}") from None
+        if path.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2"):
+            _check_font(path, body)
+        return body
+
+    def refused(self) -> None:
+        if self.refusals:
+            raise ForbiddenResourceError(self.refusals[0])
+
+
+MAX_RESOURCE_BYTES = 64 * 1024 * 1024  # a font or an image of a label's templates is far smaller
+
+
+def _check_font(path: Path, body: bytes) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]
+
+    try:
+        TTFont(io.BytesIO(body), lazy=True)["head"]
+    except (TTLibError, KeyError, ValueError, OSError, AssertionError) as error:
+        raise ForbiddenResource(f"{path} is not a usable font ({error or type(error).__name__})") from None
 
 
 def _mime(path: Path) -> str:
@@ -85,22 +128,26 @@ def stylesheet(name: str) -> CSS:
 @lru_cache(maxsize=8)
 def _stylesheet(path: Path) -> CSS:
     """Parsed once per process: fonts declared with @font-face are loaded into the shared font config."""
-    return CSS(
-        string=path.read_text(encoding="utf-8"),
-        base_url=path.as_uri(),
-        url_fetcher=SandboxFetcher(),
-        font_config=font_config(),
+    fetcher = SandboxFetcher()
+    css = CSS(
+        string=path.read_text(encoding="utf-8"), base_url=path.as_uri(), url_fetcher=fetcher, font_config=font_config()
     )
+    fetcher.refused()  # a font the style sheet declares that could not be used stops the build
+    return css
 
 
 def layout(html: str, kind: DocumentKind) -> WeasyDocument:
     """Lay out the HTML; returns WeasyPrint's Document (pages with boxes we can measure)."""
-    source = HTML(string=html, base_url=(templates_dir() / f"{kind.name}.html").as_uri(), url_fetcher=SandboxFetcher())
+    fetcher = SandboxFetcher()
+    source = HTML(string=html, base_url=(templates_dir() / f"{kind.name}.html").as_uri(), url_fetcher=fetcher)
     try:
         sheets = [stylesheet(kind.stylesheet)] if kind.stylesheet else []
-        return source.render(stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1")
+        document = source.render(stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1")
     except ForbiddenResource as error:
         raise ForbiddenResourceError(str(error)) from None
+    fetcher.refused()
+    document.sandbox = fetcher  # images inside SVG are fetched while drawing: checked again after write_pdf
+    return document
 
 
 def write_pdf(label: Label, document: Document, kind: DocumentKind) -> bytes:
@@ -115,11 +162,13 @@ def pdf_from_html(html: str, label: Label, kind: DocumentKind, *, checks: bool =
     # A stable file identifier: the same label and kind always give the same /ID, and so the same bytes.
     identifier = hashlib.sha256(f"{label.product.id}/{kind.name}/{label.label.version}".encode()).hexdigest()[:32]
     try:
-        return document.write_pdf(
+        pdf = document.write_pdf(
             pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True, finisher=_serialize_once
         )
     except ForbiddenResource as error:
         raise ForbiddenResourceError(str(error)) from None
+    document.sandbox.refused()
+    return pdf
 
 
 def _serialize_once(document: Any, pdf: Any) -> None:
