@@ -115,6 +115,12 @@ CASES = [
         2,
         "characters of text (alias expansion?)",
     ),
+    Case(
+        "a 200-character word that widens a table off the page",
+        replace("    name: stroke recovery\n", "    name: stroke recovery " + "X" * 200 + "\n"),
+        2,
+        "runs off the page",
+    ),
     Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
     Case(
         "deeply nested mappings",

@@ -256,4 +256,34 @@ def check_highlights_half_page(document: WeasyDocument, label: Label) -> None:
         )
 
 
-LAYOUT_CHECKS = {"package-insert": (check_highlights_half_page,)}
+def check_inside_pages(document: WeasyDocument, label: Label) -> None:
+    """Every line of text lies inside its page: a word too long for its column or cell (an unbroken code, a
+    pasted URL) that runs off the paper is printed half, and a reader cannot tell."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    for number, page in enumerate(document.pages, 1):
+        width, height = page.width, page.height
+        stack, texts, outside = [page._page_box], [], None
+        while stack:
+            box = stack.pop()
+            if isinstance(box, TextBox) and box.text.strip():
+                texts.append(box.text)
+                left, top = box.position_x, box.position_y
+                if left < -0.5 or top < -0.5 or left + box.width > width + 0.5 or top + box.height > height + 0.5:
+                    outside = outside or box.text.strip()
+            stack.extend(getattr(box, "children", []) or [])
+        if outside is not None:
+            longest = max((word for text in texts for word in text.split()), key=len)
+            raise RenderError(
+                f"{label.source_file or label.product.id}: on page {number}, {outside[:60]!r} runs off the page "
+                f"(the longest word there: {longest[:40]!r}{'…' if len(longest) > 40 else ''}, {len(longest)} "
+                "characters); break the long word in the content or shorten it"
+            )
+
+
+LAYOUT_CHECKS = {
+    "package-insert": (check_highlights_half_page, check_inside_pages),
+    "patient-information": (check_inside_pages,),
+    "medication-guide": (check_inside_pages,),
+    "patient-leaflet": (check_inside_pages,),
+}
