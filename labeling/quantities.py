@@ -732,6 +732,9 @@ def parse_quantity(text: str, *, strict: bool = True) -> Quantity:
     for value in (low, high):
         if value is not None and value.as_tuple().exponent < -6:  # type: ignore[operator]
             raise QuantityError(f"{raw!r}: more than 6 decimals is not a label quantity")
+        if value is not None and value.adjusted() >= 9:  # a billion of any unit: a typo or an attack, not a dose
+            shown = raw if len(raw) <= 40 else raw[:20] + "…" + raw[-12:]
+            raise QuantityError(f"{shown!r}: a number of more than 9 digits is not a label quantity")
     comparator = _COMPARATORS[match["cmp"]] if match["cmp"] else None
     if comparator and high is not None:
         raise QuantityError(f"{raw!r}: a threshold ({comparator}) cannot be a range")

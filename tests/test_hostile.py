@@ -121,6 +121,12 @@ CASES = [
         2,
         "runs off the page",
     ),
+    Case(
+        "a 5,000-digit dose",
+        replace("dose: 20-50 mL/day", "dose: " + "9" * 5000 + " mL/day"),
+        2,
+        "a number of more than 9 digits",
+    ),
     Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
     Case(
         "deeply nested mappings",
