@@ -127,6 +127,40 @@ CASES = [
         2,
         "a number of more than 9 digits",
     ),
+    # --- more text and numbers nobody can see or mean: exit 2 -----------------------------------------------------
+    Case("full-width digits in a dose", replace("dose: 20-50 mL/day", "dose: ２０-50 mL/day"), 2, "digits 0-9"),
+    Case("Arabic-Indic digits in a dose", replace("dose: 20-50 mL/day", "dose: ٢٠-50 mL/day"), 2, "digits 0-9"),
+    Case("Devanagari digits in a dose", replace("dose: 20-50 mL/day", "dose: २०-50 mL/day"), 2, "digits 0-9"),
+    Case("a zero pack", replace("pack: 6 vials", "pack: 0 vials"), 2, "greater than zero"),
+    Case("a zero strength", replace("strength: 60 mg/vial", "strength: 0 mg/vial"), 2, "greater than zero"),
+    Case("a zero duration", replace("duration: 7-21 days", "duration: 0-21 days"), 2, "greater than zero"),
+    Case("a fraction of 200 %", replace("fraction: 25%", "fraction: 200%"), 2, "at most 100%"),
+    Case("a dose with 60 decimals", replace("dose: 20-50 mL/day", "dose: 20." + "1" * 60 + " mL/day"), 2, "6 decimals"),
+    Case("hexadecimal number (YAML 1.1)", replace('  version: "1.0"', "  version: 0x1F"), 2, "hexadecimal"),
+    Case("underscored number (YAML 1.1)", replace('  version: "1.0"', "  version: 1_000"), 2, "underscored"),
+    Case(
+        "byte-order mark inside a text",
+        replace("    text: Active malignancy", "    text: Active\ufeff malignancy"),
+        2,
+        "U+FEFF",
+    ),
+    Case("zero-width joiner", replace("    text: Active malignancy", "    text: Active\u200d malignancy"), 2, "U+200D"),
+    Case(
+        "bidi isolate", replace("    text: Active malignancy", "    text: Active \u2066malignancy\u2069"), 2, "U+2066"
+    ),
+    Case(
+        "private-use character",
+        replace("    text: Active malignancy", "    text: Active \ue000 malignancy"),
+        2,
+        "U+E000",
+    ),
+    Case(
+        "next-line control (NEL)",
+        replace("    text: Active malignancy", '    text: "Active\\N malignancy"'),
+        2,
+        "U+0085",
+    ),
+    Case("a product id Windows reserves", replace("  id: cerebrolysin\n", "  id: com1\n"), 2, "reserves for a device"),
     Case("deeply nested lists", raw("product: " + "[" * 3000 + "]" * 3000 + "\n"), 2, "nesting is too deep"),
     Case(
         "deeply nested mappings",
@@ -315,7 +349,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_corpus_size():
-    assert len(CASES) >= 55
+    assert len(CASES) >= 75
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
