@@ -314,8 +314,22 @@ def build_portfolio(
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename: readers see old or new, never half."""
+    """Write to a temporary file beside ``path``, flush it to disk, then rename: readers see old or new, never half.
+    A temporary file of an earlier write of ``path`` that was killed before its rename (older than a minute: no
+    live write takes that long) is removed first."""
+    import glob
+    import time
+
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if time.time() - stale.lstat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:
+            continue
     os.replace(_stage(path, data), path)
+
+
+STALE_SECONDS = 60
 
 
 def _stage(path: Path, data: bytes) -> Path:

@@ -479,3 +479,21 @@ def test_ci_recipe_and_pre_commit_hooks_use_real_commands():
     }
     commands = set(main.commands)
     assert {"lint", "validate", "check", "diff", "redline"} <= commands
+
+
+def test_a_killed_redlines_temporary_file_is_removed_by_the_next(tmp_path):
+    """kill -9 between writing the temporary file and renaming it leaves it; the next write of the same file
+    removes it (a live write is never a minute old)."""
+    import os
+    import time
+
+    new = write(tmp_path, "new.yaml", NEW)
+    stale = tmp_path / ".r.docx.k1ll3d.tmp"
+    stale.write_bytes(b"half a document")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".r.docx.l1v3.tmp"  # another write in progress right now: left alone
+    fresh.write_bytes(b"being written")
+    result = CliRunner().invoke(main, ["redline", str(SAMPLE), str(new), "--out", str(tmp_path / "r.docx")])
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and fresh.exists() and (tmp_path / "r.docx").is_file()
