@@ -264,8 +264,9 @@ def _check_everything_else(
     # Outside every section: the title block, part headings and their text (the limitation statement, the title
     # line, the contents), the draft notice.
     # The contents repeat the headings, which are found where they stand: not read here.
+    bounds = part_bounds(flat, tree)
     for part in tree.parts:
-        if part.style == "contents" and part.heading is not None and part.key in (bounds := part_bounds(flat, tree)):
+        if part.style == "contents" and part.heading is not None and part.key in bounds:
             after, stop = bounds[part.key]
             spans.append((after - len(normalize(part.heading.text)), stop))
     pieces, cursor = [], 0
@@ -834,7 +835,9 @@ def _check_dosing(
     names = [t for unit in expected.binding for t in unit.tokens if t.kind == "population" and isinstance(t.key, tuple)]
     _check_populations(result, lang, heading, body, expected.text, names)
     # A route the section names that the composed section never names ("intravenous or intramuscular").
-    _check_routes(result, lang, heading, body, expected.text, "dosing.routes", "no regimen of this section is given by")
+    _check_routes(
+        result, lang, heading, body, expected.text, "dosing.routes", "no regimen of this section is given by that route"
+    )
 
 
 def _without_repeated_headers(body: str, section: Section) -> str:
@@ -871,7 +874,13 @@ def _loose_pattern(text: str) -> re.Pattern[str]:
 
 
 def _check_routes(
-    result: Verification, lang: Language, heading: str, body: str, reference: str, fact: str, why: str = ""
+    result: Verification,
+    lang: Language,
+    heading: str,
+    body: str,
+    reference: str,
+    fact: str,
+    why: str = "the label does not name it here",
 ) -> None:
     """A route the text names that the composed text never names: a route the label does not give here."""
     routes = vocabulary(lang).routes
@@ -884,8 +893,7 @@ def _check_routes(
                 heading,
                 fact,
                 "route",
-                f"{route} is named here, but {why or 'the label does not name it here'}"
-                + (" that route" if why else ""),
+                f"{route} is named here, but {why}",
                 expected=" or ".join(sorted(labelled)) or None,
                 found=route,
             )

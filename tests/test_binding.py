@@ -114,8 +114,7 @@ def test_two_rows_written_as_one_sentence_verify_clean():
 def test_a_row_read_back_in_fragments_verifies_clean():
     """A PDF reads a wrapped row as several lines, each holding part of it."""
     text = rows_text("amoxicillin", "package-insert")
-    fragmented = text.replace(" | ", "\n")
-    assert [str(f) for f in verify("amoxicillin", "package-insert", fragmented).findings] == []
+    assert [str(f) for f in verify("amoxicillin", "package-insert", cell_by_cell(text)).findings] == []
 
 
 # The populations a dosing section names.
