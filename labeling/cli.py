@@ -153,8 +153,10 @@ def schema(out: str | None) -> None:
 
     text = schema_text()
     if out:
+        from labeling.build import write_atomic
+
         try:
-            Path(out).write_text(text, encoding="utf-8")
+            write_atomic(Path(out), text.encode("utf-8"))
         except OSError as error:
             raise UserError(f"{out}: cannot write ({error.strerror})") from None
     else:
@@ -288,18 +290,19 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
         artifact = read_artifact(source, str(source))
     except UnreadableArtifact as error:
         raise UserError(str(error)) from None
-    if artifact.kind and kind_name and artifact.kind != kind_name:
-        raise UserError(f"{source}: the document says it is a {artifact.kind}, but --kind says {kind_name}")
-    name = artifact.kind or kind_name
+    said = artifact.kind if artifact.kind in DOCUMENT_KINDS else None  # metadata naming no kind is overruled
+    if artifact.kind and not said and not kind_name:
+        raise UserError(
+            f"{source}: the document says it is a {_shown(artifact.kind)}, which is not a document kind this tool "
+            f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind"
+        )
+    if said and kind_name and said != kind_name:
+        raise UserError(f"{source}: the document says it is a {said}, but --kind says {kind_name}")
+    name = said or kind_name
     if name is None:
         raise UserError(
             f"{source}: cannot tell which document this is (it carries no labeling metadata); "
             f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}"
-        )
-    if name not in DOCUMENT_KINDS:
-        raise UserError(
-            f"{source}: the document says it is a {name!r}, which is not a document kind this tool "
-            f"knows ({', '.join(DOCUMENT_KINDS)}); pass --kind"
         )
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
     return verify_artifact(artifact, kind, label, str(source))
@@ -472,6 +475,11 @@ def redline(old: str, new: str, out_file: str) -> None:
         raise UserError(f"{out_file}: folder {target.parent} does not exist")
     write_atomic(target, data)
     click.echo(f"wrote {out_file}")
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value read from someone's file, safe to print: quoted, escaped, and cut short."""
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 @main.command()

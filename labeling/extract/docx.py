@@ -35,6 +35,7 @@ CORE_PROPERTIES = "/metadata/core-properties"
 CUSTOM_PROPERTIES = "/custom-properties"
 CELL_SEPARATOR = " | "
 MAX_PART_BYTES = 64 * 1024 * 1024  # a larger XML part is not a label document (or is a zip bomb)
+MAX_XML_DEPTH = 256  # libxml2's own default limit; Word nests tables at most 64 deep, so a deeper part is an attack
 
 
 def _w(tag: str) -> str:
@@ -183,10 +184,25 @@ class _Package:
         return self.archive.read(info)
 
     def xml(self, part: str) -> ET.Element:
+        """The part's tree, refused when nested deeper than any Word document is (the walk below recurses)."""
+        parser = ET.XMLPullParser(events=("start", "end"))
+        depth = 0
+        root = None
         try:
-            return ET.fromstring(self.read(part))
+            parser.feed(self.read(part))
+            parser.close()
+            for event, element in parser.read_events():
+                root = element if root is None else root
+                depth += 1 if event == "start" else -1
+                if depth > MAX_XML_DEPTH:
+                    raise UnreadableArtifact(
+                        f"{self.name}: {part} nests elements more than {MAX_XML_DEPTH} deep; refusing to read it"
+                    )
         except ET.ParseError as error:
             raise UnreadableArtifact(f"{self.name}: {part} is not well-formed XML ({error})") from None
+        if root is None:
+            raise UnreadableArtifact(f"{self.name}: {part} is empty")
+        return root
 
     def main_document(self) -> str:
         if "_rels/.rels" in self.names:
