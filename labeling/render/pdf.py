@@ -8,6 +8,8 @@ outside ``templates/`` can be fetched: the sandboxed URL fetcher fails the build
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -162,13 +164,64 @@ def pdf_from_html(html: str, label: Label, kind: DocumentKind, *, checks: bool =
     # A stable file identifier: the same label and kind always give the same /ID, and so the same bytes.
     identifier = hashlib.sha256(f"{label.product.id}/{kind.name}/{label.label.version}".encode()).hexdigest()[:32]
     try:
-        pdf = document.write_pdf(
-            pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(), custom_metadata=True, finisher=_serialize_once
-        )
+        with _missing_glyphs() as missing:
+            pdf = document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_identifier=identifier.encode(),
+                custom_metadata=True,
+                finisher=_serialize_once,
+            )
     except ForbiddenResource as error:
         raise ForbiddenResourceError(str(error)) from None
     document.sandbox.refused()
+    if missing and checks:
+        raise RenderError(_missing_glyph_message(sorted(missing), label))
     return pdf
+
+
+@contextmanager
+def _missing_glyphs() -> Iterator[set[str]]:
+    """The characters WeasyPrint drew as an empty box because no font of the templates has them (an emoji, a
+    Chinese word pasted by a translator). WeasyPrint only logs them while drawing: the log is listened to."""
+    import logging
+
+    found: set[str] = set()
+
+    class Listener(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.msg.startswith(".notdef glyph rendered") and len(record.args or ()) == 2:
+                found.add(str(record.args[0]))  # type: ignore[index]
+
+    logger, listener = logging.getLogger("weasyprint"), Listener(logging.WARNING)
+    level = logger.level
+    if not logger.isEnabledFor(logging.WARNING):  # someone quietened WeasyPrint: its warnings still reach us
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(listener)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(listener)
+        logger.setLevel(level)
+
+
+def _missing_glyph_message(characters: list[str], label: Label) -> str:
+    """Names each character, and the content line that holds it when the content file can be read."""
+    where = {}
+    source = label.source_file
+    lines = Path(source).read_text(encoding="utf-8").splitlines() if source and Path(source).is_file() else []
+    for character in characters:
+        for number, line in enumerate(lines, 1):
+            if character in line:
+                where[character] = number
+                break
+    named = ", ".join(
+        f"{character!r} (U+{ord(character):04X}{f', line {where[character]}' if character in where else ''})"
+        for character in characters
+    )
+    return (
+        f"{source or label.product.id}: no font of the templates has {named}; it would print as an empty box. "
+        "Write the text with characters the fonts have, or add a font that has them"
+    )
 
 
 def _serialize_once(document: Any, pdf: Any) -> None:
@@ -257,25 +310,32 @@ def check_highlights_half_page(document: WeasyDocument, label: Label) -> None:
 
 
 def check_inside_pages(document: WeasyDocument, label: Label) -> None:
-    """Every line of text lies inside its page: a word too long for its column or cell (an unbroken code, a
-    pasted URL) that runs off the paper is printed half, and a reader cannot tell."""
-    from weasyprint.formatting_structure.boxes import TextBox
+    """Every line of text lies inside its page and inside the block that holds it: a word too long for its
+    column or cell (an unbroken code, a pasted URL) that runs off the paper is printed half, and one that runs
+    over the next column prints over that column's text; either way a reader cannot tell what it said."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox, TextBox
 
     for number, page in enumerate(document.pages, 1):
         width, height = page.width, page.height
-        stack, texts, outside = [page._page_box], [], None
+        stack = [(page._page_box, width)]
+        texts, outside, where = [], None, ""
         while stack:
-            box = stack.pop()
+            box, right_edge = stack.pop()
             if isinstance(box, TextBox) and box.text.strip():
                 texts.append(box.text)
                 left, top = box.position_x, box.position_y
-                if left < -0.5 or top < -0.5 or left + box.width > width + 0.5 or top + box.height > height + 0.5:
-                    outside = outside or box.text.strip()
-            stack.extend(getattr(box, "children", []) or [])
+                right, bottom = left + box.width, top + box.height
+                if left < -0.5 or top < -0.5 or right > width + 0.5 or bottom > height + 0.5:
+                    outside, where = outside or box.text.strip(), where or "runs off the page"
+                elif right > right_edge + 0.5:  # only rightwards: list markers hang left of their block by design
+                    outside, where = outside or box.text.strip(), where or "runs out of its column or cell"
+            if isinstance(box, BlockContainerBox) and box.width != "auto":
+                right_edge = box.border_box_x() + box.border_width()
+            stack.extend((child, right_edge) for child in getattr(box, "children", []) or [])
         if outside is not None:
             longest = max((word for text in texts for word in text.split()), key=len)
             raise RenderError(
-                f"{label.source_file or label.product.id}: on page {number}, {outside[:60]!r} runs off the page "
+                f"{label.source_file or label.product.id}: on page {number}, {outside[:60]!r} {where} "
                 f"(the longest word there: {longest[:40]!r}{'…' if len(longest) > 40 else ''}, {len(longest)} "
                 "characters); break the long word in the content or shorten it"
             )
