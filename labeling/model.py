@@ -312,7 +312,7 @@ class Approval(Strict):
 
 
 class LabelInfo(Strict):
-    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")] = Field(
+    version: Annotated[str, StringConstraints(pattern=r"^\d{1,6}(\.\d{1,6}){0,2}$")] = Field(
         description="Label version, e.g. '1.0' or '1.2.0'."
     )
     revision_date: dt.date

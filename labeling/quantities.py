@@ -332,6 +332,11 @@ class Quantity:
             )
         if quantity.low < 0 and quantity.dimension != "temperature":
             raise QuantityError(f"{quantity.raw!r}: a {cls.kind} cannot be negative")
+        if quantity.unit in ABSOLUTE_ZERO and quantity.low < ABSOLUTE_ZERO[quantity.unit]:
+            raise QuantityError(
+                f"{quantity.raw!r}: no temperature is below absolute zero "
+                f"({format_number(ABSOLUTE_ZERO[quantity.unit])} {quantity.unit})"
+            )
         if cls.must_be_positive and quantity.low == 0 and quantity.comparator is None:
             raise QuantityError(f"{quantity.raw!r}: a {cls.kind} must be greater than zero")
         if quantity.per_value is not None and quantity.per_value <= 0:
@@ -377,6 +382,9 @@ class Quantity:
             if pers:
                 description += f", per {', '.join(pers)}"
         return {"type": "string", "description": description + ".", "examples": [cls.example]}
+
+
+ABSOLUTE_ZERO = {"°C": Decimal("-273.15"), "°F": Decimal("-459.67")}
 
 
 def _listing(items: Any) -> str:
