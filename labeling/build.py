@@ -197,8 +197,37 @@ def write_together(out_dir: Path, files: dict[str, bytes]) -> None:
             tmp.unlink(missing_ok=True)
         raise
     staged.sort(key=lambda item: item[0] == MANIFEST)
-    for name, tmp in staged:
-        os.replace(tmp, out_dir / name)
+    with _signals_held():  # Ctrl-C or a polite kill between two renames would leave two versions side by side
+        for name, tmp in staged:
+            os.replace(tmp, out_dir / name)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Interrupt, hang-up and terminate wait until the block ends, then arrive as they would have. ``kill -9``
+    cannot be held: a mix it leaves is never taken as up to date, since the manifest (renamed last) lists every
+    file's hash, and the next ``build`` or ``check`` writes the product again. Handlers rather than a signal
+    mask: in a process with other threads the kernel may hand the signal to one that does not block it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    held = [
+        number
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        if signal.getsignal(number) not in (signal.SIG_IGN, None)  # None: set outside Python, left alone
+    ]
+    previous = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)
 
 
 # --------------------------------------------------------------------------------------------------------
