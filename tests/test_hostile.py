@@ -127,6 +127,48 @@ CASES = [
         2,
         "a number of more than 9 digits",
     ),
+    # --- characters no font prints, values no label means: exit 2 ------------------------------------------------
+    Case(
+        "an emoji in the product name",
+        replace("  name: Cerebrolysin\n", "  name: Cerebrolysin \U0001F48A\n"),
+        2,
+        "no font of the templates has '\U0001F48A' (U+1F48A, line 10)",
+    ),
+    Case(
+        "Chinese words pasted into a contraindication",
+        replace("    text: Active malignancy", "    text: Active malignancy \u6076\u6027\u80bf\u7624"),
+        2,
+        "it would print as an empty box",
+    ),
+    Case(
+        "a storage temperature below absolute zero",
+        replace("temperature: 15-25 °C", "temperature: -300 °C"),
+        2,
+        "below absolute zero",
+    ),
+    Case("a 200-digit version", replace('  version: "1.0"', '  version: "' + "9" * 200 + '"'), 2, "expected form"),
+    Case("a Cyrillic letter in a unit", replace("dose: 20-50 mL/day", "dose: 20-50 mL/d\u0430y"), 2, "digits 0-9"),
+    Case("a Greek mu for micro", replace("dose: 20-50 mL/day", "dose: 20-50 \u03bcg/day"), 2, "did you mean 'mcg'"),
+    Case("a no-break space in a dose", replace("dose: 20-50 mL/day", "dose: 20-50\u00a0mL/day"), 2, "digits 0-9"),
+    Case("a vulgar fraction in a dose", replace("dose: 20-50 mL/day", "dose: \u00bd mL/day"), 2, "digits 0-9"),
+    Case("a negative dose", replace("dose: 20-50 mL/day", "dose: -20 mL/day"), 2, "cannot be negative"),
+    Case("a range written backwards", replace("dose: 20-50 mL/day", "dose: 50-20 mL/day"), 2, "is greater than"),
+    Case(
+        "SQL after a dose",
+        replace("dose: 20-50 mL/day", "dose: 20-50 mL/day; DROP TABLE labels"),
+        2,
+        "cannot read '/day; DROP TABLE labels'",
+    ),
+    Case("a name YAML 1.1 reads as false", replace("  name: Cerebrolysin\n", "  name: NO\n"), 2, "got bool False"),
+    Case("a date that does not exist", replace("revision_date: 2026-11-01", "revision_date: 2026-02-30"), 2, "day is out"),
+    Case("a blank name", replace("  name: Cerebrolysin\n", "  name: '   '\n"), 2, "must not be empty"),
+    Case("a typed field misspelt", replace("  name: Cerebrolysin\n", "  name: Cerebrolysin\n  nmae: x\n"), 2, "'nmae'"),
+    Case(
+        "a combining accent (visible, printed)",
+        replace("    text: Active malignancy", "    text: Active malignancy (Cre\u0301pe)"),
+        0,
+        "Cre\u0301pe",
+    ),
     # --- more text and numbers nobody can see or mean: exit 2 -----------------------------------------------------
     Case("full-width digits in a dose", replace("dose: 20-50 mL/day", "dose: ２０-50 mL/day"), 2, "digits 0-9"),
     Case("Arabic-Indic digits in a dose", replace("dose: 20-50 mL/day", "dose: ٢٠-50 mL/day"), 2, "digits 0-9"),
@@ -349,7 +391,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_corpus_size():
-    assert len(CASES) >= 75
+    assert len(CASES) >= 90
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -483,6 +525,39 @@ def test_sandboxed_templates(name, template, old, new, words, previous, tmp_path
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert words in proc.stderr and "Traceback" not in proc.stderr
     assert snapshot(out) == before
+
+
+def test_a_word_too_long_for_its_column_wraps_or_stops_the_build(previous, tmp_path):
+    """The shipped templates break a 45-letter word inside its Highlights column; templates that forbid the
+    break would print it over the next column, inside the page, and the build must stop rather than ship it."""
+    from labeling.templates import TEMPLATES_DIR
+
+    content = tmp_path / "label.yaml"
+    content.write_bytes(replace("    name: stroke recovery\n", "    name: stroke recovery " + "Y" * 45 + "\n")())
+    wrapped = subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(tmp_path / "wrapped")],
+        capture_output=True,
+        text=True,
+    )
+    assert wrapped.returncode == 0, wrapped.stderr
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    css = templates / "package-insert.css"
+    text = css.read_text(encoding="utf-8")
+    assert "html { overflow-wrap: break-word;" in text
+    css.write_text(text.replace("html { overflow-wrap: break-word;", "html { overflow-wrap: normal;"), encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labeling.cli", "build", str(content), "--out", str(out), "--force"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LABELING_TEMPLATES": str(templates)},
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "on page 1" in proc.stderr and "runs out of its column or cell" in proc.stderr
+    assert "Traceback" not in proc.stderr and snapshot(out) == before
 
 
 # --- errors for people ------------------------------------------------------------------------------------------------
@@ -622,6 +697,63 @@ def test_ctrl_c_exits_130_and_leaves_the_previous_version(previous, tmp_path, mo
     assert snapshot(out) == before
 
 
+def _rename_with(monkeypatch, on_first):
+    """``os.replace`` as the build calls it, with ``on_first`` run just after the first file is in place."""
+    from labeling import build
+
+    real, done = os.replace, []
+
+    def replace(source, target):
+        real(source, target)
+        done.append(target)
+        if len(done) == 1:
+            on_first()
+
+    monkeypatch.setattr(build.os, "replace", replace)
+    return done
+
+
+def test_ctrl_c_between_two_renames_waits_for_the_last(previous, tmp_path, monkeypatch):
+    import signal
+
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    done = _rename_with(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
+    result = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out), "--force"])
+    assert result.exit_code == 130, result.output
+    assert len(done) == 4  # all three documents and the manifest: one whole new version
+    monkeypatch.undo()
+    again = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out)])
+    assert "up to date" in again.output, again.output
+
+
+class _Killed(BaseException):
+    """Stands for ``kill -9``: nothing after it runs."""
+
+
+def test_a_kill_between_two_renames_is_never_taken_as_up_to_date(previous, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    before = snapshot(out)
+
+    def killed():
+        raise _Killed
+
+    _rename_with(monkeypatch, killed)
+    with pytest.raises(_Killed):
+        CliRunner().invoke(
+            main, ["build", str(_changed_sample(tmp_path)), "--out", str(out), "--force"], catch_exceptions=False
+        )
+    mixed = snapshot(out)
+    assert sum(mixed[name] != before[name] for name in before) == 1  # one new document beside the old ones
+    monkeypatch.undo()
+    result = CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 0 and "up to date" not in result.output, result.output
+    fresh = tmp_path / "fresh"
+    assert CliRunner().invoke(main, ["build", str(_changed_sample(tmp_path)), "--out", str(fresh)]).exit_code == 0
+    assert snapshot(out) == snapshot(fresh)  # the next build wrote the whole new version
+
+
 def test_a_planted_lock_link_truncates_nothing(previous, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(previous, out)
@@ -721,3 +853,88 @@ def test_an_unusable_font_is_an_error_not_a_silent_substitute(previous, tmp_path
     done = _build_with_templates(templates, tmp_path, previous)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "is not a usable font" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- anyone's artifacts: hostile files given to verify are the user's error (exit 2), never a crash ---------------
+
+
+def _docx_nested(previous: Path, target: Path, depth: int) -> Path:
+    import zipfile
+
+    source = previous / "cerebrolysin" / "product-sheet.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                nest = "<w:sdt><w:sdtContent>" * depth + "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+                data = data.replace(b"<w:body>", b"<w:body>" + (nest + "</w:sdtContent></w:sdt>" * depth).encode(), 1)
+            copy.writestr(item, data)
+    return target
+
+
+def _pdf_saying_kind(previous: Path, target: Path, kind: str) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(previous / "cerebrolysin" / "package-insert.pdf")
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({**dict(reader.metadata or {}), "/labelingkind": kind})
+    writer.write(target)
+    return target
+
+
+def _verify(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [LABELING, "verify", str(path), "--content", str(SAMPLE), *options], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_docx_nested_beyond_any_word_document_is_refused(previous, tmp_path):
+    deep = _verify(_docx_nested(previous, tmp_path / "deep.docx", 5000))
+    assert deep.returncode == 2, deep.stdout + deep.stderr
+    assert "nests elements more than 256 deep" in deep.stderr and "internal error" not in deep.stderr
+    shallow = _verify(_docx_nested(previous, tmp_path / "shallow.docx", 40))  # Word's own nesting: read
+    assert "nests elements" not in shallow.stdout + shallow.stderr and shallow.returncode in (0, 1)
+
+
+def test_metadata_naming_an_unknown_kind_is_shown_safely_and_overruled_by_kind(previous, tmp_path):
+    odd = _pdf_saying_kind(previous, tmp_path / "odd.pdf", "x" * 5000 + "\u202e")
+    refused = _verify(odd)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "which is not a document kind this tool knows" in refused.stderr and "pass --kind" in refused.stderr
+    assert "x" * 61 not in refused.stderr and "\u202e" not in refused.stderr  # cut short, nothing invisible printed
+    told = _verify(odd, "--kind", "package-insert")
+    assert told.returncode == 0, told.stdout + told.stderr  # the advice works: --kind overrules what it says
+
+
+def test_the_output_folder_deleted_during_a_build_is_the_users_error(tmp_path, monkeypatch):
+    from labeling import build
+
+    out = tmp_path / "out"
+    real = build.render_documents
+
+    def deleting(*args, **kwargs):
+        files = real(*args, **kwargs)
+        shutil.rmtree(out)  # another program (a clean step, a user) removes the folder mid-build
+        return files
+
+    monkeypatch.setattr(build, "render_documents", deleting)
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(out), "--force"])
+    assert result.exit_code == 2, result.output
+    assert "No such file or directory" in result.output and "internal error" not in result.output
+    assert not out.exists()
+
+
+def test_a_missing_glyph_is_caught_even_when_weasyprint_is_quietened(tmp_path):
+    import logging
+
+    content = tmp_path / "label.yaml"
+    content.write_bytes(replace("  name: Cerebrolysin\n", "  name: Cerebrolysin \U0001f48a\n")())
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # an application embedding the tool silenced WeasyPrint's warnings
+    try:
+        result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out")])
+    finally:
+        logger.setLevel(level)
+    assert result.exit_code == 2, result.output
+    assert "it would print as an empty box" in result.output and not (tmp_path / "out" / "cerebrolysin").exists()
