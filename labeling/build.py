@@ -214,7 +214,7 @@ def _signals_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    arrived: list[int] = []
+    arrived: list[int] = []  # signal numbers, as handlers receive them
     held = [
         number
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -226,8 +226,8 @@ def _signals_held() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        for number in dict.fromkeys(arrived):
-            signal.raise_signal(number)
+        for arrival in dict.fromkeys(arrived):
+            signal.raise_signal(arrival)
 
 
 # --------------------------------------------------------------------------------------------------------

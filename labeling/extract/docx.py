@@ -22,6 +22,7 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, cast
 from xml.etree import ElementTree as ET
 
 from labeling.extract import UnreadableArtifact, Unseen
@@ -185,13 +186,15 @@ class _Package:
 
     def xml(self, part: str) -> ET.Element:
         """The part's tree, refused when nested deeper than any Word document is (the walk below recurses)."""
-        parser = ET.XMLPullParser(events=("start", "end"))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
         depth = 0
-        root = None
+        root: ET.Element | None = None
         try:
             parser.feed(self.read(part))
             parser.close()
-            for event, element in parser.read_events():
+            for event, element in cast("Iterator[tuple[str, Any]]", parser.read_events()):
+                if not isinstance(element, ET.Element):
+                    continue
                 root = element if root is None else root
                 depth += 1 if event == "start" else -1
                 if depth > MAX_XML_DEPTH:
