@@ -940,3 +940,18 @@ def test_a_missing_glyph_is_caught_even_when_weasyprint_is_quietened(tmp_path):
         logger.setLevel(level)
     assert result.exit_code == 2, result.output
     assert "it would print as an empty box" in result.output and not (tmp_path / "out" / "cerebrolysin").exists()
+
+
+def test_a_small_pdf_naming_thousands_of_pages_is_refused_at_once(previous, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from labeling.extract.pdf import MAX_PAGES
+
+    page = PdfReader(previous / "cerebrolysin" / "package-insert.pdf").pages[1]
+    writer = PdfWriter()
+    for _ in range(MAX_PAGES + 1):
+        writer.add_page(page)  # every page shares one content stream: the file stays small
+    writer.write(tmp_path / "long.pdf")
+    done = _verify(tmp_path / "long.pdf", "--kind", "package-insert")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{MAX_PAGES + 1:,} pages; a label document has at most {MAX_PAGES:,}" in done.stderr

@@ -9,13 +9,21 @@ import pypdfium2 as pdfium
 
 from labeling.extract import UnreadableArtifact
 
+MAX_PAGES = 2000  # the longest prescribing information runs to a few hundred pages; a small file can name
+# a hundred thousand pages that share one content stream, and reading each costs milliseconds
+
 
 def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
+    where = "" if isinstance(source, bytes) else f"{source}: "
     try:
-        return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+        document = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
     except pdfium.PdfiumError as error:
-        where = "" if isinstance(source, bytes) else f"{source}: "
         raise UnreadableArtifact(f"{where}not a readable PDF ({error})") from None
+    if len(document) > MAX_PAGES:
+        pages = len(document)
+        document.close()
+        raise UnreadableArtifact(f"{where}{pages:,} pages; a label document has at most {MAX_PAGES:,}")
+    return document
 
 
 def extract_pdf_pages(source: bytes | str | Path) -> list[str]:
