@@ -243,10 +243,11 @@ def register_kind(kind: DocumentKind) -> DocumentKind:
 class Output:
     kind: str
     format: str  # a writer in labeling.render.WRITERS
+    name: str | None = None  # the file's name when it is not "<kind>.<format>" (the SPL: spl.xml)
 
     @property
     def filename(self) -> str:
-        return f"{self.kind}.{self.format}"
+        return self.name or f"{self.kind}.{self.format}"
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,13 @@ class Market:
 
 MARKETS: dict[str, Market] = {
     "us": Market(
-        "us", (Output("package-insert", "pdf"), Output("patient-information", "pdf"), Output("product-sheet", "docx"))
+        "us",
+        (
+            Output("package-insert", "pdf"),
+            Output("patient-information", "pdf"),
+            Output("product-sheet", "docx"),
+            Output("package-insert", "spl", "spl.xml"),
+        ),
     ),
     "eu": Market("eu", (Output("patient-leaflet", "pdf"), Output("product-sheet", "docx"))),
 }
@@ -285,4 +292,4 @@ def outputs_for(label: Label | str) -> tuple[Output, ...]:
     outputs = MARKETS[label.label.market].outputs
     if chosen == "none":  # a label without patient labeling gets none made up for it
         return tuple(o for o in outputs if o.kind != PATIENT_LABELING)
-    return tuple(Output(chosen, o.format) if o.kind == PATIENT_LABELING else o for o in outputs)
+    return tuple(Output(chosen, o.format, o.name) if o.kind == PATIENT_LABELING else o for o in outputs)

@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonDict
 
+from labeling import spl_terms
 from labeling.quantities import (
     Age,
     AnyQuantity,
@@ -65,6 +66,28 @@ def _not_reserved(value: str) -> str:
 
 
 FolderId = Annotated[Id, AfterValidator(_not_reserved)]
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _fda_term(terms: dict[str, str], what: str) -> AfterValidator:
+    """A name from one of FDA's SPL code lists, written as FDA writes it (any case is accepted)."""
+
+    def check(value: str) -> str:
+        name = " ".join(value.upper().split())
+        if name in terms:
+            return name
+        import difflib
+
+        close = difflib.get_close_matches(name, terms, n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(f"{value!r} is not one of FDA's SPL {what}{hint}")
+
+    return AfterValidator(check)
+
+
+SplDosageForm = Annotated[str, _fda_term(spl_terms.DOSAGE_FORMS, "dosage forms")]
+SplPackageType = Annotated[str, _fda_term(spl_terms.PACKAGE_TYPES, "package types")]
 
 
 def _per_day(value: Dose) -> Dose:
@@ -220,6 +243,11 @@ class Package(Fact):
     volume: Volume | None = Field(default=None, description="Volume in one container, e.g. '10 mL'.")
     code: Text | None = Field(default=None, description="Product code, e.g. 'NDC 0069-0155-23'.")
     bulk: bool = Field(default=False, description="A pharmacy bulk package (not for direct infusion).")
+    spl_package_type: SplPackageType | None = Field(
+        default=None,
+        description="FDA's package type for SPL (e.g. 'BOTTLE', 'VIAL, SINGLE-DOSE'), when the container's words "
+        "do not say it.",
+    )
 
 
 class Presentation(Fact):
@@ -229,6 +257,11 @@ class Presentation(Fact):
     strength: Strength = Field(description="e.g. '60 mg/vial', '500 mg' (per tablet), '125 mg/5 mL'")
     description: Text | None = Field(default=None, description="What it looks like (color, shape, imprint).")
     patient_description: Text | None = None
+    spl_dosage_form: SplDosageForm | None = Field(
+        default=None,
+        description="FDA's dosage form for SPL (e.g. 'TABLET, FILM COATED'), when the dosage form's words do not "
+        "say it.",
+    )
     packages: list[Package] = Field(
         default_factory=list,
         description="The packs How Supplied lists (a strength "
@@ -309,6 +342,24 @@ class Approval(Strict):
 
     basis: Text = Field(description="e.g. 'NDA 050542' or 'BLA 103772'")
     year: int | None = Field(default=None, ge=1900, le=2100)
+    category_code: Annotated[str, StringConstraints(pattern=r"^C\d{4,6}$")] | None = Field(
+        default=None,
+        description="FDA's marketing category code (NCI Thesaurus) for SPL, when the tool's list does not know the "
+        "basis's category (it knows NDA and ANDA).",
+    )
+
+
+class Spl(Strict):
+    """What FDA's Structured Product Labeling needs beyond the label's facts."""
+
+    set_id: Annotated[str, StringConstraints(pattern=UUID_PATTERN)] = Field(
+        description="The label's SPL set id: one UUID for every version of this label, made once and kept."
+    )
+    version: int = Field(ge=1, le=999_999, description="SPL version number: 1 for the first submitted version.")
+    labeler: Text | None = Field(default=None, description="The labeler (SPL author); default: the manufacturer.")
+    labeler_duns: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
+        default=None, description="The labeler's 9-digit DUNS number."
+    )
 
 
 class LabelInfo(Strict):
@@ -324,6 +375,7 @@ class LabelInfo(Strict):
     market_reason: Text | None = Field(default=None, description="Why this market, when it is a decision.")
     initial_us_approval: int | None = Field(default=None, ge=1900, le=2100)
     approval: Approval | None = None
+    spl: Spl | None = Field(default=None, description="SPL identity of a US label (set id, version, labeler).")
     patient_labeling: Literal["patient-information", "medication-guide", "none"] = Field(
         default="patient-information",
         description="Which FDA patient labeling a US label has; 'none' when its prescribing information has none "

@@ -263,7 +263,7 @@ def test_the_market_decides_the_documents(label):
     from labeling.build import render_documents
 
     us = set(render_documents(label))
-    assert us == {"package-insert.pdf", "patient-information.pdf", "product-sheet.docx"}
+    assert us == {"package-insert.pdf", "patient-information.pdf", "product-sheet.docx", "spl.xml"}
     assert set(render_documents(eu(label))) == {"patient-leaflet.pdf", "product-sheet.docx"}
     assert {o.kind for o in MARKETS["us"].outputs} >= {"package-insert", "patient-information"}
 

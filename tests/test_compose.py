@@ -144,7 +144,7 @@ def test_a_label_without_patient_labeling_neither_gets_nor_mentions_one():
     from labeling.documents import outputs_for
 
     label = with_text("  recent_major_changes: []\n", "  recent_major_changes: []\n  patient_labeling: none\n")
-    assert [o.kind for o in outputs_for(label)] == ["package-insert", "product-sheet"]
+    assert [o.filename for o in outputs_for(label)] == ["package-insert.pdf", "product-sheet.docx", "spl.xml"]
     insert = tree(label, "package-insert")
     words = " ".join(u.text for u in insert.units())
     assert "patient labeling" not in words and "Patient Information" not in words

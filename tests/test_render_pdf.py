@@ -362,7 +362,13 @@ def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path):
         )
         assert proc.returncode == 0, proc.stderr
         outputs.append({p.name: p.read_bytes() for p in (out / "cerebrolysin").iterdir() if not p.name.startswith(".")})
-    assert set(outputs[0]) == {"package-insert.pdf", "product-sheet.docx", "patient-information.pdf", "manifest.json"}
+    assert set(outputs[0]) == {
+        "package-insert.pdf",
+        "product-sheet.docx",
+        "patient-information.pdf",
+        "spl.xml",
+        "manifest.json",
+    }
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
 

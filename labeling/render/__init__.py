@@ -23,6 +23,7 @@ WRITERS: dict[str, str | Writer] = {
     "pdf": "labeling.render.pdf:write_pdf",
     "docx": "labeling.render.docx:write_docx",
     "html": "labeling.render.html:write_html",
+    "spl": "labeling.render.spl:write_spl",
 }
 
 
