@@ -279,8 +279,9 @@ def parse_shard(spec: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def verify_one(source: Path, label: Label, kind_name: str | None) -> Verification:
-    """Read and verify one artifact; unreadable files and unknown kinds are bad input (exit 2)."""
+def verify_one(source: Path, label: Label, kind_name: str | None) -> list[Verification]:
+    """Read and verify one artifact, and the documents inside it (an SPL's patient labeling, its product data and
+    FDA's rules); unreadable files and unknown kinds are bad input (exit 2)."""
     from labeling.documents import DOCUMENT_KINDS
     from labeling.extract import UnreadableArtifact
     from labeling.extract.artifact import read_artifact
@@ -305,7 +306,39 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> Verificatio
             f"pass --kind with one of: {', '.join(DOCUMENT_KINDS)}"
         )
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
-    return verify_artifact(artifact, kind, label, str(source))
+    results = [verify_artifact(artifact, kind, label, str(source))]
+    for inner in artifact.companions:
+        results.append(verify_artifact(inner, DOCUMENT_KINDS[inner.kind or name], label, inner.name))
+    if artifact.format == "spl":
+        results.append(verify_spl_data(artifact, label, str(source)))
+        for result in results:
+            result.format = "spl"
+    return results
+
+
+def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
+    """An SPL's product data elements against the typed facts, and FDA's rules on the document (errors are
+    findings; gaps, facts FDA needs that the content does not record, are noted)."""
+    from labeling.product_data import verify_product_data
+    from labeling.spl_rules import ERROR, check_spl
+    from labeling.verify import Finding
+
+    result = verify_product_data(artifact.data.products, label, f"{source} (product data)")
+    for finding in check_spl(read_regular_artifact(source)):
+        code = "spl-rule" if finding.severity == ERROR else "spl-gap"
+        message = f"{finding.rule} {finding.message}" + (f" (line {finding.line})" if finding.line else "")
+        if finding.severity == ERROR:
+            result.findings.append(Finding(result.document, "", finding.rule, code, message))
+        else:
+            result.notes.append(message)
+    return result
+
+
+def read_regular_artifact(source: str) -> bytes:
+    from labeling.extract.artifact import MAX_ARTIFACT_BYTES
+    from labeling.files import read_regular
+
+    return read_regular(Path(source), MAX_ARTIFACT_BYTES)
 
 
 @main.command()
@@ -325,14 +358,14 @@ def verify(artifact: str, content: str, kind_name: str | None, fmt: str) -> None
     (label,) = load_all([Path(content)])
     if not Path(artifact).exists():
         raise UserError(f"{artifact}: no such file")
-    result = verify_one(Path(artifact), label, kind_name)
+    results = verify_one(Path(artifact), label, kind_name)
     if fmt == "json":
-        click.echo(results_json([result]), nl=False)
+        click.echo(results_json(results), nl=False)
     else:
-        for line in findings_text([result]):
+        for line in findings_text(results):
             click.echo(line)
-        click.echo(summary_line([result]))
-    sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+        click.echo(summary_line(results))
+    sys.exit(EXIT_OK if all(result.ok for result in results) else EXIT_FINDINGS)
 
 
 def lint_labels(labels: list[Label], out_dir: Path) -> list[Diagnostic]:
@@ -537,9 +570,10 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
         except RenderError as error:
             raise UserError(str(error)) from None
         results = [
-            verify_one(built.out_dir / output.filename, label, output.kind)
+            result
             for output in outputs_for(label)
             if output.format in readable_formats()
+            for result in verify_one(built.out_dir / output.filename, label, output.kind)
         ]
         all_results.extend(results)
         if fmt == "text":

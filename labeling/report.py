@@ -13,7 +13,9 @@ from labeling.verify import Verification
 
 
 def findings_text(results: list[Verification]) -> list[str]:
-    return [str(finding) for result in results for finding in result.findings]
+    """Each finding, then each note (what a document lacks that the content does not record: not a failure)."""
+    lines = [str(finding) for result in results for finding in result.findings]
+    return lines + [f"note: {result.document}: {note}" for result in results for note in result.notes]
 
 
 def summary_line(results: list[Verification]) -> str:
@@ -35,7 +37,7 @@ def results_json(results: list[Verification], extra: dict[str, Any] | None = Non
 
 def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the fact × document matrix: ✓, or ✗ with what was found instead."""
-    header = ["fact", "expected"] + [r.kind for r in results]
+    header = ["fact", "expected"] + [column_name(r) for r in results]
     facts: dict[str, str] = {}
     for result in results:
         for fact, check in result.checks.items():
@@ -55,8 +57,24 @@ def matrix_rows(results: list[Verification]) -> tuple[list[str], list[list[str]]
     return header, rows
 
 
+def column_name(result: Verification) -> str:
+    """A document's column: its kind; a document inside an SPL is "spl" (the insert) or "spl:<kind>"."""
+    if result.format != "spl":
+        return result.kind
+    return "spl" if result.kind == "package-insert" else f"spl:{result.kind}"
+
+
 def print_matrix(results: list[Verification], console: Any) -> None:
-    """The matrix as a table: coloured on a terminal, plain in CI logs."""
+    """The matrix as a table, coloured on a terminal, plain in CI logs; an SPL's product data, a set of facts of
+    its own, as a second table."""
+    documents = [r for r in results if r.kind != "product-data"]
+    data = [r for r in results if r.kind == "product-data"]
+    _print_table(documents, console)
+    if data:
+        _print_table(data, console)
+
+
+def _print_table(results: list[Verification], console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 

@@ -65,6 +65,8 @@ class Verification:
     kind: str
     findings: list[Finding] = field(default_factory=list)
     checks: dict[str, FactCheck] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the document lacks that the content does not record
+    format: str = ""  # set when one file holds several documents (an SPL): the matrix names the column by it
 
     @property
     def ok(self) -> bool:
@@ -74,9 +76,11 @@ class Verification:
         return {
             "document": self.document,
             "kind": self.kind,
+            "format": self.format,
             "ok": self.ok,
             "findings": [asdict(f) for f in self.findings],
             "facts": {k: {"ok": c.ok, "expected": c.expected, "found": c.found} for k, c in self.checks.items()},
+            "notes": list(self.notes),
         }
 
 

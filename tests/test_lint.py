@@ -695,12 +695,13 @@ def test_explicit_none_documents_say_none_and_verify(tmp_path):
     label = parse_label(_contraindications("none"), "label.yaml")
     assert label.contraindications == [] and label.no_contraindications
     for name, data in render_documents(label).items():
-        artifact = read_artifact(data, name)
-        kind = DOCUMENT_KINDS[name.rsplit(".", 1)[0]]
-        assert verify_text(artifact.text, kind, label, name).ok, name
-        assert "Hypersensitivity to porcine" not in artifact.text
-        if kind.audience == "professional":
-            assert re.search(r"\bNone\b", artifact.text), f"{name} does not say None"
+        read = read_artifact(data, name)
+        for artifact in (read, *read.companions):  # an SPL holds the insert and the patient labeling
+            kind = DOCUMENT_KINDS[artifact.kind or name.rsplit(".", 1)[0]]
+            assert verify_text(artifact.text, kind, label, artifact.name).ok, artifact.name
+            assert "Hypersensitivity to porcine" not in artifact.text
+            if kind.audience == "professional":
+                assert re.search(r"\bNone\b", artifact.text), f"{artifact.name} does not say None"
 
 
 def test_open_gaps_are_listed_and_vanish_when_closed():

@@ -151,9 +151,9 @@ def test_kind_disagreeing_with_the_document_is_bad_input(built):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"\x00\x01garbage" * 50, "not a PDF or DOCX file"),
+        (b"\x00\x01garbage" * 50, "not a PDF, DOCX or SPL file"),
         (b"%PDF-1.7\nbroken", "not a readable PDF"),
-        (b"PK\x03\x04 not really a zip", "not a PDF or DOCX file"),
+        (b"PK\x03\x04 not really a zip", "not a PDF, DOCX or SPL file"),
     ],
 )
 def test_unreadable_artifacts_are_bad_input(tmp_path, data, words):
@@ -182,10 +182,12 @@ def test_check_builds_verifies_and_prints_the_matrix(tmp_path):
     assert result.exit_code == 0, result.output
     assert "built in" in result.output
     assert "dosing.regimens[stroke-tbi].dose" in result.output and "✓" in result.output
-    assert "All checks passed: 19 facts found in each of 3 documents." in result.output
+    assert "All checks passed:" in result.output and "in 6 documents." in result.output  # 3 files, 3 in the SPL
     again = run("check", SAMPLE, "--out", out, "--format", "json")
     payload = json.loads(again.output)
-    assert again.exit_code == 0 and payload["ok"] and len(payload["documents"]) == 3
+    assert again.exit_code == 0 and payload["ok"] and len(payload["documents"]) == 6
+    kinds = [(d["kind"], d["format"]) for d in payload["documents"]]
+    assert ("package-insert", "spl") in kinds and ("product-data", "spl") in kinds
 
 
 def test_check_reports_a_template_that_drifted(tmp_path, monkeypatch):

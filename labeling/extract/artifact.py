@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from labeling.extract import UnreadableArtifact, Unseen
 from labeling.extract.sections import normalize
@@ -30,6 +31,8 @@ class Artifact:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
     unseen: tuple[Unseen, ...] = ()
+    companions: tuple[Artifact, ...] = ()  # documents inside this one (an SPL's patient labeling), each with its kind
+    data: Any = None  # what a format holds beyond text (an SPL's product data elements: extract.spl.SplDocument)
 
     @property
     def kind(self) -> str | None:
@@ -39,8 +42,9 @@ class Artifact:
 @dataclass(frozen=True)
 class Reader:
     """One readable format: how to recognise its bytes, and the function (``module:name``) that turns them into
-    (text, metadata), or (text, metadata, unseen) when the format can hide text. Readers are tried in order; a
-    new format is one entry in ``READERS``."""
+    (text, metadata), or (text, metadata, unseen) when the format can hide text, or (text, metadata, unseen,
+    companions, data) when it holds more than one document. Readers are tried in order; a new format is one entry
+    in ``READERS``."""
 
     format: str
     sniff: Callable[[bytes], bool]
@@ -62,6 +66,14 @@ def _read_docx(data: bytes) -> tuple[str, dict[str, str], list[Unseen]]:
     return "\n".join(lines), docx_metadata(data), unseen
 
 
+def _read_spl(data: bytes) -> tuple[str, dict[str, str], list[Unseen], list[tuple[str, str]], Any]:
+    from labeling.extract.spl import read_spl
+
+    document = read_spl(data)
+    metadata = {**document.metadata, "kind": "package-insert"}
+    return document.text, metadata, [], list(document.companions), document
+
+
 # Characters that show nothing yet change what a text says to a program (a zero-width space between a number
 # and its unit) or the order it is shown in (bidirectional controls). The word joiner (U+2060) is not among them:
 # the writers set it to keep a range or a unit whole, and readers drop it.
@@ -79,7 +91,14 @@ def invisible_characters(text: str) -> list[Unseen]:
 READERS: list[Reader] = [
     Reader("pdf", lambda data: data.startswith(b"%PDF"), "labeling.extract.artifact:_read_pdf"),
     Reader("docx", lambda data: data.startswith(b"PK") and _is_docx(data), "labeling.extract.artifact:_read_docx"),
+    Reader("spl", lambda data: _is_spl(data), "labeling.extract.artifact:_read_spl"),
 ]
+
+
+def _is_spl(data: bytes) -> bool:
+    from labeling.extract.spl import is_spl
+
+    return is_spl(data)
 
 
 def register_reader(reader: Reader) -> None:
@@ -109,13 +128,26 @@ def read_artifact(source: str | Path | bytes, name: str | None = None) -> Artifa
             continue
         module, _, function = reader.read.partition(":")
         try:
-            text, metadata, *unseen = getattr(importlib.import_module(module), function)(data)
+            text, metadata, *rest = getattr(importlib.import_module(module), function)(data)
         except UnreadableArtifact as error:
             raise UnreadableArtifact(f"{name}: {error}") from None
-        return Artifact(
-            name, reader.format, text, metadata, tuple(unseen[0] if unseen else ()) + tuple(invisible_characters(text))
+        unseen = tuple(rest[0]) if rest else ()
+        companions = tuple(
+            Artifact(f"{name} ({kind})", reader.format, inner, {"kind": kind}, tuple(invisible_characters(inner)))
+            for kind, inner in (rest[1] if len(rest) > 1 else ())
         )
-    raise UnreadableArtifact(f"{name}: not a {' or '.join(f.upper() for f in readable_formats())} file")
+        return Artifact(
+            name,
+            reader.format,
+            text,
+            metadata,
+            unseen + tuple(invisible_characters(text)),
+            companions,
+            rest[2] if len(rest) > 2 else None,
+        )
+    formats = [f.upper() for f in readable_formats()]
+    listed = f"{', '.join(formats[:-1])} or {formats[-1]}" if len(formats) > 1 else formats[0]
+    raise UnreadableArtifact(f"{name}: not a {listed} file")
 
 
 def _is_docx(data: bytes) -> bool:
