@@ -145,6 +145,37 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+@main.command(name="import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the content file here instead of standard output.")
+def import_(source: str, out: str | None) -> None:
+    """A published SPL (FDA's XML) → a starting content file: typed where parsable, text and gaps elsewhere."""
+    from labeling.build import write_atomic
+    from labeling.extract import UnreadableArtifact
+    from labeling.extract.artifact import MAX_ARTIFACT_BYTES
+    from labeling.files import NotReadable, read_regular
+    from labeling.importers.spl import ImportError_, import_spl, to_yaml
+
+    try:
+        data = read_regular(Path(source), MAX_ARTIFACT_BYTES)
+        imported = import_spl(data, source)
+    except NotReadable as error:
+        raise UserError(f"{source}: {error}") from None
+    except (UnreadableArtifact, ImportError_) as error:
+        raise UserError(f"{source}: {error}" if not str(error).startswith(source) else str(error)) from None
+    text = to_yaml(imported, Path(source).name)
+    if out:
+        target = Path(out)
+        if not target.parent.is_dir():
+            raise UserError(f"{out}: folder {target.parent} does not exist")
+        write_atomic(target, text.encode("utf-8"))
+        click.echo(f"wrote {out}: {len(imported.typed)} groups of typed facts, {len(imported.kept)} kept as text")
+        for line in imported.kept:
+            click.echo(f"  kept as text: {line}")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 def schema(out: str | None) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from lxml import etree
 
@@ -55,9 +56,11 @@ class SplIngredient:
 @dataclass(frozen=True)
 class SplPackage:
     code: str | None
-    quantity: str
+    quantity: str  # of dosage units (or mL) in the whole package, counted through its inner packs
     unit: str
-    form: str | None  # FDA's package type (display name) or None
+    form: str | None  # FDA's package type (display name) of this package, or None
+    inner: tuple[str, ...] = ()  # the package types of the packs inside it, outermost first
+    words: str | None = None  # the document's own words for a package type it gives no code for
 
 
 @dataclass(frozen=True)
@@ -115,26 +118,26 @@ def read_spl(data: bytes, name: str = "SPL") -> SplDocument:
     sections = body.findall("v:component/v:section", NS) if body is not None else []
     title = root.find("v:title", NS)
     professional: list[str] = ["HIGHLIGHTS OF PRESCRIBING INFORMATION"]
-    professional += _lines(title) if title is not None else []
+    professional += block_lines(title) if title is not None else []
     fpi: list[str] = ["FULL PRESCRIBING INFORMATION"]
     companions: list[tuple[str, str]] = []
     products: list[SplProduct] = []
     listed: list[tuple[str, str, str]] = []
     for section in sections:
-        code = _code(section)
+        code = section_code(section)
         if code == PRODUCT_DATA_ELEMENTS:
             products += [_product(p) for p in section.findall("v:subject/v:manufacturedProduct", NS)]
             continue
         if code in PATIENT_KINDS:
-            companions.append((PATIENT_KINDS[code], "\n".join(_section_lines(section))))
+            companions.append((PATIENT_KINDS[code], "\n".join(section_lines(section))))
             continue
-        heading = _text(section.find("v:title", NS))
+        heading = text_of(section.find("v:title", NS))
         for excerpt in section.findall("v:excerpt/v:highlight", NS):
             professional.append(_highlight_heading(heading, code))
-            professional += _lines(excerpt.find("v:text", NS))
+            professional += block_lines(excerpt.find("v:text", NS))
         for excerpt in section.iterfind(".//v:component/v:section/v:excerpt/v:highlight", NS):
-            professional += _lines(excerpt.find("v:text", NS))  # a subsection's own Highlights bullet
-        lines = _section_lines(section)
+            professional += block_lines(excerpt.find("v:text", NS))  # a subsection's own Highlights bullet
+        lines = section_lines(section)
         fpi += lines
         listed.append((code or "", heading, "\n".join(lines)))
     metadata = {"format": "spl"}
@@ -155,27 +158,27 @@ def _highlight_heading(title: str, code: str | None) -> str:
     return re.sub(r"^\s*\d+(\.\d+)*\s*", "", title).upper()
 
 
-def _code(section: etree._Element) -> str | None:
+def section_code(section: etree._Element) -> str | None:
     code = section.find("v:code", NS)
     return code.get("code") if code is not None else None
 
 
-def _section_lines(section: etree._Element) -> list[str]:
+def section_lines(section: etree._Element) -> list[str]:
     """A section's title, its text, and its subsections in order (excerpts are Highlights: left out)."""
     lines = []
-    title = _text(section.find("v:title", NS))
+    title = text_of(section.find("v:title", NS))
     if title:
         lines.append(title)
-    lines += _lines(section.find("v:text", NS))
+    lines += block_lines(section.find("v:text", NS))
     for child in section.findall("v:component/v:section", NS):
-        lines += _section_lines(child)
+        lines += section_lines(child)
     return lines
 
 
 NESTED_BLOCKS = {"list", "table", "paragraph"}
 
 
-def _lines(text: etree._Element | None) -> list[str]:
+def block_lines(text: etree._Element | None) -> list[str]:
     """One line per paragraph, list item, caption or table row (a block holding other blocks gives its own text
     before them, then theirs); a title gives one line per ``br``."""
     if text is None:
@@ -187,7 +190,7 @@ def _lines(text: etree._Element | None) -> list[str]:
     def walk(element: etree._Element) -> None:
         name = etree.QName(element).localname
         if name == "tr":
-            cells = [_text(cell) for cell in element if isinstance(cell.tag, str)]
+            cells = [text_of(cell) for cell in element if isinstance(cell.tag, str)]
             if any(cells):
                 lines.append(CELL_SEPARATOR.join(cells))
             return
@@ -195,7 +198,7 @@ def _lines(text: etree._Element | None) -> list[str]:
         if name in ("paragraph", "item", "caption") and not any(
             etree.QName(child).localname in NESTED_BLOCKS for child in children
         ):
-            line = _text(element)
+            line = text_of(element)
             if line:
                 lines.append(line)
             return
@@ -224,7 +227,7 @@ def _title_lines(title: etree._Element) -> list[str]:
     return lines
 
 
-def _text(element: etree._Element | None) -> str:
+def text_of(element: etree._Element | None) -> str:
     if element is None:
         return ""
     return " ".join("".join(str(t) for t in element.itertext()).split())
@@ -244,14 +247,14 @@ def _product(outer: etree._Element) -> SplProduct:
         moiety = substance.find("v:activeMoiety/v:activeMoiety/v:name", NS) if substance is not None else None
         ingredients.append(
             SplIngredient(
-                _text(substance.find("v:name", NS)) if substance is not None else "",
+                text_of(substance.find("v:name", NS)) if substance is not None else "",
                 ingredient.get("classCode", ""),
                 code.get("code") if code is not None else None,
                 _ratio(ingredient.find("v:quantity", NS)),
-                _text(moiety) or None,
+                text_of(moiety) or None,
             )
         )
-    packages = [_package(content) for content in inner.findall("v:asContent", NS)]
+    packages = _packages(inner)
     routes = tuple(
         route.get("displayName") or route.get("code") or ""
         for route in outer.findall("v:consumedIn/v:substanceAdministration/v:routeCode", NS)
@@ -262,8 +265,8 @@ def _product(outer: etree._Element) -> SplProduct:
     code = inner.find("v:code", NS)
     return SplProduct(
         code.get("code") if code is not None else None,
-        _text(inner.find("v:name", NS)),
-        _text(inner.find("v:asEntityWithGeneric/v:genericMedicine/v:name", NS)) or None,
+        text_of(inner.find("v:name", NS)),
+        text_of(inner.find("v:asEntityWithGeneric/v:genericMedicine/v:name", NS)) or None,
         form.get("displayName") if form is not None else None,
         form.get("code") if form is not None else None,
         tuple(ingredients),
@@ -288,14 +291,32 @@ def _ratio(quantity: etree._Element | None) -> Ratio | None:
     )
 
 
-def _package(content: etree._Element) -> SplPackage:
-    numerator = content.find("v:quantity/v:numerator", NS)
-    container = content.find("v:containerPackagedProduct", NS)
-    code = container.find("v:code", NS) if container is not None else None
-    form = container.find("v:formCode", NS) if container is not None else None
-    return SplPackage(
-        code.get("code") if code is not None else None,
-        numerator.get("value", "") if numerator is not None else "",
-        numerator.get("unit", "1") if numerator is not None else "1",
-        form.get("displayName") if form is not None and form.get("code") else None,
-    )
+def _packages(holder: etree._Element, outer: Decimal = Decimal(1), inner: tuple[str, ...] = ()) -> list[SplPackage]:
+    """The packages a product or a pack holds, flattened: each pack with a code of its own is one package, its
+    quantity counted down through the packs inside it (100 blister packs of 1 tablet: 100 tablets in the carton);
+    a pack without a code is a level of another package, not a package."""
+    found: list[SplPackage] = []
+    for content in holder.findall("v:asContent", NS):
+        numerator = content.find("v:quantity/v:numerator", NS)
+        container = content.find("v:containerPackagedProduct", NS)
+        if container is None:
+            continue
+        try:
+            amount = Decimal(numerator.get("value", "")) if numerator is not None else Decimal(0)
+        except ArithmeticError:
+            amount = Decimal(0)
+        unit = numerator.get("unit", "1") if numerator is not None else "1"
+        code = container.find("v:code", NS)
+        form = container.find("v:formCode", NS)
+        form_name = form.get("displayName") if form is not None and form.get("code") else None
+        total = amount * outer if unit == "1" or not inner else amount
+        words = form.findtext("v:originalText", None, NS) if form is not None else None
+        if code is not None and code.get("code"):
+            found.append(SplPackage(code.get("code"), _plain(total), unit, form_name, inner, words))
+        found += _packages(container, total, (*inner, form_name or "package"))
+    return found
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
