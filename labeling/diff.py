@@ -52,6 +52,31 @@ SEVERITY_ORDER = {EDITORIAL: 0, MINOR: 1, MAJOR: 2}
 METADATA_FIELDS = frozenset({"version", "revision_date", "recent_major_changes"})
 
 
+LONG = 160  # a changed text longer than this is shown around what changed, not whole
+CONTEXT = 50
+
+
+def excerpt(old: str, new: str) -> tuple[str, str]:
+    """Two long texts as the stretch that differs with a few words either side ("…10 to 80 mg once…"); short
+    texts whole. The JSON output keeps them whole."""
+    if len(old) <= LONG and len(new) <= LONG:
+        return old, new
+    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    end = 0
+    while end < min(len(old), len(new)) - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    begin = max(0, old.rfind(" ", 0, max(0, start - CONTEXT)) + 1)
+
+    def cut(text: str) -> str:
+        stop = len(text) - end
+        finish = text.find(" ", min(len(text), stop + CONTEXT))
+        finish = len(text) if finish < 0 else finish
+        finish = min(finish, begin + 2 * LONG)  # changes far apart: the first, with its context
+        return ("…" if begin else "") + text[begin:finish] + ("…" if finish < len(text) else "")
+
+    return cut(old), cut(new)
+
+
 @dataclass(frozen=True)
 class Change:
     path: str  # dosing.regimens[stroke-tbi].dose
@@ -68,7 +93,8 @@ class Change:
             return f"{self.path}: + {self.new}"
         if self.kind == "removed":
             return f"{self.path}: − {self.old}"
-        return f"{self.path}: {self.old} → {self.new}"
+        old, new = excerpt(self.old or "", self.new or "")
+        return f"{self.path}: {old} → {new}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -62,7 +62,9 @@ def load_label(path: str | Path) -> Label:
     path = Path(path)
     name = str(path)
     try:
-        data = read_regular(path, MAX_FILE_BYTES)
+        data = read_regular(path, MAX_SPL_BYTES)
+        if len(data) > MAX_FILE_BYTES and not _is_spl(data):
+            raise NotReadable(f"is {len(data):,} bytes")
     except NotReadable as error:
         message = str(error)
         if message.startswith("is ") and "bytes" in message:
@@ -70,7 +72,32 @@ def load_label(path: str | Path) -> Label:
         elif message == "is a directory, not a file":
             message = "is a directory, not a content file"
         raise ContentError([Problem(name, 1, 1, "", message)]) from None
+    if _is_spl(data):
+        return _imported(data, name)
     return parse_label(data, name)
+
+
+MAX_SPL_BYTES = 64 * 1024 * 1024  # a published SPL is text only (images are separate files)
+
+
+def _is_spl(data: bytes) -> bool:
+    from labeling.extract.spl import is_spl
+
+    return is_spl(data)
+
+
+def _imported(data: bytes, name: str) -> Label:
+    """A published SPL read as a label (diff and redline compare two published versions fact by fact): imported
+    on the fly, as ``labeling import`` would write it."""
+    from labeling.extract import UnreadableArtifact
+    from labeling.importers.spl import ImportError_, import_spl, to_yaml
+
+    try:
+        imported = import_spl(data, name)
+    except (UnreadableArtifact, ImportError_) as error:
+        message = str(error).removeprefix(f"{name}: ")
+        raise ContentError([Problem(name, 1, 1, "", f"an SPL that cannot be imported: {message}")]) from None
+    return parse_label(to_yaml(imported, Path(name).name), name)
 
 
 def parse_label(data: bytes | str, filename: str = "<content>") -> Label:
