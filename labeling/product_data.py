@@ -81,7 +81,7 @@ def verify_product_data(products: tuple[SplProduct, ...], label: Label, document
         routes = sorted(ROUTE_NAMES.get(r.name, r.name.upper()) for r in label.dosing.routes)
         found_routes = sorted(r.upper() for r in spl.routes)
         check("dosing.routes", ", ".join(routes), ", ".join(found_routes), routes == found_routes, "the routes")
-        _check_ingredients(check, label, spl)
+        _check_ingredients(check, label, spl, presentation)
         approval = label.label.approval
         if approval is not None:
             basis = approval.basis.replace(" ", "")
@@ -110,13 +110,20 @@ def _check_package(check, label: Label, package: Package, spl: SplProduct, ucum,
         check(f"{path}.container", kind, found.form, _same(kind, found.form), f"the package type of {found.code}")
 
 
-def _check_ingredients(check, label: Label, spl: SplProduct) -> None:
-    expected = {i.name.lower(): i for i in label.product.ingredients if i.role == "inactive"}
+def _check_ingredients(check, label: Label, spl: SplProduct, presentation: Presentation) -> None:
+    """The presentation's inactive ingredients by name (a colorant of some strengths in those only), and UNIIs."""
+    from labeling.spl_terms import holds, ingredient_name
+
+    expected = {
+        ingredient_name(i).lower(): i
+        for i in label.product.ingredients
+        if i.role == "inactive" and holds(i, presentation)
+    }
     found = {i.name.lower(): i for i in spl.ingredients if i.role == "IACT"}
     for name, ingredient in expected.items():
         path = str(label.fact_path(ingredient.id))
         hit = found.get(name)
-        check(path, ingredient.name, hit.name if hit else None, hit is not None, "an inactive ingredient")
+        check(path, ingredient_name(ingredient), hit.name if hit else None, hit is not None, "an inactive ingredient")
         if hit is not None and ingredient.unii:
             check(
                 f"{path}.unii", ingredient.unii, hit.unii, hit.unii == ingredient.unii, f"the UNII of {ingredient.name}"
@@ -127,7 +134,8 @@ def _check_ingredients(check, label: Label, spl: SplProduct) -> None:
                   "an inactive ingredient the label does not list")  # fmt: skip
     for active in label.product.ingredients:
         if active.role == "active" and active.unii:
-            hit = next((i for i in spl.ingredients if i.role.startswith("ACTI") and _same(i.name, active.name)), None)
+            name = ingredient_name(active)
+            hit = next((i for i in spl.ingredients if i.role.startswith("ACTI") and _same(i.name, name)), None)
             path = str(label.fact_path(active.id))
             check(f"{path}.unii", active.unii, hit.unii if hit else None, bool(hit and hit.unii == active.unii),
                   f"the UNII of {active.name}")  # fmt: skip

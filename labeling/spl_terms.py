@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from labeling.model import Package, Presentation
+    from labeling.model import Ingredient, Package, Presentation
 
 NCI_THESAURUS = "2.16.840.1.113883.3.26.1.1"
 LOINC = "2.16.840.1.113883.6.1"
@@ -455,3 +455,24 @@ def ndc_code(code: str | None) -> str | None:
         return None
     match = re.fullmatch(r"(?:NDC\s*)?(\d{4,5}-\d{3,4}(?:-\d{1,2})?)", code.strip())
     return match.group(1) if match else None
+
+
+def ingredient_name(ingredient: Ingredient) -> str:
+    """An ingredient's name as a listing names it: without the content's note of which strengths hold it
+    ("FD&C Blue No. 2 Aluminum Lake ({a}, {b} tablets)" → "FD&C Blue No. 2 Aluminum Lake"); a placeholder
+    anywhere else is filled with its value."""
+    name = re.sub(r"\s*\([^()]*\{[a-z_][a-z0-9_]*\}[^()]*\)", "", ingredient.name)
+    for key, value in ingredient.values.items():
+        name = name.replace("{" + key + "}", str(value))
+    return name.strip()
+
+
+def holds(ingredient: Ingredient, presentation: Presentation) -> bool:
+    """Whether a presentation holds the ingredient: an ingredient whose values are strengths (a colorant of some
+    tablets) is in the presentations of those strengths only; any other is in all."""
+    strength = presentation.strength
+    values = list(ingredient.values.values())
+    same_kind = values and all(v.unit == strength.unit and v.per is None and v.high is None for v in values)
+    if not same_kind or strength.per is not None:
+        return True
+    return any(v.low == strength.low for v in values)

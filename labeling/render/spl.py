@@ -25,7 +25,7 @@ from lxml import etree
 
 from labeling import spl_terms
 from labeling.doctree import BulletList, Document, Paragraph, Section, Table, Unit
-from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, ndc_code, package_type
+from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, holds, ingredient_name, ndc_code, package_type
 
 if TYPE_CHECKING:
     from labeling.documents import DocumentKind
@@ -256,11 +256,11 @@ class _SplWriter:
         else:  # the established name is the active ingredient's
             self.ingredient(inner, None, presentation.strength)
         for ingredient in product.ingredients:
-            if ingredient.role == "inactive":
+            if ingredient.role == "inactive" and holds(ingredient, presentation):
                 substance = _el(_el(inner, "ingredient", classCode="IACT"), "ingredientSubstance")
                 if ingredient.unii:
                     _el(substance, "code", code=ingredient.unii, codeSystem=spl_terms.UNII)
-                _el(substance, "name", ingredient.name)
+                _el(substance, "name", ingredient_name(ingredient))
         for package in presentation.packages:
             self.package(inner, package)
         self.approval(outer)
@@ -270,7 +270,7 @@ class _SplWriter:
             self.coded(administration, "routeCode", name, spl_terms.ROUTES)
 
     def ingredient(self, product: etree._Element, ingredient: Ingredient | None, strength: Quantity | None) -> None:
-        name = ingredient.name if ingredient else self.label.product.established_name
+        name = ingredient_name(ingredient) if ingredient else self.label.product.established_name
         moiety = _moiety(ingredient)
         element = _el(product, "ingredient", classCode="ACTIM" if moiety else "ACTIB")
         if strength is not None:
@@ -302,7 +302,8 @@ class _SplWriter:
         code = ndc_code(package.code) if package.code else None
         if code:
             _el(container, "code", code=code, codeSystem=spl_terms.NDC)
-        self.coded(container, "formCode", package_type(package), spl_terms.PACKAGE_TYPES)
+        named = " ".join(filter(None, [package.container, f"({pack.unit})" if pack.unit else None]))
+        self.coded(container, "formCode", package_type(package), spl_terms.PACKAGE_TYPES, named)
 
     def approval(self, product: etree._Element) -> None:
         approval = self.label.label.approval
@@ -320,14 +321,17 @@ class _SplWriter:
         territory = _el(_el(_el(element, "author"), "territorialAuthority"), "territory")
         _el(territory, "code", code="USA", codeSystem=spl_terms.COUNTRY)
 
-    def coded(self, parent: etree._Element, tag: str, name: str | None, terms: dict[str, str]) -> None:
-        """A coded element from FDA's list; a name the list does not have is written as unknown, not guessed."""
+    def coded(
+        self, parent: etree._Element, tag: str, name: str | None, terms: dict[str, str], words: str | None = None
+    ) -> None:
+        """A coded element from FDA's list; a name the list does not have is written as unknown with the
+        content's own words (``originalText``), not guessed."""
         if name and name in terms:
             _el(parent, tag, code=terms[name], codeSystem=spl_terms.NCI_THESAURUS, displayName=name)
         else:
             element = _el(parent, tag, nullFlavor="UNK", codeSystem=spl_terms.NCI_THESAURUS)
-            if name:
-                _el(element, "originalText", name)
+            if name or words:
+                _el(element, "originalText", name or words)
 
 
 def _moiety(ingredient: Ingredient | None) -> str | None:
