@@ -356,12 +356,12 @@ def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
 
     result = verify_product_data(artifact.data.products, label, f"{source} (product data)")
     for finding in check_spl(read_regular_artifact(source)):
-        code = "spl-rule" if finding.severity == ERROR else "spl-gap"
+        code = "spl-rule"
         message = f"{finding.rule} {finding.message}" + (f" (line {finding.line})" if finding.line else "")
         if finding.severity == ERROR:
             result.findings.append(Finding(result.document, "", finding.rule, code, message))
         else:
-            result.notes.append(message)
+            result.notes.append(f"{finding.severity}: {message}")
     return result
 
 

@@ -1,7 +1,8 @@
 """The SPL rule set: the HL7 schema and the machine-checkable rules of FDA's SPL validation procedures, as data.
 
 Each rule has an id, the requirement it implements, a severity and a check on the parsed document. ``error``: the
-document is malformed and FDA would reject it. ``gap``: the document is well formed but lacks a fact FDA's
+document is malformed and FDA would reject it. ``warning``: a defect FDA's own published labels carry (a link to
+no target), reported without failing. ``gap``: the document is well formed but lacks a fact FDA's
 listing needs and the content does not record (a marketing category, a package type no word of the content
 names): reported, not invented. Rules that need judgement or the submission around the file (the file named
 after the document id, one document per set id version in FDA's database) are listed in ``NOT_CHECKED``.
@@ -27,12 +28,12 @@ NS = {"v": V3}
 SCHEMA = Path(__file__).parent / "schemas" / "spl" / "SPL.xsd"
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE = re.compile(r"^\d{8}(\d{2}(\d{2}(\d{2})?)?)?([+-]\d{4})?$")
-ERROR, GAP = "error", "gap"
+ERROR, WARNING, GAP = "error", "warning", "gap"
 
 DOCUMENT_TYPES = {"34391-3": "HUMAN PRESCRIPTION DRUG LABEL"}
 PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED = "48780-1", "43683-2", "42229-5"
 # Sections whose code says enough that FDA's viewer needs no title (lipitor.xml has them untitled too).
-UNTITLED = {PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED, "51945-4"}
+UNTITLED = {PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED, "51945-4", "42230-3", "42231-1"}
 # LOINC section codes of a human prescription drug label: the PLR sections and subsections the tool writes
 # (labeling.documents), the older and extra ones FDA's own labels use, and the document-level ones.
 EXTRA_SECTION_CODES = {
@@ -46,6 +47,10 @@ EXTRA_SECTION_CODES = {
     "34080-2",  # nursing mothers (pre-PLLR)
     "34077-8",  # teratogenic effects
     "34066-1",  # boxed warning
+    # Labels in the older (pre-PLR) format, as FDA publishes them (a 2024 dexamethasone listing):
+    "34071-1",  # warnings
+    "42232-9",  # precautions
+    "34072-9",  # general precautions
 }
 UCUM_UNITS = {"mg", "g", "ug", "kg", "mL", "L", "[iU]", "[USP'U]", "meq", "mmol", "1", "%"}
 NDC_PRODUCT = re.compile(r"^(\d{4}-\d{4}|\d{5}-\d{3}|\d{5}-\d{4})$")
@@ -225,7 +230,10 @@ def _products(root: etree._Element) -> Iterator[tuple[str, int | None]]:
         name = product.find("v:name", NS)
         if name is None or not (name.text or "").strip():
             yield "a product has no name", _line(product)
-        actives = [i for i in product.findall("v:ingredient", NS) if i.get("classCode", "").startswith("ACTI")]
+        holders = [product, *product.findall("v:part/v:partProduct", NS)]  # a kit's actives are in its parts
+        actives = [
+            i for h in holders for i in h.findall("v:ingredient", NS) if i.get("classCode", "").startswith("ACTI")
+        ]
         if not actives:
             yield "a product has no active ingredient", _line(product)
         for ingredient in actives:
@@ -388,7 +396,7 @@ RULES: tuple[SplRule, ...] = (
         ERROR,
         _ndc_codes,
     ),
-    SplRule("SPL018", "Internal links point to an ID in the document.", ERROR, _links),
+    SplRule("SPL018", "Internal links point to an ID in the document.", WARNING, _links),
     SplRule("SPL019", "Every coded product fact has a code (none left unknown).", GAP, _unknown_codes),
     SplRule("SPL020", "Every product has a marketing category.", GAP, _marketing_category),
 )

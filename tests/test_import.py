@@ -16,7 +16,8 @@ from labeling.load import load_label
 pytestmark = pytest.mark.slow  # builds imported labels
 
 ROOT = Path(__file__).resolve().parent.parent
-LIPITOR = ROOT.parent / "shared" / "spl" / "examples" / "lipitor.xml"
+PUBLISHED = ROOT / "tests" / "fixtures" / "spl"  # labels as FDA publishes them (see its README)
+LIPITOR = PUBLISHED / "lipitor.xml"
 CORPUS = sorted((ROOT / "content").glob("*.yaml"))
 
 
@@ -52,7 +53,6 @@ def _built_spl(tmp_path: Path, content: Path) -> bytes:
     return (tmp_path / "out" / label.product.id / "spl.xml").read_bytes()
 
 
-@pytest.mark.skipif(not LIPITOR.is_file(), reason="the shared reference label is not beside this checkout")
 def test_lipitor_as_fda_publishes_it_imports_validates_and_builds_with_its_product_data(tmp_path):
     content, output = _import(tmp_path, LIPITOR)
     assert "kept as text:" in output and "PATIENT INFORMATION (LOINC 42230-3)" in output
@@ -72,8 +72,6 @@ def test_lipitor_as_fda_publishes_it_imports_validates_and_builds_with_its_produ
 
 
 def test_lipitor_imports_its_dosing_and_reactions_as_typed_facts(tmp_path):
-    if not LIPITOR.is_file():
-        pytest.skip("the shared reference label is not beside this checkout")
     content, _ = _import(tmp_path, LIPITOR)
     label = load_label(content)
     doses = {str(r.dose) for r in label.dosing.regimens if r.dose}
@@ -110,7 +108,6 @@ def test_what_is_not_an_spl_is_bad_input(data, words, tmp_path):
     assert not (tmp_path / "out.yaml").exists()
 
 
-@pytest.mark.skipif(not LIPITOR.is_file(), reason="the shared reference label is not beside this checkout")
 def test_diff_and_redline_compare_two_published_versions_fact_by_fact(tmp_path):
     old, new = tmp_path / "v11.xml", tmp_path / "v12.xml"
     old.write_bytes(LIPITOR.read_bytes())
@@ -130,3 +127,24 @@ def test_diff_and_redline_compare_two_published_versions_fact_by_fact(tmp_path):
     redline = CliRunner().invoke(main, ["redline", str(old), str(new), "--out", str(tmp_path / "red.pdf")])
     assert redline.exit_code == 0, redline.output
     assert (tmp_path / "red.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["lipitor", "viagra"])
+def test_published_labels_import_validate_build_and_keep_their_product_data(name, tmp_path):
+    """Labels FDA publishes, none written by this tool (nested packs, a repackager's codes): each imports,
+    builds, and its rebuilt SPL lists the source's products, strengths, ingredients and packages."""
+    source = PUBLISHED / f"{name}.xml"
+    content, _ = _import(tmp_path, source)
+    rebuilt = read_spl(_built_spl(tmp_path, content))
+    assert product_data(rebuilt.products) == product_data(read_spl(source.read_bytes()).products)
+
+
+def test_a_kit_imports_and_builds_and_says_what_of_it_stayed_untyped(tmp_path):
+    """Humira as published is four kits (pen or syringe, with an alcohol prep pad): the content has no parts, so
+    the kits' packages and per-part ingredients are not typed, and the import says so instead of guessing."""
+    content, output = _import(tmp_path, PUBLISHED / "humira.xml")
+    assert "kit(s): their parts" in output
+    label = load_label(content)
+    assert {str(p.strength) for p in label.product.presentations} == {"40 mg/0.8 mL", "20 mg/0.4 mL"}
+    assert label.label.patient_labeling == "medication-guide"
+    _built_spl(tmp_path, content)

@@ -241,7 +241,8 @@ def _product(outer: etree._Element) -> SplProduct:
     inner = found if found is not None else outer
     form = inner.find("v:formCode", NS)
     ingredients = []
-    for ingredient in inner.findall("v:ingredient", NS):
+    holders = [inner, *inner.findall("v:part/v:partProduct", NS)]  # a kit: its parts hold the ingredients
+    for ingredient in (i for holder in holders for i in holder.findall("v:ingredient", NS)):
         substance = ingredient.find("v:ingredientSubstance", NS)
         code = substance.find("v:code", NS) if substance is not None else None
         moiety = substance.find("v:activeMoiety/v:activeMoiety/v:name", NS) if substance is not None else None

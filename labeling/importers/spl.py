@@ -177,6 +177,12 @@ def _product(products: tuple[SplProduct, ...], root: etree._Element, ids: _Ids, 
             ingredients[key] = entry
     for key, entry in ingredients.items():
         _only_in(entry, held_by[key], presentations, result)
+    kits = [p.name for p in products if (p.form or "").upper() == "KIT"]
+    if kits:  # the content has no parts: a kit's syringe and prep pad become one presentation's ingredients
+        result.kept.append(
+            f"{len(kits)} kit(s): their parts (each part's form, quantity and packs) are not typed; the kit's "
+            "packages are left out and its parts' ingredients listed together"
+        )
     labeler = text_of(root.find("v:author/v:assignedEntity/v:representedOrganization/v:name", NS))
     result.typed.append(
         f"product: {len(presentations)} presentation(s) with dosage form, strength and "
@@ -498,9 +504,20 @@ def _reactions(section: etree._Element | None, ids: _Ids, result: Imported) -> l
         re.IGNORECASE,
     )
     terms = _listed(match.group(1)) if match else []
+    source = "the Highlights"
+    if not terms and section is not None:  # an older label: "Cardiovascular: bradycardia, cardiac arrest, …"
+        source = "the body-system lists of section 6"
+        for line in section_lines(section):
+            listed = re.match(r"^([A-Z][^:.]{2,60}):\s+(.+)$", line)
+            if listed:
+                terms += [
+                    t for t in _listed(listed.group(2)) if len(t) <= 120 and t.lower() not in map(str.lower, terms)
+                ]
     if not terms:
-        raise ImportError_("no adverse reactions could be read from the Highlights ('Most common adverse reactions …')")
-    result.typed.append(f"adverse_reactions: {len(terms)} most common, from the Highlights")
+        raise ImportError_(
+            "no adverse reactions could be read (Highlights 'Most common adverse reactions …', or section 6 lists)"
+        )
+    result.typed.append(f"adverse_reactions: {len(terms)}, from {source}")
     return [{"id": ids.new(term), "term": term} for term in terms]
 
 
