@@ -164,6 +164,12 @@ def import_(source: str, out: str | None) -> None:
     except (UnreadableArtifact, ImportError_) as error:
         raise UserError(f"{source}: {error}" if not str(error).startswith(source) else str(error)) from None
     text = to_yaml(imported, Path(source).name)
+    from labeling.load import ContentError, parse_label
+
+    try:  # what the import writes must load: a fact it could not type stays out, never half-typed
+        parse_label(text, out or "<imported>")
+    except ContentError as error:
+        raise UserError(f"{source}: the imported content does not validate:\n{problems_text(error.problems)}") from None
     if out:
         target = Path(out)
         if not target.parent.is_dir():
@@ -341,10 +347,27 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> list[Verifi
     for inner in artifact.companions:
         results.append(verify_artifact(inner, DOCUMENT_KINDS[inner.kind or name], label, inner.name))
     if artifact.format == "spl":
+        results[0].findings.extend(_patient_labeling_findings(artifact, label, str(source)))
         results.append(verify_spl_data(artifact, label, str(source)))
         for result in results:
             result.format = "spl"
     return results
+
+
+def _patient_labeling_findings(artifact: Any, label: Label, source: str) -> list[Any]:
+    """An SPL carries the patient labeling the label has, of its kind: one missing, or recoded (Patient
+    Information as a Medication Guide), is a finding."""
+    from labeling.documents import DOCUMENT_KINDS, outputs_for
+    from labeling.verify import Finding
+
+    wanted = [o.kind for o in outputs_for(label) if DOCUMENT_KINDS[o.kind].audience == "patient"]
+    found = [inner.kind for inner in artifact.companions]
+    if sorted(wanted) == sorted(found):
+        return []
+    message = f"the SPL holds {', '.join(found) or 'no patient labeling'}; the label has {', '.join(wanted) or 'none'}"
+    return [
+        Finding(source, "", "label.patient_labeling", "section-missing", message, ", ".join(wanted), ", ".join(found))
+    ]
 
 
 def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
@@ -355,7 +378,7 @@ def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
     from labeling.verify import Finding
 
     result = verify_product_data(artifact.data.products, label, f"{source} (product data)")
-    for finding in check_spl(read_regular_artifact(source)):
+    for finding in check_spl(artifact.data.root):
         code = "spl-rule"
         message = f"{finding.rule} {finding.message}" + (f" (line {finding.line})" if finding.line else "")
         if finding.severity == ERROR:
@@ -363,13 +386,6 @@ def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
         else:
             result.notes.append(f"{finding.severity}: {message}")
     return result
-
-
-def read_regular_artifact(source: str) -> bytes:
-    from labeling.extract.artifact import MAX_ARTIFACT_BYTES
-    from labeling.files import read_regular
-
-    return read_regular(Path(source), MAX_ARTIFACT_BYTES)
 
 
 @main.command()

@@ -9,7 +9,7 @@ both have one, else by strength, so an SPL with its products in another order is
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from labeling.verify import FactCheck, Finding, Verification
@@ -22,6 +22,8 @@ SECTION = "product data elements"
 
 
 def verify_product_data(products: tuple[SplProduct, ...], label: Label, document: str) -> Verification:
+    from labeling import spl_terms
+    from labeling.reach import labelled_routes
     from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, package_type
 
     result = Verification(document, "product-data")
@@ -55,8 +57,9 @@ def verify_product_data(products: tuple[SplProduct, ...], label: Label, document
             "the established name",
         )
         form = dosage_form(presentation)
-        if form:
-            check(f"{path}.dosage_form", form, spl.form, _same(form, spl.form), "the dosage form")
+        if form:  # the name and the code FDA reads: both must be the form's
+            same = _same(form, spl.form) and spl.form_code == spl_terms.DOSAGE_FORMS.get(form)
+            check(f"{path}.dosage_form", form, f"{spl.form} ({spl.form_code})", same, "the dosage form")
         actives = [i for i in spl.ingredients if i.role in ("ACTIB", "ACTIM", "ACTIR")]
         strength = presentation.strength
         expected = _ratio_of(strength, UCUM)
@@ -68,6 +71,7 @@ def verify_product_data(products: tuple[SplProduct, ...], label: Label, document
             found is not None and _ratio_key(found) == expected,
             "the strength",
         )
+        _check_basis(check, label, actives)
         for package in presentation.packages:
             _check_package(check, label, package, spl, UCUM, package_type)
         known = {p.code for p in presentation.packages if p.code}
@@ -78,14 +82,21 @@ def verify_product_data(products: tuple[SplProduct, ...], label: Label, document
                 result.findings.append(
                     Finding(document, SECTION, fact, "extra", f"a package the label does not list: {listed.code}")
                 )
-        routes = sorted(ROUTE_NAMES.get(r.name, r.name.upper()) for r in label.dosing.routes)
-        found_routes = sorted(r.upper() for r in spl.routes)
+        names = sorted(ROUTE_NAMES.get(r.name, r.name.upper()) for r in labelled_routes(label))
+        routes = [f"{name} ({spl_terms.ROUTES.get(name)})" for name in names]
+        found_routes = sorted(f"{name.upper()} ({code})" for name, code in spl.routes)
         check("dosing.routes", ", ".join(routes), ", ".join(found_routes), routes == found_routes, "the routes")
         _check_ingredients(check, label, spl, presentation)
         approval = label.label.approval
         if approval is not None:
             basis = approval.basis.replace(" ", "")
             check("label.approval.basis", basis, spl.approval, _same(basis, spl.approval), "the application number")
+            category = "".join(c for c in basis if c.isalpha()).upper()
+            code = approval.category_code or spl_terms.MARKETING_CATEGORIES.get(category)
+            if code:
+                same = spl.category_code == code and _same(category, spl.category)
+                shown = f"{spl.category} ({spl.category_code})"
+                check("label.approval.category", f"{category} ({code})", shown, same, "the marketing category")
     for extra in unmatched:
         result.findings.append(
             Finding(document, SECTION, "product.presentations", "extra", f"a product the label does not have: "
@@ -102,12 +113,40 @@ def _check_package(check, label: Label, package: Package, spl: SplProduct, ucum,
     if found is None:
         check(f"{path}.code", package.code, None, False, "a package")
         return
+    from labeling import spl_terms
+
     pack = package.pack
     same = _decimal(found.quantity) == pack.low and found.unit == ucum.get(pack.unit, "1")
     check(f"{path}.pack", str(pack), f"{found.quantity} {found.unit}", same, f"the quantity in package {found.code}")
+    if package.volume is not None and spl_terms.measured(package):
+        volume = _decimal(found.volume or "")
+        shown = f"{found.volume} mL" if found.volume else None
+        same = volume is not None and package.volume.unit == "mL" and volume == package.volume.low
+        check(f"{path}.volume", str(package.volume), shown, same, f"the volume in each container of {found.code}")
     kind = package_type(package)
     if kind and found.form:
         check(f"{path}.container", kind, found.form, _same(kind, found.form), f"the package type of {found.code}")
+    codes = {code for name, code in spl.package_codes if spl_terms.PACKAGE_TYPES.get(name.upper()) != code}
+    if codes:  # a package type whose code is not its name's (SPL015 checks the code is in the list at all)
+        check(f"{path}.container", kind or "", ", ".join(sorted(codes)), False, "a package type's code")
+
+
+def _check_basis(check, label: Label, actives: list) -> None:
+    """The class FDA reads the strength by: of the ingredient itself (ACTIB) or of its active moiety (ACTIM,
+    with the moiety named), as the content's basis of strength says."""
+    from labeling.spl_terms import moiety
+
+    for active in label.product.ingredients:
+        if active.role != "active":
+            continue
+        wanted = moiety(active)
+        hit = next((i for i in actives if _same(i.name, active.name)), actives[0] if len(actives) == 1 else None)
+        if hit is None:
+            continue
+        expected = f"ACTIM ({wanted})" if wanted else "ACTIB"
+        found = f"{hit.role} ({hit.moiety})" if hit.role == "ACTIM" else hit.role
+        same = hit.role == ("ACTIM" if wanted else "ACTIB") and (not wanted or _same(wanted, hit.moiety))
+        check(f"{label.fact_path(active.id)}.basis_of_strength", expected, found, same, "the basis of the strength")
 
 
 def _check_ingredients(check, label: Label, spl: SplProduct, presentation: Presentation) -> None:
@@ -177,10 +216,10 @@ def _ratio_key(ratio: Ratio | None) -> tuple[Decimal, str, Decimal, str] | None:
 
 
 def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
+    """A plain positive number, or None (NaN, infinities and huge exponents are not quantities)."""
+    from labeling.extract.spl import plain_number
+
+    return plain_number(text)
 
 
 def _shown(ratio: Ratio | None) -> str | None:

@@ -440,9 +440,23 @@ def dosage_form(presentation: Presentation) -> str | None:
     return DOSAGE_FORM_WORDS.get(words) or (words.upper() if words.upper() in DOSAGE_FORMS else None)
 
 
+def measured(package: Package) -> bool:
+    """The pack counts containers that each hold a stated volume ("2 syringes" of 0.8 mL): SPL nests it, the
+    volume in one container inside the pack that holds them."""
+    return package.volume is not None and package.pack.unit not in UCUM
+
+
 def package_type(package: Package) -> str | None:
+    """FDA's type of the package that carries the code: the content's own choice (``spl_package_type``), else
+    the words of its container — unless the container is measured (then the words name the inner container,
+    ``container_type``, and the outer pack's type is the content's to give)."""
     if package.spl_package_type:
         return package.spl_package_type
+    return None if measured(package) else container_type(package)
+
+
+def container_type(package: Package) -> str | None:
+    """FDA's type for the content's words of a container or pack ("single-dose vial" → VIAL, SINGLE-DOSE)."""
     words = " ".join(f"{package.container or ''} {package.pack.unit}".lower().split())
     if re.search(r"\bpens?\b|injector|starter", words):
         return None  # see PACKAGE_WORDS
@@ -476,3 +490,12 @@ def holds(ingredient: Ingredient, presentation: Presentation) -> bool:
     if not same_kind or strength.per is not None:
         return True
     return any(v.low == strength.low for v in values)
+
+
+def moiety(ingredient: Ingredient | None) -> str | None:
+    """The active moiety a strength is expressed as, when it is not the ingredient itself ('atorvastatin' for
+    atorvastatin calcium)."""
+    if ingredient is None or not ingredient.basis_of_strength:
+        return None
+    basis = re.sub(r"\s*\(.*?\)\s*", " ", ingredient.basis_of_strength).strip()
+    return None if basis.lower() == ingredient.name.lower() else basis

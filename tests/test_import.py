@@ -148,3 +148,38 @@ def test_a_kit_imports_and_builds_and_says_what_of_it_stayed_untyped(tmp_path):
     assert {str(p.strength) for p in label.product.presentations} == {"40 mg/0.8 mL", "20 mg/0.4 mL"}
     assert label.label.patient_labeling == "medication-guide"
     _built_spl(tmp_path, content)
+
+
+def test_storage_excursions_are_not_taken_for_the_storage_range(tmp_path):
+    """Viagra: "Store at 25°C (77°F); excursions permitted to 15–30°C" is 25 °C with excursions, not 15–30 °C."""
+    content, _ = _import(tmp_path, PUBLISHED / "viagra.xml")
+    (condition,) = load_label(content).storage.conditions
+    assert str(condition.temperature) == "25 °C" and str(condition.excursions) == "15–30 °C"
+
+
+def test_a_strength_of_the_salt_stays_the_salts(tmp_path):
+    """An ACTIB ingredient (strength of the ingredient itself) imports without a basis of strength, even when
+    the SPL names its moiety; written again, it is ACTIB."""
+    source = tmp_path / "actib.xml"
+    source.write_bytes(LIPITOR.read_bytes().replace(b'classCode="ACTIM"', b'classCode="ACTIB"'))
+    content, _ = _import(tmp_path, source)
+    active = next(i for i in load_label(content).product.ingredients if i.role == "active")
+    assert active.basis_of_strength is None
+    assert b'classCode="ACTIM"' not in _built_spl(tmp_path, content)
+
+
+def test_a_large_or_hostile_spl_imports_in_linear_time_or_is_refused(tmp_path):
+    text = LIPITOR.read_text(encoding="utf-8")
+    section = text.index('code="34070-3"')
+    start = text.index("<text>", section) + len("<text>")
+    many = "".join(f"<paragraph>Hypersensitivity number {i % 7}</paragraph>" for i in range(20_000))
+    crowded = tmp_path / "crowded.xml"
+    crowded.write_text(text[:start] + many + text[start:], encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(crowded), "--out", str(tmp_path / "crowded.yaml")])
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output
+    storage = text.index('code="34069-5"')
+    digits = tmp_path / "digits.xml"
+    at = text.index("<text>", storage) + len("<text>")
+    digits.write_text(text[:at] + "<paragraph>" + "7" * 60_000 + " °C</paragraph>" + text[at:], encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(digits), "--out", str(tmp_path / "digits.yaml")])
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output

@@ -347,3 +347,48 @@ def test_set_ids_are_kept_in_the_content():
         if label.label.market == "us":
             assert label.label.spl is not None, path
             assert uuid.UUID(label.label.spl.set_id).version == 4
+
+
+CODED_EDITS = [
+    # a code changed with its display name kept: FDA reads the code
+    ("a route's code", 'code="C38288"', 'code="C38276"', "dosing.routes"),
+    ("a dosage form's code", 'code="C42998"', 'code="C42931"', "dosage_form"),
+    ("the marketing category", 'code="C73594"', 'code="C73584"', "label.approval.category"),
+    ("the strength's basis", 'classCode="ACTIM"', 'classCode="ACTIB"', "basis_of_strength"),
+    ("a package type's code", 'code="C43169"', 'code="C43182"', ".container"),
+]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "named"), CODED_EDITS, ids=[e[0] for e in CODED_EDITS])
+def test_a_code_changed_under_its_name_is_caught(what, old, new, named, tmp_path, clean):
+    code, output = _verify(tmp_path, _edited(clean, old, new))
+    assert code == 1 and named in output, output
+
+
+def test_a_missing_or_recoded_patient_labeling_is_caught(tmp_path, clean):
+    root = etree.fromstring(clean)
+    patient = _section(root, "42230-3")
+    recoded = copy.deepcopy(root)
+    _section(recoded, "42230-3").find("v:code", NS).set("code", "42231-1")  # now says Medication Guide
+    patient.getparent().getparent().remove(patient.getparent())  # the component holding it
+    for broken in (root, recoded):
+        code, output = _verify(tmp_path, etree.tostring(broken, xml_declaration=True, encoding="UTF-8"))
+        assert code == 1 and "label.patient_labeling" in output, output
+
+
+def test_text_after_a_list_is_read_not_dropped(tmp_path, clean):
+    text = clean.decode("utf-8")
+    section = text.index('code="34070-3"')
+    end = text.index("</list>", section) + len("</list>")
+    code, output = _verify(tmp_path, (text[:end] + "Take 800 mg four times daily." + text[end:]).encode())
+    assert code == 1 and "800" in output, output
+
+
+@pytest.mark.parametrize(
+    "value", ["sNaN", "NaN", "Infinity", "1E+999999999", "4E-100000000", "-5", "0", "9" * 40, "1,5"]
+)
+def test_numbers_that_are_no_quantity_are_read_as_unknown_never_a_crash(value, tmp_path, clean):
+    for old in ('<numerator value="10" unit="mg"/>', '<numerator value="90" unit="1"/>'):
+        edited = _edited(clean, old, old.replace('value="' + old.split('"')[1] + '"', f'value="{value}"'))
+        code, output = _verify(tmp_path, edited)
+        assert code == 1 and "Traceback" not in output and "internal error" not in output, output

@@ -39,10 +39,6 @@ class Ratio:
     denominator: str
     denominator_unit: str
 
-    def __str__(self) -> str:
-        per = "" if self.denominator_unit == "1" and self.denominator == "1" else f" in {self.denominator} "
-        return f"{self.numerator} {self.numerator_unit}" + (f"{per}{self.denominator_unit}" if per else " per unit")
-
 
 @dataclass(frozen=True)
 class SplIngredient:
@@ -55,12 +51,18 @@ class SplIngredient:
 
 @dataclass(frozen=True)
 class SplPackage:
+    """One package with a code, flattened: ``quantity`` of ``unit`` — dosage units ("1": 100 tablets, through
+    100 blister packs of 1), or mL when the product is poured straight into it (100 mL in a bottle), or, when
+    the product is measured into inner containers (0.8 mL in a syringe), the number of those containers with
+    their ``volume``."""
+
     code: str | None
-    quantity: str  # of dosage units (or mL) in the whole package, counted through its inner packs
+    quantity: str
     unit: str
     form: str | None  # FDA's package type (display name) of this package, or None
-    inner: tuple[str, ...] = ()  # the package types of the packs inside it, outermost first
+    inner: tuple[str, ...] = ()  # the package types of the packs inside it, innermost first
     words: str | None = None  # the document's own words for a package type it gives no code for
+    volume: str | None = None  # mL in each innermost container, when the quantity counts containers
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,11 @@ class SplProduct:
     form_code: str | None
     ingredients: tuple[SplIngredient, ...]
     packages: tuple[SplPackage, ...]
-    routes: tuple[str, ...]
+    routes: tuple[tuple[str, str], ...]  # (display name, code)
     approval: str | None  # the application number ("NDA020702")
     category: str | None  # the marketing category's display name
+    category_code: str | None = None
+    package_codes: tuple[tuple[str, str], ...] = ()  # (display name, code) of every package type, any level
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class SplDocument:
     companions: tuple[tuple[str, str], ...]  # (kind, text) of the patient labeling
     products: tuple[SplProduct, ...]
     metadata: dict[str, str] = field(default_factory=dict)
-    sections: tuple[tuple[str, str, str], ...] = ()  # (LOINC code, title, text) of every FPI section, in order
+    root: etree._Element | None = None  # the parsed document, for the rules (not parsed twice)
 
 
 def is_spl(data: bytes) -> bool:
@@ -122,7 +126,6 @@ def read_spl(data: bytes, name: str = "SPL") -> SplDocument:
     fpi: list[str] = ["FULL PRESCRIBING INFORMATION"]
     companions: list[tuple[str, str]] = []
     products: list[SplProduct] = []
-    listed: list[tuple[str, str, str]] = []
     for section in sections:
         code = section_code(section)
         if code == PRODUCT_DATA_ELEMENTS:
@@ -139,7 +142,6 @@ def read_spl(data: bytes, name: str = "SPL") -> SplDocument:
             professional += block_lines(excerpt.find("v:text", NS))  # a subsection's own Highlights bullet
         lines = section_lines(section)
         fpi += lines
-        listed.append((code or "", heading, "\n".join(lines)))
     metadata = {"format": "spl"}
     for tag, key in (("v:setId", "set_id"), ("v:id", "document_id")):
         element = root.find(tag, NS)
@@ -148,7 +150,7 @@ def read_spl(data: bytes, name: str = "SPL") -> SplDocument:
     version = root.find("v:versionNumber", NS)
     if version is not None and version.get("value"):
         metadata["version"] = version.get("value", "")
-    return SplDocument("\n".join(professional + fpi), tuple(companions), tuple(products), metadata, tuple(listed))
+    return SplDocument("\n".join(professional + fpi), tuple(companions), tuple(products), metadata, root)
 
 
 def _highlight_heading(title: str, code: str | None) -> str:
@@ -175,38 +177,44 @@ def section_lines(section: etree._Element) -> list[str]:
     return lines
 
 
-NESTED_BLOCKS = {"list", "table", "paragraph"}
+BLOCKS = {"paragraph", "item", "caption", "list", "table", "thead", "tbody", "tfoot", "tr", "text", "excerpt"}
 
 
 def block_lines(text: etree._Element | None) -> list[str]:
-    """One line per paragraph, list item, caption or table row (a block holding other blocks gives its own text
-    before them, then theirs); a title gives one line per ``br``."""
+    """One line per paragraph, list item, caption or table row (cells joined by `` | ``); text between blocks —
+    a block's own words before, between and after the blocks it holds, the tail of a list — is a line of its
+    own, never dropped. A title gives one line per ``br``."""
     if text is None:
         return []
     if etree.QName(text).localname == "title":
         return [line for line in _title_lines(text) if line]
     lines: list[str] = []
 
+    def flush(words: list[str]) -> None:
+        line = " ".join("".join(words).split())
+        if line:
+            lines.append(line)
+        words.clear()
+
     def walk(element: etree._Element) -> None:
-        name = etree.QName(element).localname
-        if name == "tr":
+        if etree.QName(element).localname == "tr":
             cells = [text_of(cell) for cell in element if isinstance(cell.tag, str)]
             if any(cells):
                 lines.append(CELL_SEPARATOR.join(cells))
             return
-        children = [child for child in element if isinstance(child.tag, str)]
-        if name in ("paragraph", "item", "caption") and not any(
-            etree.QName(child).localname in NESTED_BLOCKS for child in children
-        ):
-            line = text_of(element)
-            if line:
-                lines.append(line)
-            return
-        own = " ".join((element.text or "").split())
-        if own and name != "text":
-            lines.append(own)
-        for child in children:
-            walk(child)
+        words: list[str] = [element.text or ""]
+        for child in element:
+            if not isinstance(child.tag, str):
+                words.append(child.tail or "")
+            elif etree.QName(child).localname in BLOCKS:
+                flush(words)
+                walk(child)
+                words.append(child.tail or "")
+            else:  # inline: content, sup, sub, linkHtml, br
+                words.append(" " if etree.QName(child).localname == "br" else "")
+                words.append("".join(str(t) for t in child.itertext()))
+                words.append(child.tail or "")
+        flush(words)
 
     walk(text)
     return lines
@@ -257,8 +265,13 @@ def _product(outer: etree._Element) -> SplProduct:
         )
     packages = _packages(inner)
     routes = tuple(
-        route.get("displayName") or route.get("code") or ""
+        (route.get("displayName") or "", route.get("code") or "")
         for route in outer.findall("v:consumedIn/v:substanceAdministration/v:routeCode", NS)
+    )
+    package_codes = tuple(
+        (element.get("displayName") or "", element.get("code") or "")
+        for element in inner.iterfind(".//v:containerPackagedProduct/v:formCode", NS)
+        if element.get("code")
     )
     approval = outer.find("v:subjectOf/v:approval", NS)
     approval_id = approval.find("v:id", NS) if approval is not None else None
@@ -275,6 +288,8 @@ def _product(outer: etree._Element) -> SplProduct:
         routes,
         approval_id.get("extension") if approval_id is not None else None,
         (category.get("displayName") if category is not None and category.get("code") else None),
+        category.get("code") if category is not None else None,
+        package_codes,
     )
 
 
@@ -292,32 +307,54 @@ def _ratio(quantity: etree._Element | None) -> Ratio | None:
     )
 
 
-def _packages(holder: etree._Element, outer: Decimal = Decimal(1), inner: tuple[str, ...] = ()) -> list[SplPackage]:
-    """The packages a product or a pack holds, flattened: each pack with a code of its own is one package, its
-    quantity counted down through the packs inside it (100 blister packs of 1 tablet: 100 tablets in the carton);
-    a pack without a code is a level of another package, not a package."""
+def _packages(
+    holder: etree._Element,
+    count: Decimal | None = None,
+    unit: str = "1",
+    volume: Decimal | None = None,
+    inner: tuple[str, ...] = (),
+) -> list[SplPackage]:
+    """The packages a product or a pack holds, flattened (see ``SplPackage``). A pack without a code is a level of
+    another package, not a package. A quantity that is not a plain positive number is read as unknown."""
     found: list[SplPackage] = []
     for content in holder.findall("v:asContent", NS):
         numerator = content.find("v:quantity/v:numerator", NS)
         container = content.find("v:containerPackagedProduct", NS)
         if container is None:
             continue
-        try:
-            amount = Decimal(numerator.get("value", "")) if numerator is not None else Decimal(0)
-        except ArithmeticError:
-            amount = Decimal(0)
-        unit = numerator.get("unit", "1") if numerator is not None else "1"
+        amount = plain_number(numerator.get("value") if numerator is not None else None)
+        here_unit = numerator.get("unit", "1") if numerator is not None else "1"
+        total: Decimal | None
+        if not inner:  # the product itself in this container: dosage units, or a volume
+            total, total_unit, each = amount, here_unit, None
+        elif unit != "1" and volume is None:  # containers of a measured volume, now counted
+            total, total_unit, each = amount, "1", count
+        else:
+            total = None if amount is None or count is None else amount * count
+            total_unit, each = unit, volume
         code = container.find("v:code", NS)
         form = container.find("v:formCode", NS)
         form_name = form.get("displayName") if form is not None and form.get("code") else None
-        total = amount * outer if unit == "1" or not inner else amount
         words = form.findtext("v:originalText", None, NS) if form is not None else None
         if code is not None and code.get("code"):
-            found.append(SplPackage(code.get("code"), _plain(total), unit, form_name, inner, words))
-        found += _packages(container, total, (*inner, form_name or "package"))
+            shown = format_plain(total) if total is not None else ""
+            volume_shown = format_plain(each) if each is not None else None
+            found.append(SplPackage(code.get("code"), shown, total_unit, form_name, inner, words, volume_shown))
+        found += _packages(container, total, total_unit, each, (form_name or "package", *inner))
     return found
 
 
-def _plain(value: Decimal) -> str:
+PLAIN_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,12})?$")
+
+
+def plain_number(text: str | None) -> Decimal | None:
+    """A positive number as SPL writes one ("90", "0.8"); anything else (NaN, 1E+999, junk) is unknown."""
+    if text is None or not PLAIN_NUMBER.match(text.strip()):
+        return None
+    value = Decimal(text.strip())
+    return value if value > 0 else None
+
+
+def format_plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

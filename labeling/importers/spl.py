@@ -29,7 +29,9 @@ from labeling.extract.spl import (
     PRODUCT_DATA_ELEMENTS,
     SplProduct,
     block_lines,
+    format_plain,
     parse,
+    plain_number,
     read_spl,
     section_code,
     section_lines,
@@ -81,11 +83,11 @@ NARRATIVES = {
     "34083-6": "carcinogenesis",
     "34092-7": "clinical-studies",
 }
-INDICATIONS, DOSAGE, FORMS, CONTRAINDICATIONS, WARNINGS = "34067-9", "34068-7", "43678-2", "34070-3", "43685-7"
+INDICATIONS, DOSAGE, CONTRAINDICATIONS, WARNINGS = "34067-9", "34068-7", "34070-3", "43685-7"
 ADVERSE, INTERACTIONS, POPULATIONS_SECTION, DESCRIPTION = "34084-4", "34073-7", "43684-0", "34089-3"
 PHARMACOLOGY, MECHANISM, NONCLINICAL, HOW_SUPPLIED, STORAGE = "34090-1", "43679-0", "43680-8", "34069-5", "44425-7"
 COUNSELING = ("88436-1", "34076-0")
-REFERENCES, BOXED, RECENT_CHANGES, UNCLASSIFIED = "34093-5", "34066-1", "43683-2", "42229-5"
+BOXED, RECENT_CHANGES, UNCLASSIFIED = "34066-1", "43683-2", "42229-5"
 SECTION_NAMES = {
     RECENT_CHANGES: "Recent Major Changes",
     UNCLASSIFIED: "Unclassified section",
@@ -172,7 +174,7 @@ def _product(products: tuple[SplProduct, ...], root: etree._Element, ids: _Ids, 
             entry["role"] = "inactive" if ingredient.role == "IACT" else "active"
             if ingredient.unii and re.fullmatch(r"[0-9A-Z]{10}", ingredient.unii):
                 entry["unii"] = ingredient.unii
-            if ingredient.moiety:
+            if ingredient.moiety and ingredient.role == "ACTIM":  # strength of the moiety, not the salt
                 entry["basis_of_strength"] = ingredient.moiety.lower()
             ingredients[key] = entry
     for key, entry in ingredients.items():
@@ -229,11 +231,18 @@ def _presentation(product: SplProduct, ids: _Ids) -> dict[str, Any]:
         entry["strength"] = strength
     packages = []
     for package in product.packages:
-        count = _count(package.quantity, package.unit, form, package.form, package.words)
+        innermost = package.inner[0] if package.inner else None
+        counted = innermost if package.volume else package.form  # what "2" counts: syringes, or the pack
+        count = _count(package.quantity, package.unit, form, counted, package.words)
         if count is None:
             continue
         pack: dict[str, Any] = {"id": ids.new(f"pack-{package.code or count}"), "pack": count}
-        if package.form:
+        if package.volume and innermost:  # 0.8 mL in each syringe, 2 syringes in the carton
+            pack["volume"] = f"{package.volume} mL"
+            pack["container"] = innermost.lower()
+            if package.form:
+                pack["spl_package_type"] = package.form
+        elif package.form:
             inside = f" with {', '.join(i.lower() for i in package.inner)} inside" if package.inner else ""
             pack["container"] = package.form.lower() + inside
             pack["spl_package_type"] = package.form
@@ -271,6 +280,8 @@ def _count(quantity: str, unit: str, form: str, package: str | None, words: str 
     if word is None and words:
         named = re.findall(r"\b(pen|syringe|vial|cartridge|ampoule|bottle|packet|carton)s?\b", words.lower())
         word = f"{named[-1]}s" if named else None
+    if word and _number(quantity) == "1":
+        word = word.removesuffix("s")  # "1 vial"
     return f"{_number(quantity)} {word}" if word else None
 
 
@@ -321,7 +332,7 @@ def _date(value: str, source: str) -> dt.date:
 
 
 def _routes(products: tuple[SplProduct, ...], ids: _Ids, result: Imported) -> list[dict[str, Any]]:
-    names = list(dict.fromkeys(route.upper() for p in products for route in p.routes))
+    names = list(dict.fromkeys(name.upper() for p in products for name, _ in p.routes))
     routes = [{"id": ids.new(ROUTES[n]), "name": ROUTES[n]} for n in names if n in ROUTES]
     unknown = [n for n in names if n not in ROUTES]
     if unknown:
@@ -387,12 +398,19 @@ def _regimens(section, indications, routes, ids: _Ids, result: Imported) -> list
     return regimens
 
 
+NUMBER = r"-?\d{1,3}(?:\.\d{1,2})?"  # a storage temperature in °C; bounded, so a line of digits is not searched forever
 TEMPERATURE = re.compile(
-    r"(?P<low>-?\d+(?:\.\d+)?)\s*°?\s*C?\s*(?:to|–|-|and)\s*(?P<high>-?\d+(?:\.\d+)?)\s*°\s*C", re.IGNORECASE
+    rf"(?<![\d.])(?P<low>{NUMBER})\s*(?:°\s*C?\s*)?(?:to|–|-|and)\s*(?P<high>{NUMBER})\s*°\s*C(?![a-z])"
+    rf"|(?<![\d.–-])(?P<single>{NUMBER})\s*°\s*C(?![a-z])",
+    re.IGNORECASE,
 )
+EXCURSION = re.compile(r"excursions?\b[^.;]{0,40}$", re.IGNORECASE)
 
 
 def _storage(sections: dict, name: str, ids: _Ids, result: Imported) -> list[dict[str, Any]]:
+    """Storage temperatures in °C from section 16: "Store at 20° to 25°C" (a range) or "Store at 25°C" (one
+    value); a range after "excursions permitted to" is that condition's excursions, not a storage range. Each
+    distinct temperature is one condition; the wording around it stays in the section's gap."""
     texts = []
     for code in (HOW_SUPPLIED, STORAGE):
         section = sections.get(code)
@@ -404,17 +422,27 @@ def _storage(sections: dict, name: str, ids: _Ids, result: Imported) -> list[dic
                 texts += section_lines(inner)
     conditions: list[dict[str, Any]] = []
     for line in dict.fromkeys(texts):
-        for match in TEMPERATURE.finditer(unicodedata.normalize("NFKC", line)):
-            low, high = Decimal(match.group("low")), Decimal(match.group("high"))
-            if low >= high:
+        line = unicodedata.normalize("NFKC", line)
+        for match in TEMPERATURE.finditer(line):
+            if match.group("single") is not None:
+                if re.search(r"\b(?:to|–|-|and)\s*$", line[: match.start()]):
+                    continue  # the top of a range written "20° to" … "25°C": the range is matched whole
+                temperature = f"{_number(match.group('single'))} °C"
+            else:
+                low, high = Decimal(match.group("low")), Decimal(match.group("high"))
+                if low >= high:
+                    continue
+                temperature = f"{_number(match.group('low'))}-{_number(match.group('high'))} °C"
+            if EXCURSION.search(line[: match.start()]):
+                if conditions and "excursions" not in conditions[-1] and "-" in temperature:
+                    conditions[-1]["excursions"] = temperature
                 continue
-            temperature = f"{_number(match.group('low'))}-{_number(match.group('high'))} °C"
             if any(c["temperature"] == temperature for c in conditions):
                 continue
             conditions.append({"id": ids.new(f"store-{temperature}"), "applies_to": name, "temperature": temperature})
     if not conditions:
         raise ImportError_("no storage temperature in °C could be read from section 16; add the storage by hand")
-    result.typed.append(f"storage: {len(conditions)} temperature range(s) in °C from section 16")
+    result.typed.append(f"storage: {len(conditions)} temperature(s) in °C from section 16 (excursions apart)")
     return conditions
 
 
@@ -447,9 +475,10 @@ def _contraindications(section: etree._Element | None, ids: _Ids, result: Import
         if line and not re.fullmatch(r"none\.?", line, re.IGNORECASE):
             items.append({"id": ids.new(line[:40]), "text": line, "patient_text": line})
     for child in section.findall("v:component/v:section", NS):  # one per subsection (4.1 …), as some labels do
-        text = " ".join(filter(None, [_unnumbered(text_of(child.find("v:title", NS))), _joined(child)]))
+        title, body = _unnumbered(text_of(child.find("v:title", NS))), _joined(child)
+        text = f"{title.rstrip('.:')}: {body}" if title and body else title or body
         if text:
-            item = {"id": ids.new(text[:40]), "text": text, "patient_text": text}
+            item = {"id": ids.new((title or text)[:40]), "text": text, "patient_text": text}
             if summaries.get(_number_of(child)):
                 item["summary"] = summaries[_number_of(child)]
             items.append(item)
@@ -618,7 +647,7 @@ def _gaps(top: list[etree._Element], result: Imported, ids: _Ids) -> list[dict[s
             why = "the parts of this section that are not typed above"
         else:
             why = "a section with no typed facts"
-        text = _clean_text(" ".join(kept))[:4000] or "(empty)"
+        text = _clean_text(" ".join(kept)) or "(empty)"
         gaps.append(
             {
                 "id": ids.new(f"kept-{title}"),
@@ -639,6 +668,7 @@ class _Ids:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.next: dict[str, int] = {}  # the next number to try for a base: linear, not quadratic
 
     def slug(self, text: str) -> str:
         words = re.sub(
@@ -648,9 +678,10 @@ class _Ids:
 
     def new(self, text: str) -> str:
         base = self.slug(text)
-        candidate, n = base, 2
+        candidate, n = base, self.next.get(base, 2)
         while candidate in self.used:
             candidate, n = f"{base}-{n}", n + 1
+        self.next[base] = n
         self.used.add(candidate)
         return candidate
 
@@ -697,17 +728,13 @@ def _clean(value: Any, placeholders: frozenset[str] = frozenset()) -> Any:
     return value
 
 
-def _positive(text: str) -> bool:
-    try:
-        return Decimal(text) > 0
-    except ArithmeticError:
-        return False
+def _positive(text: str | None) -> bool:
+    return plain_number(text) is not None
 
 
 def _number(text: str) -> str:
-    value = Decimal(text).normalize()
-    shown = format(value, "f")
-    return shown.rstrip("0").rstrip(".") if "." in shown else shown
+    value = plain_number(text.lstrip("-"))
+    return ("-" if text.startswith("-") else "") + (format_plain(value) if value is not None else "0")
 
 
 def to_yaml(imported: Imported, source: str) -> str:

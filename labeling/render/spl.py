@@ -25,7 +25,19 @@ from lxml import etree
 
 from labeling import spl_terms
 from labeling.doctree import BulletList, Document, Paragraph, Section, Table, Unit
-from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, holds, ingredient_name, ndc_code, package_type
+from labeling.reach import labelled_routes
+from labeling.spl_terms import (
+    ROUTE_NAMES,
+    UCUM,
+    container_type,
+    dosage_form,
+    holds,
+    ingredient_name,
+    measured,
+    moiety,
+    ndc_code,
+    package_type,
+)
 
 if TYPE_CHECKING:
     from labeling.documents import DocumentKind
@@ -102,7 +114,7 @@ class _SplWriter:
         highlights = {s.key.removeprefix("hl-"): s for p in insert.parts if p.key == "highlights" for s in p.sections}
         for part in insert.parts:
             if part.key == "notice":
-                self.notice(body, part.blocks)
+                self.unclassified(body, part.blocks)
         for part in insert.parts:
             if part.key != "fpi":
                 continue
@@ -149,7 +161,8 @@ class _SplWriter:
         _el(section, "code", code=code, codeSystem=spl_terms.LOINC)
 
     # -- narrative sections -----------------------------------------------------------------------------------
-    def notice(self, body: etree._Element, blocks: tuple) -> None:
+    def unclassified(self, body: etree._Element, blocks: tuple) -> None:
+        """Text of a part that is no section (the draft notice; a patient document's own lead text)."""
         section = _el(_el(body, "component"), "section")
         self.identify(section, "draft-notice", UNCLASSIFIED)
         self.text(section, blocks)
@@ -180,7 +193,7 @@ class _SplWriter:
         _el(element, "effectiveTime", value=self.date)
         for part in patient.parts:
             if part.blocks:
-                self.notice(element, part.blocks)
+                self.unclassified(element, part.blocks)
             for section in part.sections:
                 self.section(element, section, None, "patient")
 
@@ -264,23 +277,23 @@ class _SplWriter:
         for package in presentation.packages:
             self.package(inner, package)
         self.approval(outer)
-        for route in self.label.dosing.routes:
+        for route in labelled_routes(self.label):  # a route only an unapproved regimen uses is not labelled
             name = ROUTE_NAMES.get(route.name, route.name.upper())
             administration = _el(_el(outer, "consumedIn"), "substanceAdministration")
             self.coded(administration, "routeCode", name, spl_terms.ROUTES)
 
     def ingredient(self, product: etree._Element, ingredient: Ingredient | None, strength: Quantity | None) -> None:
         name = ingredient_name(ingredient) if ingredient else self.label.product.established_name
-        moiety = _moiety(ingredient)
-        element = _el(product, "ingredient", classCode="ACTIM" if moiety else "ACTIB")
+        basis = moiety(ingredient)
+        element = _el(product, "ingredient", classCode="ACTIM" if basis else "ACTIB")
         if strength is not None:
             self.ratio(element, strength)
         substance = _el(element, "ingredientSubstance")
         if ingredient and ingredient.unii:
             _el(substance, "code", code=ingredient.unii, codeSystem=spl_terms.UNII)
         _el(substance, "name", name)
-        if moiety:
-            _el(_el(_el(substance, "activeMoiety"), "activeMoiety"), "name", moiety)
+        if basis:
+            _el(_el(_el(substance, "activeMoiety"), "activeMoiety"), "name", basis)
 
     def ratio(self, parent: etree._Element, strength: Quantity) -> None:
         quantity = _el(parent, "quantity")
@@ -292,18 +305,32 @@ class _SplWriter:
             _el(quantity, "denominator", value="1", unit="1")
 
     def package(self, product: etree._Element, package: Package) -> None:
-        content = _el(product, "asContent")
-        quantity = _el(content, "quantity")
+        """One level ("90 tablets in 1 BOTTLE", "100 mL in 1 BOTTLE"), or two when the pack counts containers of
+        a stated volume ("0.8 mL in 1 SYRINGE; 2 SYRINGE in 1 <pack>"): the code is the outer pack's."""
         pack = package.pack
-        unit = UCUM.get(pack.unit, "1")
-        _el(quantity, "numerator", value=_number(pack.low), unit=unit)
-        _el(quantity, "denominator", value="1")
+        words = " ".join(filter(None, [package.container, f"({pack.unit})" if pack.unit else None]))
+        if measured(package):
+            assert package.volume is not None
+            content = _el(product, "asContent")
+            self.quantity(content, package.volume.low, UCUM.get(package.volume.unit, package.volume.unit))
+            inner = _el(content, "containerPackagedProduct")
+            _el(inner, "code")  # a container inside the pack has no code of its own
+            self.coded(inner, "formCode", container_type(package), spl_terms.PACKAGE_TYPES, words)
+            product, unit, words = inner, "1", f"the pack of {pack.low} {pack.unit}s"
+        else:
+            unit = UCUM.get(pack.unit, "1")
+        content = _el(product, "asContent")
+        self.quantity(content, pack.low, unit)
         container = _el(content, "containerPackagedProduct")
         code = ndc_code(package.code) if package.code else None
         if code:
             _el(container, "code", code=code, codeSystem=spl_terms.NDC)
-        named = " ".join(filter(None, [package.container, f"({pack.unit})" if pack.unit else None]))
-        self.coded(container, "formCode", package_type(package), spl_terms.PACKAGE_TYPES, named)
+        self.coded(container, "formCode", package_type(package), spl_terms.PACKAGE_TYPES, words)
+
+    def quantity(self, content: etree._Element, amount: Decimal, unit: str) -> None:
+        quantity = _el(content, "quantity")
+        _el(quantity, "numerator", value=_number(amount), unit=unit)
+        _el(quantity, "denominator", value="1")
 
     def approval(self, product: etree._Element) -> None:
         approval = self.label.label.approval
@@ -332,12 +359,3 @@ class _SplWriter:
             element = _el(parent, tag, nullFlavor="UNK", codeSystem=spl_terms.NCI_THESAURUS)
             if name or words:
                 _el(element, "originalText", name or words)
-
-
-def _moiety(ingredient: Ingredient | None) -> str | None:
-    """The active moiety a strength is expressed as, when it is not the ingredient itself ('atorvastatin' for
-    atorvastatin calcium)."""
-    if ingredient is None or not ingredient.basis_of_strength:
-        return None
-    basis = re.sub(r"\s*\(.*?\)\s*", " ", ingredient.basis_of_strength).strip()
-    return None if basis.lower() == ingredient.name.lower() else basis
