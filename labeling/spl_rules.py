@@ -322,6 +322,33 @@ def _marketing_category(root: etree._Element) -> Iterator[tuple[str, int | None]
         )
 
 
+SOLID_ORAL = ("TABLET", "CAPSULE", "PILL", "LOZENGE", "TROCHE", "WAFER")
+CHARACTERISTICS = ("SPLCOLOR", "SPLSHAPE", "SPLSIZE", "SPLIMPRINT")
+
+
+def _characteristics(root: etree._Element) -> Iterator[tuple[str, int | None]]:
+    """FDA's listing describes a tablet or capsule by its colour, shape, size and imprint (the pill identifier
+    readers rely on); the content holds them only as prose (``presentations[].description``)."""
+    for outer in _all(root, ".//v:subject/v:manufacturedProduct"):
+        product = outer.find("v:manufacturedProduct", NS)
+        form = product.find("v:formCode", NS) if product is not None else None
+        name = (form.get("displayName") or "") if form is not None else ""
+        if not name.upper().startswith(SOLID_ORAL):
+            continue
+        present = {c.get("code") for c in outer.iterfind("v:subjectOf/v:characteristic/v:code", NS)}
+        missing = [c for c in CHARACTERISTICS if c not in present]
+        if missing:
+            label = product.findtext("v:name", "", NS) if product is not None else ""
+            yield f"{label} ({name.lower()}) has no {', '.join(missing)} characteristics", _line(outer)
+
+
+def _labeler_duns(root: etree._Element) -> Iterator[tuple[str, int | None]]:
+    organization = root.find("v:author/v:assignedEntity/v:representedOrganization", NS)
+    identifiers = organization.findall("v:id", NS) if organization is not None else []
+    if not any(i.get("root") == spl_terms.DUNS for i in identifiers):
+        yield "the labeler has no DUNS number (label.spl.labeler_duns)", _line(organization)
+
+
 def _links(root: etree._Element) -> Iterator[tuple[str, int | None]]:
     anchors = {e.get("ID") for e in root.iter() if isinstance(e.tag, str) and e.get("ID")}
     for link in root.iter(f"{{{V3}}}linkHtml"):
@@ -399,6 +426,13 @@ RULES: tuple[SplRule, ...] = (
     SplRule("SPL018", "Internal links point to an ID in the document.", WARNING, _links),
     SplRule("SPL019", "Every coded product fact has a code (none left unknown).", GAP, _unknown_codes),
     SplRule("SPL020", "Every product has a marketing category.", GAP, _marketing_category),
+    SplRule(
+        "SPL021",
+        "A tablet or capsule has its colour, shape, size and imprint as product characteristics.",
+        GAP,
+        _characteristics,
+    ),
+    SplRule("SPL022", "The labeler is identified by its DUNS number.", GAP, _labeler_duns),
 )
 
 NOT_CHECKED = (
