@@ -25,6 +25,7 @@ from lxml import etree
 
 from labeling import spl_terms
 from labeling.doctree import BulletList, Document, Paragraph, Section, Table, Unit
+from labeling.extract.spl import format_plain
 from labeling.reach import labelled_routes
 from labeling.spl_terms import (
     ROUTE_NAMES,
@@ -82,11 +83,6 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attributes:
     if text is not None:
         element.text = text
     return element
-
-
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class _SplWriter:
@@ -297,10 +293,10 @@ class _SplWriter:
 
     def ratio(self, parent: etree._Element, strength: Quantity) -> None:
         quantity = _el(parent, "quantity")
-        _el(quantity, "numerator", value=_number(strength.low), unit=UCUM.get(strength.unit, strength.unit))
+        _el(quantity, "numerator", value=format_plain(strength.low), unit=UCUM.get(strength.unit, strength.unit))
         if strength.per in UCUM:
             per_value = strength.per_value if strength.per_value is not None else Decimal(1)
-            _el(quantity, "denominator", value=_number(per_value), unit=UCUM[strength.per])
+            _el(quantity, "denominator", value=format_plain(per_value), unit=UCUM[strength.per])
         else:  # per tablet, per vial, or none: one unit of the dosage form
             _el(quantity, "denominator", value="1", unit="1")
 
@@ -329,7 +325,7 @@ class _SplWriter:
 
     def quantity(self, content: etree._Element, amount: Decimal, unit: str) -> None:
         quantity = _el(content, "quantity")
-        _el(quantity, "numerator", value=_number(amount), unit=unit)
+        _el(quantity, "numerator", value=format_plain(amount), unit=unit)
         _el(quantity, "denominator", value="1")
 
     def approval(self, product: etree._Element) -> None:
