@@ -347,45 +347,13 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> list[Verifi
     for inner in artifact.companions:
         results.append(verify_artifact(inner, DOCUMENT_KINDS[inner.kind or name], label, inner.name))
     if artifact.format == "spl":
-        results[0].findings.extend(_patient_labeling_findings(artifact, label, str(source)))
+        from labeling.product_data import patient_labeling_findings, verify_spl_data
+
+        results[0].findings.extend(patient_labeling_findings(artifact, label, str(source)))
         results.append(verify_spl_data(artifact, label, str(source)))
         for result in results:
             result.format = "spl"
     return results
-
-
-def _patient_labeling_findings(artifact: Any, label: Label, source: str) -> list[Any]:
-    """An SPL carries the patient labeling the label has, of its kind: one missing, or recoded (Patient
-    Information as a Medication Guide), is a finding."""
-    from labeling.documents import DOCUMENT_KINDS, outputs_for
-    from labeling.verify import Finding
-
-    wanted = [o.kind for o in outputs_for(label) if DOCUMENT_KINDS[o.kind].audience == "patient"]
-    found = [inner.kind for inner in artifact.companions]
-    if sorted(wanted) == sorted(found):
-        return []
-    message = f"the SPL holds {', '.join(found) or 'no patient labeling'}; the label has {', '.join(wanted) or 'none'}"
-    return [
-        Finding(source, "", "label.patient_labeling", "section-missing", message, ", ".join(wanted), ", ".join(found))
-    ]
-
-
-def verify_spl_data(artifact: Any, label: Label, source: str) -> Verification:
-    """An SPL's product data elements against the typed facts, and FDA's rules on the document (errors are
-    findings; gaps, facts FDA needs that the content does not record, are noted)."""
-    from labeling.product_data import verify_product_data
-    from labeling.spl_rules import ERROR, check_spl
-    from labeling.verify import Finding
-
-    result = verify_product_data(artifact.data.products, label, f"{source} (product data)")
-    for finding in check_spl(artifact.data.root):
-        code = "spl-rule"
-        message = f"{finding.rule} {finding.message}" + (f" (line {finding.line})" if finding.line else "")
-        if finding.severity == ERROR:
-            result.findings.append(Finding(result.document, "", finding.rule, code, message))
-        else:
-            result.notes.append(f"{finding.severity}: {message}")
-    return result
 
 
 @main.command()

@@ -58,12 +58,13 @@ class ContentError(Exception):
 
 def load_label(path: str | Path) -> Label:
     from labeling.files import NotReadable, read_regular
+    from labeling.spl_terms import is_spl  # a sniff of the first bytes; lxml is imported only to read an SPL
 
     path = Path(path)
     name = str(path)
     try:
         data = read_regular(path, MAX_SPL_BYTES)
-        if len(data) > MAX_FILE_BYTES and not _is_spl(data):
+        if len(data) > MAX_FILE_BYTES and not is_spl(data):
             raise NotReadable(f"is {len(data):,} bytes")
     except NotReadable as error:
         message = str(error)
@@ -72,18 +73,12 @@ def load_label(path: str | Path) -> Label:
         elif message == "is a directory, not a file":
             message = "is a directory, not a content file"
         raise ContentError([Problem(name, 1, 1, "", message)]) from None
-    if _is_spl(data):
+    if is_spl(data):
         return _imported(data, name)
     return parse_label(data, name)
 
 
 MAX_SPL_BYTES = 64 * 1024 * 1024  # a published SPL is text only (images are separate files)
-
-
-def _is_spl(data: bytes) -> bool:
-    from labeling.extract.spl import is_spl
-
-    return is_spl(data)
 
 
 def _imported(data: bytes, name: str) -> Label:

@@ -12,9 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from labeling import spl_terms
+from labeling.extract.spl import plain_number
+from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, holds, ingredient_name, moiety, ndc_code, package_type
 from labeling.verify import FactCheck, Finding, Verification
 
 if TYPE_CHECKING:
+    from labeling.extract.artifact import Artifact
     from labeling.extract.spl import Ratio, SplProduct
     from labeling.model import Label, Package, Presentation
 
@@ -22,9 +26,7 @@ SECTION = "product data elements"
 
 
 def verify_product_data(products: tuple[SplProduct, ...], label: Label, document: str) -> Verification:
-    from labeling import spl_terms
     from labeling.reach import labelled_routes
-    from labeling.spl_terms import ROUTE_NAMES, UCUM, dosage_form, package_type
 
     result = Verification(document, "product-data")
 
@@ -113,7 +115,6 @@ def _check_package(check, label: Label, package: Package, spl: SplProduct, ucum,
     if found is None:
         check(f"{path}.code", package.code, None, False, "a package")
         return
-    from labeling import spl_terms
 
     pack = package.pack
     same = _decimal(found.quantity) == pack.low and found.unit == ucum.get(pack.unit, "1")
@@ -134,7 +135,6 @@ def _check_package(check, label: Label, package: Package, spl: SplProduct, ucum,
 def _check_basis(check, label: Label, actives: list) -> None:
     """The class FDA reads the strength by: of the ingredient itself (ACTIB) or of its active moiety (ACTIM,
     with the moiety named), as the content's basis of strength says."""
-    from labeling.spl_terms import moiety
 
     for active in label.product.ingredients:
         if active.role != "active":
@@ -151,7 +151,6 @@ def _check_basis(check, label: Label, actives: list) -> None:
 
 def _check_ingredients(check, label: Label, spl: SplProduct, presentation: Presentation) -> None:
     """The presentation's inactive ingredients by name (a colorant of some strengths in those only), and UNIIs."""
-    from labeling.spl_terms import holds, ingredient_name
 
     expected = {
         ingredient_name(i).lower(): i
@@ -181,7 +180,6 @@ def _check_ingredients(check, label: Label, spl: SplProduct, presentation: Prese
 
 
 def _match(presentation: Presentation, products: list[SplProduct]) -> SplProduct | None:
-    from labeling.spl_terms import UCUM, ndc_code
 
     codes = {(ndc_code(p.code) or "").rsplit("-", 1)[0] for p in presentation.packages if p.code}
     codes.discard("")
@@ -217,7 +215,6 @@ def _ratio_key(ratio: Ratio | None) -> tuple[Decimal, str, Decimal, str] | None:
 
 def _decimal(text: str) -> Decimal | None:
     """A plain positive number, or None (NaN, infinities and huge exponents are not quantities)."""
-    from labeling.extract.spl import plain_number
 
     return plain_number(text)
 
@@ -238,6 +235,36 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 def _ndc_equal(a: str, b: str) -> bool:
-    from labeling.spl_terms import ndc_code
 
     return (ndc_code(a) or a) == (ndc_code(b) or b)
+
+
+def patient_labeling_findings(artifact: Artifact, label: Label, source: str) -> list[Finding]:
+    """An SPL carries the patient labeling the label has, of its kind: one missing, or recoded (Patient
+    Information as a Medication Guide), is a finding."""
+    from labeling.documents import DOCUMENT_KINDS, outputs_for
+
+    wanted = [o.kind for o in outputs_for(label) if DOCUMENT_KINDS[o.kind].audience == "patient"]
+    found = [inner.kind or "" for inner in artifact.companions]
+    if sorted(wanted) == sorted(found):
+        return []
+    message = f"the SPL holds {', '.join(found) or 'no patient labeling'}; the label has {', '.join(wanted) or 'none'}"
+    return [
+        Finding(source, "", "label.patient_labeling", "section-missing", message, ", ".join(wanted), ", ".join(found))
+    ]
+
+
+def verify_spl_data(artifact: Artifact, label: Label, source: str) -> Verification:
+    """An SPL's product data elements against the typed facts, and FDA's rules on the document (errors are
+    findings; gaps, facts FDA needs that the content does not record, are noted)."""
+    from labeling.spl_rules import ERROR, check_spl
+
+    result = verify_product_data(artifact.data.products, label, f"{source} (product data)")
+    for finding in check_spl(artifact.data.root):
+        code = "spl-rule"
+        message = f"{finding.rule} {finding.message}" + (f" (line {finding.line})" if finding.line else "")
+        if finding.severity == ERROR:
+            result.findings.append(Finding(result.document, "", finding.rule, code, message))
+        else:
+            result.notes.append(f"{finding.severity}: {message}")
+    return result

@@ -22,16 +22,14 @@ from typing import Any
 from lxml import etree
 
 from labeling import spl_terms
+from labeling.spl_terms import NS, PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED, V3
 
-V3 = "urn:hl7-org:v3"
-NS = {"v": V3}
 SCHEMA = Path(__file__).parent / "schemas" / "spl" / "SPL.xsd"
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE = re.compile(r"^\d{8}(\d{2}(\d{2}(\d{2})?)?)?([+-]\d{4})?$")
 ERROR, WARNING, GAP = "error", "warning", "gap"
 
 DOCUMENT_TYPES = {"34391-3": "HUMAN PRESCRIPTION DRUG LABEL"}
-PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED = "48780-1", "43683-2", "42229-5"
 # Sections whose code says enough that FDA's viewer needs no title (lipitor.xml has them untitled too).
 UNTITLED = {PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED, "51945-4", "42230-3", "42231-1"}
 # LOINC section codes of a human prescription drug label: the PLR sections and subsections the tool writes

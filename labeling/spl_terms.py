@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from labeling.model import Ingredient, Package, Presentation
 
+V3 = "urn:hl7-org:v3"  # the HL7 namespace every SPL element is in
+NS = {"v": V3}
+# Section codes the writer, reader, rules and importer all name.
+PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED = "48780-1", "43683-2", "42229-5"
+PATIENT_KINDS = {"42230-3": "patient-information", "42231-1": "medication-guide"}
+
 NCI_THESAURUS = "2.16.840.1.113883.3.26.1.1"
 LOINC = "2.16.840.1.113883.6.1"
 UNII = "2.16.840.1.113883.4.9"
@@ -499,3 +505,9 @@ def moiety(ingredient: Ingredient | None) -> str | None:
         return None
     basis = re.sub(r"\s*\(.*?\)\s*", " ", ingredient.basis_of_strength).strip()
     return None if basis.lower() == ingredient.name.lower() else basis
+
+
+def is_spl(data: bytes) -> bool:
+    """An SPL document by its first bytes (no XML library needed to tell)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"urn:hl7-org:v3" in head and b"<document" in head

@@ -19,6 +19,7 @@ from typing import Any
 from labeling.extract import UnreadableArtifact, Unseen
 from labeling.extract.sections import normalize
 from labeling.files import NotReadable, read_regular
+from labeling.spl_terms import is_spl
 
 FURNITURE_LINES = 8  # how many lines at the top and bottom of a page may be a running header or footer (a narrow
 # page wraps a header into several lines)
@@ -91,14 +92,8 @@ def invisible_characters(text: str) -> list[Unseen]:
 READERS: list[Reader] = [
     Reader("pdf", lambda data: data.startswith(b"%PDF"), "labeling.extract.artifact:_read_pdf"),
     Reader("docx", lambda data: data.startswith(b"PK") and _is_docx(data), "labeling.extract.artifact:_read_docx"),
-    Reader("spl", lambda data: _is_spl(data), "labeling.extract.artifact:_read_spl"),
+    Reader("spl", is_spl, "labeling.extract.artifact:_read_spl"),
 ]
-
-
-def _is_spl(data: bytes) -> bool:
-    from labeling.extract.spl import is_spl
-
-    return is_spl(data)
 
 
 def register_reader(reader: Reader) -> None:

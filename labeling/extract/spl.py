@@ -22,12 +22,8 @@ from decimal import Decimal
 from lxml import etree
 
 from labeling.extract import UnreadableArtifact
+from labeling.spl_terms import NS, PATIENT_KINDS, PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, V3
 
-V3 = "urn:hl7-org:v3"
-NS = {"v": V3}
-PRODUCT_DATA_ELEMENTS = "48780-1"
-RECENT_MAJOR_CHANGES = "43683-2"
-PATIENT_KINDS = {"42230-3": "patient-information", "42231-1": "medication-guide"}
 MAX_DEPTH = 256
 CELL_SEPARATOR = " | "
 
@@ -88,11 +84,6 @@ class SplDocument:
     products: tuple[SplProduct, ...]
     metadata: dict[str, str] = field(default_factory=dict)
     root: etree._Element | None = None  # the parsed document, for the rules (not parsed twice)
-
-
-def is_spl(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") and b"urn:hl7-org:v3" in head and b"<document" in head
 
 
 def parse(data: bytes, name: str = "SPL") -> etree._Element:

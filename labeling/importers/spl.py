@@ -19,14 +19,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from lxml import etree
 
 from labeling.extract.spl import (
-    NS,
-    PATIENT_KINDS,
-    PRODUCT_DATA_ELEMENTS,
     SplProduct,
     block_lines,
     format_plain,
@@ -37,9 +34,10 @@ from labeling.extract.spl import (
     section_lines,
     text_of,
 )
+from labeling.model import RouteName
+from labeling.spl_terms import NS, PATIENT_KINDS, PRODUCT_DATA_ELEMENTS, ROUTE_NAMES, UCUM, V3
 
-V3 = "urn:hl7-org:v3"
-UCUM_TO_UNIT = {"mg": "mg", "g": "g", "ug": "mcg", "kg": "kg", "mL": "mL", "L": "L", "[iU]": "units", "meq": "mEq"}
+UCUM_TO_UNIT = {ucum: unit for unit, ucum in UCUM.items()}  # the content's unit for each UCUM unit
 COUNT_WORDS = {
     "TABLET": "tablets",
     "CAPSULE": "capsules",
@@ -48,21 +46,8 @@ COUNT_WORDS = {
     "AMPULE": "ampoules",
     "CARTRIDGE": "cartridges",
 }
-ROUTES = {
-    "INTRAVENOUS": "intravenous",
-    "INTRAMUSCULAR": "intramuscular",
-    "SUBCUTANEOUS": "subcutaneous",
-    "ORAL": "oral",
-    "INTRATHECAL": "intrathecal",
-    "TOPICAL": "topical",
-    "RESPIRATORY (INHALATION)": "inhalation",
-    "OPHTHALMIC": "ophthalmic",
-    "NASAL": "nasal",
-    "RECTAL": "rectal",
-    "TRANSDERMAL": "transdermal",
-    "SUBLINGUAL": "sublingual",
-    "VAGINAL": "vaginal",
-}
+# FDA's route name → the content's (the writer's map, read backwards)
+ROUTES = {ROUTE_NAMES.get(name, name.upper()): name for name in get_args(RouteName)}
 POPULATIONS = {
     "42228-7": "pregnancy",
     "77290-5": "lactation",

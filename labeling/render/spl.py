@@ -28,8 +28,12 @@ from labeling.doctree import BulletList, Document, Paragraph, Section, Table, Un
 from labeling.extract.spl import format_plain
 from labeling.reach import labelled_routes
 from labeling.spl_terms import (
+    PRODUCT_DATA_ELEMENTS,
+    RECENT_MAJOR_CHANGES,
     ROUTE_NAMES,
     UCUM,
+    UNCLASSIFIED,
+    V3,
     container_type,
     dosage_form,
     holds,
@@ -45,14 +49,10 @@ if TYPE_CHECKING:
     from labeling.model import Ingredient, Label, Package, Presentation
     from labeling.quantities import Quantity
 
-V3 = "urn:hl7-org:v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = "urn:hl7-org:v3 https://www.accessdata.fda.gov/spl/schema/spl.xsd"
 HUMAN_PRESCRIPTION_LABEL = ("34391-3", "HUMAN PRESCRIPTION DRUG LABEL")
-PRODUCT_DATA_ELEMENTS = "48780-1"
-UNCLASSIFIED = "42229-5"
-RECENT_MAJOR_CHANGES = "43683-2"
-PATIENT_SECTIONS = {"patient-information": "42230-3", "medication-guide": "42231-1"}
+PATIENT_SECTIONS = {kind: code for code, kind in spl_terms.PATIENT_KINDS.items()}
 # A label's own namespace for the set id when the content records none (a stable stand-in; lint asks for it).
 SET_ID_NAMESPACE = uuid.UUID("6f1c6a52-0c1e-5d8e-9b7a-6c61626c696e")
 
