@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from lxml import etree
 from labeling import spl_terms
 from labeling.spl_terms import NS, PRODUCT_DATA_ELEMENTS, RECENT_MAJOR_CHANGES, UNCLASSIFIED, V3
 
-SCHEMA = Path(__file__).parent / "schemas" / "spl" / "SPL.xsd"
+# HL7's schema set, package data (pyproject.toml [tool.setuptools.package-data]): found wherever labeling is installed.
+SCHEMA = Path(str(files("labeling") / "schemas" / "spl" / "SPL.xsd"))
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE = re.compile(r"^\d{8}(\d{2}(\d{2}(\d{2})?)?)?([+-]\d{4})?$")
 ERROR, WARNING, GAP = "error", "warning", "gap"
