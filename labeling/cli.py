@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from labeling.lint import Diagnostic
     from labeling.load import Problem
     from labeling.model import Label
+    from labeling.settings import Settings
     from labeling.verify import Verification
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -96,7 +97,32 @@ def load_each(paths: list[Path]) -> tuple[list[Label], list[Problem]]:
                 )
             )
         owners.setdefault(label.product.id, str(path))
+        problems.extend(_market_problems(label, path))
     return labels, problems
+
+
+def _market_problems(label: Label, path: Path) -> list[Problem]:
+    """A label for a market the repository does not publish ([tool.labeling] markets) is bad input."""
+    from labeling.load import Problem
+    from labeling.settings import SettingsError, current_settings
+
+    try:
+        markets = current_settings().markets
+    except SettingsError:
+        return []  # reported when the command started
+    if markets is None or label.label.market in markets:
+        return []
+    line, column = label.position(("label", "market"))
+    return [
+        Problem(
+            str(path),
+            line,
+            column,
+            "label.market",
+            f"{label.label.market!r} is not a market this repository publishes ({current_settings().file}: "
+            f"[tool.labeling] markets = {list(markets)!r}); add it there or correct the label",
+        )
+    ]
 
 
 class Group(click.Group):
@@ -136,13 +162,55 @@ class Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+# Commands that work whatever the label repository's settings say (they help to fix them, or need none).
+SETTINGS_FREE = frozenset({"init", "doctor", "schema", "rule"})
+
+
+def _version_message() -> str:
+    """`labeling --version`: the version, the Python it runs on and where it is installed."""
+    where = f" (Python {sys.version.split()[0]}, {Path(__file__).resolve().parent})".replace("%", "%%")
+    return "%(prog)s %(version)s" + where
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-@click.version_option(package_name="labeling")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="Templates folder to use (before $LABELING_TEMPLATES and [tool.labeling] templates; default: packaged).",
+)
+@click.version_option(package_name="labeling", message=_version_message())
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """Regulatory labeling documents from one typed YAML source, verified on the finished artifacts."""
+def main(ctx: click.Context, debug: bool, templates: str | None) -> None:
+    """Regulatory labeling documents from one typed YAML source, verified on the finished artifacts.
+
+    Settings come from [tool.labeling] in the nearest pyproject.toml (README: "Using it in your own label
+    repository"); `labeling doctor` tells what this machine has and which templates are in use."""
     ctx.obj = {"debug": debug}
+    if templates:
+        from labeling.templates import TEMPLATES_ENV
+
+        os.environ[TEMPLATES_ENV] = str(Path(templates).resolve())  # worker processes inherit it
+    if ctx.invoked_subcommand not in SETTINGS_FREE:
+        settings()
+
+
+def settings() -> Settings:
+    """The label repository's [tool.labeling] settings; a bad one is bad input (exit 2)."""
+    from labeling.settings import SettingsError, current_settings
+
+    try:
+        return current_settings()
+    except SettingsError as error:
+        raise UserError(str(error)) from None
+
+
+def out_folder(out_dir: str | None) -> str:
+    """--out, else [tool.labeling] output, else output/."""
+    return out_dir or settings().output_folder()
+
+
+OUT_HELP = "Folder for <product-id>/ folders [default: [tool.labeling] output, else output]."
 
 
 @main.command(name="import")
@@ -214,14 +282,7 @@ def validate(content: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("content", nargs=-1, type=click.Path())
-@click.option(
-    "--out",
-    "out_dir",
-    default="output",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder for output/<product-id>/.",
-)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help=OUT_HELP)
 @click.option("--html", is_flag=True, help="Also write each PDF's HTML beside it, for previewing templates.")
 @click.option(
     "--provenance",
@@ -244,7 +305,7 @@ def validate(content: tuple[str, ...]) -> None:
 )
 def build(
     content: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
     html: bool,
     provenance: bool,
     force: bool,
@@ -257,6 +318,7 @@ def build(
 
     from labeling.build import build_portfolio, shard
 
+    out_dir = out_folder(out_dir)
     paths = content_files(content)
     if shard_spec:
         paths = shard(paths, *parse_shard(shard_spec))
@@ -266,7 +328,9 @@ def build(
     from labeling.build import up_to_date
 
     fresh = {} if force else up_to_date(paths, Path(out_dir), html, provenance)
-    if len(fresh) < len(paths):
+    if settings().markets is not None:
+        load_all(paths)  # every label's market is checked against [tool.labeling] markets, built or not
+    elif len(fresh) < len(paths):
         load_all([p for p in paths if p not in fresh])  # every problem of every changed file first
     jobs = jobs or os.cpu_count() or 1
 
@@ -404,12 +468,11 @@ def lint_labels(labels: list[Label], out_dir: Path) -> list[Diagnostic]:
 @click.option(
     "--out",
     "out_dir",
-    default="output",
-    show_default=True,
     type=click.Path(file_okay=False),
-    help="Where built documents are, for the layout rules (skipped when not built).",
+    help="Where built documents are, for the layout rules (skipped when not built) [default: [tool.labeling] "
+    "output, else output].",
 )
-def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
+def lint(content: tuple[str, ...], fmt: str, out_dir: str | None) -> None:
     """Regulatory and medication-safety rules on the content (`labeling rule CODE` explains one)."""
     from labeling.lint import ERROR, Diagnostic, summary
     from labeling.lint.output import as_json, as_sarif, as_text
@@ -423,7 +486,7 @@ def lint(content: tuple[str, ...], fmt: str, out_dir: str) -> None:
         if problems:
             click.echo(problems_text(problems), err=True)
     diagnostics = [Diagnostic(p.file, p.line, p.column, "LBL000", ERROR, p.message, p.field) for p in problems]
-    diagnostics += lint_labels(labels, Path(out_dir))
+    diagnostics += lint_labels(labels, Path(out_folder(out_dir)))
     if fmt == "json":
         click.echo(as_json(diagnostics), nl=False)
     elif fmt == "sarif":
@@ -561,10 +624,10 @@ def rule(code: str | None, show_all: bool, markdown: bool) -> None:
 
 @main.command()
 @click.argument("content", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help=OUT_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--base", help="Also apply the change policy against this git ref (version, date, Recent Major Changes).")
-def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) -> None:
+def check(content: tuple[str, ...], out_dir: str | None, fmt: str, base: str | None) -> None:
     """Build what is stale, verify every artifact against its content, lint, and print a fact × document table."""
     from rich.console import Console
     from rich.markup import escape
@@ -575,6 +638,7 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
     from labeling.render import RenderError
     from labeling.report import findings_text, print_matrix, results_json, summary_line
 
+    out_dir = out_folder(out_dir)
     paths = content_files(content)
     labels = load_all(paths)
     console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -627,6 +691,59 @@ def check(content: tuple[str, ...], out_dir: str, fmt: str, base: str | None) ->
                 click.echo(f"policy: {finding}")
             click.echo(f"Change policy against {base}: " + ("met." if not policy else f"{len(policy)} problem(s)."))
     sys.exit(EXIT_OK if all(r.ok for r in all_results) and not lint_errors and not policy else EXIT_FINDINGS)
+
+
+@main.command()
+def doctor() -> None:
+    """What this machine has for labeling: Python, the system libraries, templates and fonts in use, LibreOffice
+    and poppler (optional). Exit 0 when every required piece is there, 1 when one is missing, 2 for bad settings."""
+    from labeling.doctor import diagnose, report
+
+    lines, settings_error = diagnose()
+    text, ready = report(lines)
+    for line in text:
+        click.echo(line)
+    if settings_error:
+        click.echo("The settings are not usable: fix them (above), then run `labeling doctor` again.")
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo("Ready: every required piece is present." if ready else "Not ready: install what is marked MISS.")
+    sys.exit(EXIT_OK if ready else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--rev",
+    default=None,
+    help="The labeling release the pre-commit hooks and the workflow's action use [default: v<this version>].",
+)
+def init(folder: str, force: bool, rev: str | None) -> None:
+    """Start a label repository in FOLDER (default: here): an example label and the content schema in content/,
+    [tool.labeling] settings in pyproject.toml, .pre-commit-config.yaml, .github/workflows/labels.yml, .gitignore."""
+    from labeling.scaffold import DEFAULT_REV, EXAMPLE_NAME, scaffold_files, write_scaffold
+
+    root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{folder}: not a folder")
+    files = scaffold_files(["us"], rev or DEFAULT_REV)
+    existing = [name for name in files if (root / name).exists()]
+    if existing and not force:
+        raise UserError(
+            f"{folder}: would overwrite {', '.join(existing)}; nothing was written (--force overwrites them)"
+        )
+    try:
+        write_scaffold(root, files)
+    except OSError as error:
+        raise UserError(f"{error.filename or folder}: cannot write ({error.strerror or error})") from None
+    for name in files:
+        click.echo(f"wrote {root / name}")
+    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(
+        "Next: "
+        f"{where}labeling check   # builds content/{EXAMPLE_NAME}, verifies every document and lints\n"
+        "      git init && pre-commit install   # validate and lint every commit that touches content/"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
