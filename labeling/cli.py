@@ -179,7 +179,7 @@ def _version_message() -> str:
     type=click.Path(file_okay=False, exists=True),
     help="Templates folder to use (before $LABELING_TEMPLATES and [tool.labeling] templates; default: packaged).",
 )
-@click.version_option(package_name="labeling", message=_version_message())
+@click.version_option(package_name="labeling", prog_name="labeling", message=_version_message())
 @click.pass_context
 def main(ctx: click.Context, debug: bool, templates: str | None) -> None:
     """Regulatory labeling documents from one typed YAML source, verified on the finished artifacts.
@@ -191,6 +191,9 @@ def main(ctx: click.Context, debug: bool, templates: str | None) -> None:
         from labeling.templates import TEMPLATES_ENV
 
         os.environ[TEMPLATES_ENV] = str(Path(templates).resolve())  # worker processes inherit it
+    from labeling.settings import clear_cache
+
+    clear_cache()
     if ctx.invoked_subcommand not in SETTINGS_FREE:
         settings()
 

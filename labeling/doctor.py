@@ -55,8 +55,9 @@ def library_found(soname: str) -> bool:
     return True
 
 
-def diagnose(libraries: tuple[tuple[str, str, str], ...] = SYSTEM_LIBRARIES) -> tuple[list[Line], str | None]:
+def diagnose() -> tuple[list[Line], str | None]:
     """Every check as a line, and the settings error, if any (bad input: exit 2)."""
+    libraries = SYSTEM_LIBRARIES
     from labeling import __version__
 
     lines = [

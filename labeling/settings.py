@@ -77,6 +77,11 @@ def _settings_for(folder: str) -> Settings:
     return load_settings(Path(folder))
 
 
+def clear_cache() -> None:
+    """Read the settings again (each command starts with this: a process may run several, as tests do)."""
+    _settings_for.cache_clear()
+
+
 def load_settings(start: Path | None = None) -> Settings:
     found = find_settings_file(start)
     if found is None:
