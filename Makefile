@@ -63,8 +63,8 @@ fast: setup
 	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 check-code: setup
-	$(BIN)/ruff check labeling tests benchmarks tools
-	$(BIN)/ruff format --check labeling tests benchmarks tools
+	$(BIN)/ruff check labeling tests benchmarks tools setup.py
+	$(BIN)/ruff format --check labeling tests benchmarks tools setup.py
 	$(BIN)/mypy
 
 clean:

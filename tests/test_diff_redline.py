@@ -462,14 +462,16 @@ def test_check_applies_the_change_policy_against_a_base(repo):
 def test_ci_recipe_and_pre_commit_hooks_use_real_commands():
     import yaml
 
-    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
-    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["labels"]["steps"])
+    # The CI recipe is the GitHub Action (action.yml) the example workflow uses; tests/test_packaging.py checks
+    # every option of every command it runs.
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = " ".join(step.get("run", "") for step in action["runs"]["steps"])
     for command in (
-        "labeling check --base",
+        "labeling check $CONTENT --base",
         "labeling diff --base",
         "--format markdown",
         "labeling redline",
-        "labeling lint --format sarif",
+        "labeling lint $CONTENT --format sarif",
     ):
         assert command in steps, command
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())

@@ -87,7 +87,7 @@ def test_output_folder_from_the_settings(here):
 @pytest.mark.parametrize(
     "settings, expected",
     [
-        ('templats = "t"', ':2:1: [tool.labeling] templats is not a setting; did you mean \'templates\'?'),
+        ('templats = "t"', ":2:1: [tool.labeling] templats is not a setting; did you mean 'templates'?"),
         ('templates = "nowhere"', ":2:1: [tool.labeling] templates = 'nowhere': no such folder"),
         ("output = 3", ":2:1: [tool.labeling] output = 3: expected a folder name"),
         ('markets = ["mars"]', ":2:1: [tool.labeling] markets = ['mars']: expected a list of markets from eu, us"),
@@ -107,7 +107,9 @@ def test_a_label_for_a_market_the_repository_does_not_publish_is_bad_input(here)
     (here / "pyproject.toml").write_text('[tool.labeling]\nmarkets = ["eu"]\n', encoding="utf-8")
     result = run("validate", str(SAMPLE))
     assert result.exit_code == 2
-    assert re.search(r"cerebrolysin\.yaml:\d+:\d+: label\.market: 'us' is not a market this repository publishes", result.output)
+    assert re.search(
+        r"cerebrolysin\.yaml:\d+:\d+: label\.market: 'us' is not a market this repository publishes", result.output
+    )
     (here / "pyproject.toml").write_text('[tool.labeling]\nmarkets = ["eu", "us"]\n', encoding="utf-8")
     assert run("validate", str(SAMPLE)).exit_code == 0
 
@@ -307,7 +309,12 @@ def test_the_example_workflow_is_the_one_init_writes_and_uses_the_action():
 def test_the_readme_shows_the_label_repository_setup():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = readme.split("## How CI uses it", 1)[1].split("\n## ", 1)[0]
-    for expected in (f"pip install 'labeling @ git+{REPOSITORY_URL}", "labeling init", f"uses: {ACTION}@", "pre-commit"):
+    for expected in (
+        f"pip install 'labeling @ git+{REPOSITORY_URL}",
+        "labeling init",
+        f"uses: {ACTION}@",
+        "pre-commit",
+    ):
         assert expected in ci, expected
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert "make build" in quick and "make test" in quick
@@ -361,12 +368,19 @@ def installed(tmp_path_factory):
 
 @pytest.mark.slow
 def test_the_wheel_and_the_sdist_carry_templates_fonts_reference_schemas_and_the_sample(installed):
-    wheel = zipfile.ZipFile(installed["wheel"]).namelist()
-    templates = sorted(p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file())
+    with zipfile.ZipFile(installed["wheel"]) as archive:
+        wheel = archive.namelist()
+    templates = sorted(
+        p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()
+    )
     assert {f"labeling/_templates/{name}" for name in templates} <= set(wheel)
-    assert "labeling/_templates/reference.docx" in wheel and "labeling/_templates/fonts/LiberationSerif-Regular.ttf" in wheel
+    assert (
+        "labeling/_templates/reference.docx" in wheel
+        and "labeling/_templates/fonts/LiberationSerif-Regular.ttf" in wheel
+    )
     assert "labeling/schemas/spl/SPL.xsd" in wheel and "labeling/_example/cerebrolysin.yaml" in wheel
-    sdist = tarfile.open(installed["sdist"]).getnames()
+    with tarfile.open(installed["sdist"]) as archive:
+        sdist = archive.getnames()
     top = sdist[0].split("/")[0]
     assert {f"{top}/templates/{name}" for name in templates} <= set(sdist)
     assert f"{top}/setup.py" in sdist and f"{top}/labeling/schemas/spl/SPL.xsd" in sdist
