@@ -411,6 +411,10 @@ def verify_one(source: Path, label: Label, kind_name: str | None) -> list[Verifi
         )
     kind = DOCUMENT_KINDS[name]  # any format: a product sheet printed to PDF is verified like the DOCX
     results = [verify_artifact(artifact, kind, label, str(source))]
+    if artifact.format == "pdf" and name == "package-insert":  # a PLR insert as laid out: FDA's SRPI checklist
+        from labeling.srpi import verify_checklist
+
+        results.append(verify_checklist(source, label, str(source)))
     for inner in artifact.companions:
         results.append(verify_artifact(inner, DOCUMENT_KINDS[inner.kind or name], label, inner.name))
     if artifact.format == "spl":

@@ -65,13 +65,13 @@ def column_name(result: Verification) -> str:
 
 
 def print_matrix(results: list[Verification], console: Any) -> None:
-    """The matrix as a table, coloured on a terminal, plain in CI logs; an SPL's product data, a set of facts of
-    its own, as a second table."""
-    documents = [r for r in results if r.kind != "product-data"]
-    data = [r for r in results if r.kind == "product-data"]
+    """The matrix as a table, coloured on a terminal, plain in CI logs; an SPL's product data and an insert's
+    SRPI checklist, sets of facts of their own, as tables of their own."""
+    documents = [r for r in results if r.kind not in ("product-data", "srpi")]
     _print_table(documents, console)
-    if data:
-        _print_table(data, console)
+    for own in ("product-data", "srpi"):  # FDA's checklist, one row per item, is a table of its own too
+        if tables := [r for r in results if r.kind == own]:
+            _print_table(tables, console)
 
 
 def _print_table(results: list[Verification], console: Any) -> None:

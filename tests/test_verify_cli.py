@@ -182,12 +182,14 @@ def test_check_builds_verifies_and_prints_the_matrix(tmp_path):
     assert result.exit_code == 0, result.output
     assert "built in" in result.output
     assert "dosing.regimens[stroke-tbi].dose" in result.output and "✓" in result.output
-    assert "All checks passed:" in result.output and "in 6 documents." in result.output  # 3 files, 3 in the SPL
+    # 3 files, 3 documents in the SPL, and the insert's SRPI checklist
+    assert "All checks passed:" in result.output and "in 7 documents." in result.output
+    assert "SRPI 4" in result.output  # the checklist's table
     again = run("check", SAMPLE, "--out", out, "--format", "json")
     payload = json.loads(again.output)
-    assert again.exit_code == 0 and payload["ok"] and len(payload["documents"]) == 6
+    assert again.exit_code == 0 and payload["ok"] and len(payload["documents"]) == 7
     kinds = [(d["kind"], d["format"]) for d in payload["documents"]]
-    assert ("package-insert", "spl") in kinds and ("product-data", "spl") in kinds
+    assert ("package-insert", "spl") in kinds and ("product-data", "spl") in kinds and ("srpi", "") in kinds
 
 
 def test_check_reports_a_template_that_drifted(tmp_path, monkeypatch):

@@ -401,8 +401,10 @@ class InsertComposer(Composer):
                 )
             )
         blocks: list[Any] = [self.para(intro), self.bullets(items)]
-        limitations = [
-            self.unit(self.capitalised(self.text(ind, "limitations", value=text)))
+        limitations = [  # a summarised statement like any other: it ends with its FPI section (SRPI 6)
+            self.bullet_with_ref(
+                self.capitalised(self.text(ind, "limitations", value=text)), f"indication-{ind.id}", "indications"
+            )
             for ind in approved_indications(self.label)
             for text in ind.limitations
         ]
@@ -946,7 +948,8 @@ class InsertComposer(Composer):
                 trial_blocks.append(incidence_table(self, index))
         else:
             common = ar.most_common
-            if common is not None:
+            if common is not None:  # trial data: FDA's statement on comparing trials comes first (SRPI 42)
+                trial_blocks.append(self.para(self.phrase("plr.ar-trials-intro")))
                 trial_blocks.append(
                     self.para(
                         self.sentence(

@@ -1,0 +1,337 @@
+"""A PDF's laid-out page: lines of text with their type (size, bold, italic) and place, and the rules drawn on it.
+
+The checklist rules (``labeling.srpi``) judge what a reviewer sees: where a heading sits, whether a line runs
+through it, how far apart two columns are. Text comes from the page's text objects (most writers put one run of
+one style in each), rules from its path objects: a stroked line, a thin filled rectangle, or the ring WeasyPrint
+fills for a border (an outer and an inner rectangle, even-odd) split into its sides. Positions are PDF points,
+y upwards from the bottom of the page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+
+from labeling.extract.pdf import _object_text, open_pdf
+
+THIN = 3.0  # points: a filled shape no thicker than this is a rule, not a background
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|demi\b", re.I)
+_ITALIC_NAME = re.compile(r"italic|oblique", re.I)
+_FORCE_BOLD, _ITALIC_FLAG = 1 << 18, 1 << 6  # PDF font descriptor flags
+_FILL_STROKE = 2  # text render mode that strokes the outline too: a writer's synthetic bold
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float  # points, as printed
+    bold: bool
+    italic: bool
+    order: int  # where the page draws it: most writers draw in reading order
+
+
+@dataclass
+class Line:
+    """Runs side by side on one baseline, close enough to be read together (not the next column's)."""
+
+    page: int
+    runs: list[Run]
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for before, run in zip([None, *self.runs], self.runs, strict=False):
+            gap = run.left - before.right if before else 0.0
+            if before and gap > 0.2 * run.size and not out.endswith((" ", "\xa0")) and not run.text.startswith(" "):
+                out += " "
+            out += run.text
+        return " ".join(out.replace("\xa0", " ").replace("\x02", "-").split())  # pdfium: \x02, a hyphen at a break
+
+    @property
+    def words(self) -> str:
+        """The text without list markers and the dashes some writers draw a heading's line with."""
+        return self.text.lstrip("•●▪‣◦–-— ").strip()
+
+    @property
+    def left(self) -> float:
+        return min(r.left for r in self._inked)
+
+    @property
+    def right(self) -> float:
+        return max(r.right for r in self._inked)
+
+    @property
+    def bottom(self) -> float:
+        return min(r.bottom for r in self._inked)
+
+    @property
+    def top(self) -> float:
+        return max(r.top for r in self._inked)
+
+    @property
+    def center(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def size(self) -> float:
+        return min(r.size for r in self._inked)
+
+    @property
+    def order(self) -> int:
+        return min(r.order for r in self.runs)
+
+    @property
+    def bold(self) -> bool:
+        return all(r.bold for r in self._lettered)
+
+    @property
+    def italic(self) -> bool:
+        return all(r.italic for r in self._lettered)
+
+    @property
+    def _inked(self) -> list[Run]:
+        return [r for r in self.runs if r.text.strip()] or self.runs
+
+    @property
+    def _lettered(self) -> list[Run]:
+        """The runs with letters or digits: a bullet or a full stop has no weight worth asking about."""
+        return [r for r in self.runs if any(c.isalnum() for c in r.text)] or self._inked
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A rule drawn on the page: a line or a thin rectangle."""
+
+    page: int
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def horizontal(self) -> bool:
+        return self.width >= 4 * max(self.height, 0.1)
+
+    @property
+    def vertical(self) -> bool:
+        return self.height >= 4 * max(self.width, 0.1)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def middle_x(self) -> float:
+        return (self.left + self.right) / 2
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+
+
+def read_layout(source: bytes | str | Path) -> list[Page]:
+    document = open_pdf(source)
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            width, height = page.get_size()
+            runs, bars = _objects(page, textpage, index + 1)
+            pages.append(Page(index + 1, width, height, _lines(runs, index + 1), bars))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> tuple[list[Run], list[Bar]]:
+    raw = pdfium.raw
+    edges = [ctypes.c_float() for _ in range(4)]
+    edge_refs = [ctypes.byref(e) for e in edges]
+    matrix = raw.FS_MATRIX()
+    runs: list[Run] = []
+    bars: list[Bar] = []
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(obj, *edge_refs):
+            text = _object_text(obj, textpage)
+            if not text.strip():
+                continue
+            left, bottom, right, top = (e.value for e in edges)
+            runs.append(Run(text, left, bottom, right, top, *_type(obj, matrix), index))
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            bars += _bars(obj, matrix, number)
+    return runs, bars
+
+
+def _type(obj: Any, matrix: Any) -> tuple[float, bool, bool]:
+    """Size in points as printed, bold, italic: from the font's name and flags, and the run's matrix."""
+    raw = pdfium.raw
+    size = ctypes.c_float()
+    raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+    scale = 1.0
+    if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
+    font = raw.FPDFTextObj_GetFont(obj)
+    name = ""
+    flags = 0
+    if font:
+        length = raw.FPDFFont_GetBaseFontName(font, None, 0)
+        buffer = ctypes.create_string_buffer(max(length, 1))
+        raw.FPDFFont_GetBaseFontName(font, buffer, length)
+        name = buffer.value.decode("latin-1")
+        flags = raw.FPDFFont_GetFlags(font)
+    weight = raw.FPDFFont_GetWeight(font) if font else -1
+    bold = bool(
+        _BOLD_NAME.search(name)
+        or flags & _FORCE_BOLD
+        or weight >= 600
+        or raw.FPDFTextObj_GetTextRenderMode(obj) == _FILL_STROKE
+    )
+    italic = bool(_ITALIC_NAME.search(name) or flags & _ITALIC_FLAG or abs(matrix.c) > 0.05 * abs(matrix.d or 1))
+    return size.value * scale, bold, italic
+
+
+def _lines(runs: list[Run], page: int) -> list[Line]:
+    """Runs grouped into lines: runs of full height by the foot of their ink (within a third of the type size
+    of the first run of the line, so close lines never chain into one), split where the gap is wider than a
+    space could be; then each small mark (a bullet, a full stop, a comma) joins the line beside it."""
+    full = [r for r in runs if r.top - r.bottom >= 0.6 * r.size]
+    small = [r for r in runs if r.top - r.bottom < 0.6 * r.size]
+    bands: list[list[Run]] = []
+    for run in sorted(full, key=lambda r: -r.bottom):
+        band = next((b for b in bands[-3:] if abs(b[0].bottom - run.bottom) <= 0.3 * max(b[0].size, run.size)), None)
+        if band is None:
+            bands.append([run])
+        else:
+            band.append(run)
+    groups: list[list[Run]] = []
+    for band in bands:
+        band.sort(key=lambda r: r.left)
+        current = [band[0]]
+        for run in band[1:]:
+            if run.left - current[-1].right > max(1.2 * run.size, 6.0):
+                groups.append(current)
+                current = [run]
+            else:
+                current.append(run)
+        groups.append(current)
+    for mark in small:
+        middle = (mark.top + mark.bottom) / 2
+        reach = max(1.2 * mark.size, 6.0)
+        beside = [
+            g
+            for g in groups
+            if min(r.bottom for r in g) - 0.5 <= middle <= max(r.top for r in g) + 0.5
+            and mark.right >= min(r.left for r in g) - reach
+            and mark.left <= max(r.right for r in g) + reach
+        ]
+        if beside:
+            group = min(beside, key=lambda g: abs(middle - sum(r.bottom + r.top for r in g) / (2 * len(g))))
+            group.append(mark)
+            group.sort(key=lambda r: r.left)
+        else:
+            groups.append([mark])
+    return sorted((Line(page, g) for g in groups), key=lambda line: line.order)
+
+
+def _bars(obj: Any, matrix: Any, page: int) -> list[Bar]:
+    raw = pdfium.raw
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        return []
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    x, y = ctypes.c_float(), ctypes.c_float()
+    paths: list[list[tuple[float, float]]] = []
+    for index in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, index)
+        raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if raw.FPDFPathSegment_GetType(segment) == raw.FPDF_SEGMENT_MOVETO or not paths:
+            paths.append([point])
+        else:
+            paths[-1].append(point)
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+    found: list[Bar] = []
+    if stroke.value:
+        width = ctypes.c_float()
+        raw.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(width))
+        thickness = max(width.value * math.sqrt(abs(a * d - b * c)), 0.1) / 2
+        for points in paths:
+            for (x0, y0), (x1, y1) in itertools.pairwise(points):
+                if abs(y0 - y1) < 0.01 or abs(x0 - x1) < 0.01:  # rules are straight; curves and slants are drawings
+                    left, right, bottom, top = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+                    found.append(Bar(page, left - thickness, bottom - thickness, right + thickness, top + thickness))
+    if fill.value:
+        rects = [r for r in (_rectangle(points) for points in paths) if r is not None]
+        if len(rects) == 2 and _inside(rects[1], rects[0]):
+            found += _ring(rects[0], rects[1], page)
+        elif len(rects) == 2 and _inside(rects[0], rects[1]):
+            found += _ring(rects[1], rects[0], page)
+        else:
+            found += [Bar(page, *r) for r in rects if min(r[2] - r[0], r[3] - r[1]) <= THIN]
+    return [bar for bar in found if bar.horizontal or bar.vertical]
+
+
+def _rectangle(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """An axis-aligned rectangle's (left, bottom, right, top), if the subpath is one."""
+    corners = points[:-1] if len(points) == 5 and _near(points[0], points[-1]) else points
+    if len(corners) != 4:
+        return None
+    xs, ys = {round(p[0], 2) for p in corners}, {round(p[1], 2) for p in corners}
+    if len(xs) > 2 or len(ys) > 2:
+        return None
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _near(p: tuple[float, float], q: tuple[float, float]) -> bool:
+    return abs(p[0] - q[0]) < 0.01 and abs(p[1] - q[1]) < 0.01
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return (
+        inner[0] >= outer[0] - 0.01
+        and inner[1] >= outer[1] - 0.01
+        and inner[2] <= outer[2] + 0.01
+        and inner[3] <= outer[3] + 0.01
+    )
+
+
+def _ring(outer: tuple[float, ...], inner: tuple[float, ...], page: int) -> list[Bar]:
+    """The sides a border ring draws: the strips between its outer and inner rectangle."""
+    left, bottom, right, top = outer
+    in_left, in_bottom, in_right, in_top = inner
+    sides = [
+        (left, in_top, right, top),
+        (left, bottom, right, in_bottom),
+        (left, bottom, in_left, top),
+        (in_right, bottom, right, top),
+    ]
+    return [Bar(page, *side) for side in sides if side[2] - side[0] > 0.05 and side[3] - side[1] > 0.05]

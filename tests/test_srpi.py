@@ -1,0 +1,320 @@
+"""FDA's SRPI checklist on laid-out inserts: every corpus insert passes, and each rule fails on a document broken
+the way a typesetter, an editor or a template author would break it (the insert's HTML or CSS edited, then laid
+out by WeasyPrint as the build does)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+from helpers import ROOT, corpus_label
+
+from labeling.srpi import ITEMS, check_srpi, context_of
+
+CORPUS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml"))
+
+
+@cache
+def _html(product: str) -> str:
+    from labeling.compose import compose
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.language import language_for
+    from labeling.render.html import render_html
+
+    label = corpus_label(product)
+    return render_html(label, compose(label, "package-insert", language_for("en")), DOCUMENT_KINDS["package-insert"])
+
+
+def _pdf(product: str, html: str) -> bytes:
+    from labeling.documents import DOCUMENT_KINDS
+    from labeling.render.pdf import pdf_from_html
+
+    return pdf_from_html(html, corpus_label(product), DOCUMENT_KINDS["package-insert"], checks=False)
+
+
+def _edited(product: str, *edits: tuple[Any, ...]) -> str:
+    html = _html(product)
+    for edit in edits:
+        if edit[0] == "css":
+            html = html.replace("</head>", f"<style>{edit[1]}</style></head>", 1)
+        else:  # ("sub", pattern, replacement): the first match only, and it must match
+            html, count = re.subn(edit[1], edit[2], html, count=1, flags=re.S)
+            assert count == 1, f"edit {edit[1]!r} found nothing"
+    return html
+
+
+def _items(product: str, html: str) -> set[int]:
+    report = check_srpi(_pdf(product, html), context_of(corpus_label(product)))
+    return {f.item for f in report.findings}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("product", CORPUS)
+def test_every_corpus_insert_meets_the_checklist(product: str, tmp_path: Any) -> None:
+    report = check_srpi(_pdf(product, _html(product)), context_of(corpus_label(product)))
+    assert report.findings == []
+    assert len(report.applied) >= 25  # the checklist was applied, not skipped
+
+
+def test_the_sample_insert_meets_the_checklist() -> None:
+    report = check_srpi(_pdf("adalimumab", _html("adalimumab")), context_of(corpus_label("adalimumab")))
+    assert report.findings == []
+    machine = {n for n, item in ITEMS.items() if item.machine}
+    assert report.applied == machine  # a boxed warning, Recent Major Changes, 6.1 and 6.2: every item applies
+
+
+# (product, what was done, edits, the items that must fail — and no others)
+BROKEN: list[tuple[str, str, tuple[tuple[Any, ...], ...], set[int]]] = [
+    ("adalimumab", "Highlights set in 7 pt", (("css", ".highlights { font-size: 7pt }"),), {1}),
+    ("warfarin", "Highlights in one column (and so too long)", (("css", ".hl-columns { columns: 1 }"),), {1, 2}),
+    ("adalimumab", "columns 14 pt apart", (("css", ".hl-columns { column-gap: 14pt }"),), {1}),
+    ("adalimumab", "page margins of 0.3 inch", (("css", "@page { margin: 0.3in }"),), {1}),
+    ("adalimumab", "Highlights spread out", (("css", ".highlights li { margin-bottom: 7pt }"),), {2}),
+    ("adalimumab", "no line under Highlights", (("css", ".highlights { border-bottom: none }"),), {3}),
+    ("adalimumab", "no line under the Contents", (("css", ".contents { border: none }"),), {3}),
+    (
+        "adalimumab",
+        "headings with a rule above instead of in a line",
+        (
+            ("css", ".highlights h2.hl::before, .highlights h2.hl::after { content: none }"),
+            ("css", ".highlights h2.hl { display: block; text-align: center; border-top: 0.75pt solid #000 }"),
+        ),
+        {4},
+    ),
+    ("adalimumab", "headings not bold", (("css", ".hl-section:not(.boxed) h2.hl { font-weight: normal }"),), {4}),
+    (
+        "adalimumab",
+        "headings in lower case",
+        (("css", ".hl-section:not(.boxed) h2.hl { text-transform: lowercase }"),),
+        {4},
+    ),
+    (
+        "adalimumab",
+        "heading line short of the column",
+        (("css", ".hl-section:not(.boxed) h2.hl { margin-left: 40pt }"),),
+        {4},
+    ),
+    (
+        "adalimumab",
+        "a blank line after the Highlights heading",
+        (("css", ".highlights h1 { margin-bottom: 10pt }"),),
+        {5},
+    ),
+    (
+        "adalimumab",
+        "space between title and approval",
+        (("css", ".highlights p.title-line + p.title-line { margin-top: 8pt }"),),
+        {5},
+    ),
+    (
+        "warfarin",
+        "headings run on from the text above",
+        (("css", ".highlights h2.hl { margin-top: 0; line-height: 0.9 } .highlights .hl-section { margin: 0 }"),),
+        {5},
+    ),
+    (
+        "warfarin",
+        "a bullet without its reference",
+        (("sub", r'(hl-dosage".*?<li>[^<]*?) <span class="ref">\([\d., ]+\)</span>', r"\1"),),
+        {6},
+    ),
+    ("warfarin", "a reference to no section", (("sub", r'(hl-warnings".*?)\(5\.2\)', r"\g<1>(5.12)"),), {6}),
+    (
+        "adalimumab",
+        "Contraindications before Indications",
+        (
+            (
+                "sub",
+                r'(<section id="hl-indications".*?</section>\n)(.*?)(<section id="hl-contraindications".*?</section>\n)',
+                r"\3\2\1",
+            ),
+        ),
+        {7},
+    ),
+    ("warfarin", "no Dosage Forms in Highlights", (("sub", r'<section id="hl-dosage-forms".*?</section>', ""),), {7}),
+    (
+        "adalimumab",
+        "Highlights heading in title case",
+        (("sub", "HIGHLIGHTS OF PRESCRIBING INFORMATION", "Highlights of Prescribing Information"),),
+        {8},
+    ),
+    (
+        "adalimumab",
+        "limitation statement not bold",
+        (("css", ".highlights p.limitation { font-weight: normal }"),),
+        {9},
+    ),
+    (
+        "adalimumab",
+        "product name in the limitation in title case",
+        (("sub", "(needed to use )HUMIRA", r"\1Humira"),),
+        {9},
+    ),
+    ("warfarin", "title block not bold", (("css", ".highlights p.title-line { font-weight: normal }"),), {10, 11}),
+    (
+        "warfarin",
+        "approval year of two digits",
+        (("sub", "Initial U.S. Approval: 1954", "Initial U.S. Approval: 54"),),
+        {11},
+    ),
+    ("adalimumab", "boxed warning text not bold", (("css", ".highlights .boxed li { font-weight: normal }"),), {12}),
+    ("adalimumab", '"WARNINGS:" in the heading', (("sub", "WARNING: SERIOUS", "WARNINGS: SERIOUS"),), {13}),
+    (
+        "adalimumab",
+        "boxed warning heading flush left",
+        (("css", ".highlights .boxed h2.hl { text-align: left }"),),
+        {13},
+    ),
+    ("adalimumab", "see-statement not italic", (("css", ".highlights p.boxed-see { font-style: normal }"),), {14}),
+    ("warfarin", "see-statement flush left", (("css", ".highlights p.boxed-see { text-align: left }"),), {14}),
+    ("adalimumab", "boxed warning of 30 lines", (("css", ".highlights .boxed ul { width: 150pt }"),), {15}),
+    (
+        "adalimumab",
+        "a change to Adverse Reactions in Recent Major Changes",
+        (("sub", r"<li>Warnings and Precautions, Serious", "<li>Adverse Reactions, Serious"),),
+        {16},
+    ),
+    (
+        "adalimumab",
+        "Recent Major Changes out of order",
+        (("sub", r'(<ul class="rmc">\n)(<li>.*?</li>\n)(<li>.*?</li>\n)', r"\1\3\2"),),
+        {17},
+    ),
+    ("adalimumab", "an entry without its date", (("sub", r' <span class="rmc-date">4/2013</span>', ""),), {18}),
+    ("adalimumab", "an entry listed for 13 months", (("sub", r'"rmc-date">9/2012', '"rmc-date">8/2012'),), {19}),
+    (
+        "warfarin",
+        "a contraindication left out of Highlights",
+        (("sub", r'(id="hl-contraindications".*?)<li>Pregnancy[^\n]*</li>\n', r"\1"),),
+        {22},
+    ),
+    ("warfarin", "contraindications not bulleted", (("css", "#hl-contraindications li { list-style: none }"),), {23}),
+    ("adalimumab", "reporting statement not bold", (("css", ".highlights p.report { font-weight: normal }"),), {24}),
+    ("adalimumab", "FDA's number mistyped", (("sub", "1-800-FDA-1088", "1-800-FDA-1089"),), {24}),
+    (
+        "adalimumab",
+        "counseling statement not bold",
+        (("css", ".highlights p.see-counseling { font-weight: normal }"),),
+        {25},
+    ),
+    (
+        "warfarin",
+        "counseling statement of the wrong kind",
+        (("sub", "and Medication Guide.</p>", "and FDA-approved patient labeling.</p>"),),
+        {25},
+    ),
+    ("adalimumab", "revision date flush left", (("css", ".highlights .revised { text-align: left }"),), {26}),
+    ("adalimumab", "revision date not bold", (("css", ".highlights .revised { font-weight: normal }"),), {26}),
+    ("adalimumab", "Contents in one column", (("css", ".contents-columns { columns: 1 }"),), {27}),
+    ("adalimumab", "Contents heading not bold", (("css", ".contents h1.part-heading { font-weight: normal }"),), {28}),
+    (
+        "adalimumab",
+        "no boxed warning in the Contents",
+        (("sub", r'<p class="toc-1"><a href="#boxed-warning">[^\n]*\n', ""),),
+        {29},
+    ),
+    # the boxed warning's entry is a section entry too
+    ("adalimumab", "Contents sections not bold", (("css", ".contents p.toc-1 { font-weight: normal }"),), {29, 30}),
+    ("adalimumab", "Contents subsections bold", (("css", ".contents p.toc-2 { font-weight: bold }"),), {31}),
+    ("adalimumab", "Contents subsections not indented", (("css", ".contents p.toc-2 { padding-left: 0 }"),), {31}),
+    (
+        "adalimumab",
+        "a Contents entry reworded",
+        (("sub", ">2.1 Recommended Dosage<", ">2.1 Recommended Doses<"),),
+        {32},
+    ),
+    ("adalimumab", "no footnote for omitted sections", (("sub", r'<p class="toc-note">.*?</p>', ""),), {33}),
+    ("adalimumab", "FPI heading not bold", (("css", ".fpi h1.part-heading { font-weight: normal }"),), {34}),
+    ("adalimumab", "FPI subsection headings not bold", (("css", ".fpi h3 { font-weight: normal }"),), {35}),
+    (
+        "adalimumab",
+        "a section renamed in FPI and Contents",
+        (
+            ("sub", ">11 DESCRIPTION<", ">11 PRODUCT DESCRIPTION<"),
+            ("sub", ">11 DESCRIPTION<", ">11 PRODUCT DESCRIPTION<"),
+        ),
+        {36},
+    ),
+    ("adalimumab", "cross-references upright", (("css", ".fpi .ref { font-style: normal }"),), {37}),
+    (
+        "adalimumab",
+        "a cross-reference without brackets",
+        (("sub", r'(id="fpi".*?<span class="ref">)\[(see </span>)', r"\1\2"),),
+        {37},
+    ),
+    (
+        "warfarin",
+        "a cross-reference to no section",
+        (
+            (
+                "sub",
+                r'(id="fpi".*?Warnings and Precautions</span><span class="ref"> \(</span><span class="ref">)5\.1<',
+                r"\g<1>5.19<",
+            ),
+        ),
+        {37},
+    ),
+    ("adalimumab", "no change bars", (("css", ".fpi section.changed { border-left: none }"),), {38}),
+    ("adalimumab", "boxed warning in FPI not bold", (("css", ".fpi .boxed { font-weight: normal }"),), {39}),
+    (
+        "adalimumab",
+        "boxed warning heading in FPI lower case",
+        (("sub", r'(id="boxed-warning-heading">)WARNING: SERIOUS', r"\1Warning: Serious"),),
+        {40},
+    ),
+    (
+        "adalimumab",
+        "Contraindications left empty",
+        (("sub", r'(id="contraindications-heading">[^<]*</h2>\n)<p>None\.</p>', r"\1"),),
+        {41},
+    ),
+    (
+        "adalimumab",
+        "6.1 without FDA's statement",
+        (("sub", r"Because clinical trials are conducted under widely varying conditions", "Trials vary"),),
+        {42},
+    ),
+    (
+        "adalimumab",
+        "17 not naming the patient labeling",
+        (("sub", r"<p>Advise the patient to read the patient labeling \(Medication Guide\)\.</p>", ""),),
+        {43},
+    ),
+    (
+        "adalimumab",
+        "the Medication Guide as subsection 17.1",
+        (
+            (
+                "sub",
+                r'(id="counseling-heading">[^<]*</h2>\n)',
+                r'\1<h3 style="font-weight:bold">17.1 Medication Guide</h3>',
+            ),
+            (
+                "sub",
+                r'(<p class="toc-1"><a href="#counseling">[^\n]*\n)',
+                r'\1<p class="toc-2"><a>17.1 Medication Guide</a></p>\n',
+            ),
+        ),
+        {44},
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("product", "what", "edits", "expected"), BROKEN, ids=[case[1] for case in BROKEN])
+def test_each_rule_fails_on_a_broken_insert(
+    product: str, what: str, edits: tuple[Any, ...], expected: set[int]
+) -> None:
+    assert _items(product, _edited(product, *edits)) == expected
+
+
+def test_every_machine_item_has_a_broken_insert() -> None:
+    machine = {n for n, item in ITEMS.items() if item.machine}
+    assert machine <= {n for case in BROKEN for n in case[3]}
+
+
+def test_a_broken_insert_in_the_edit_loop() -> None:
+    """One case outside the slow marker, so `make fast` exercises the layout reader and the rules end to end."""
+    assert _items("adalimumab", _edited("adalimumab", ("css", ".hl-columns { column-gap: 14pt }"))) == {1}
