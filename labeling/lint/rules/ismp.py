@@ -1318,7 +1318,7 @@ ENTRIES: tuple[Entry, ...] = (
         "hour",
         "LBL019",
         _SYM,
-        pattern=r"\b[qQ]\s?\d{1,2}\s?°(?![CF])|(?<=every )\d{1,2}\s?°(?![CF])",
+        pattern=r"\b[qQ]\s?\d{1,2}\s?(?P<q>°)(?![CF])|(?<=every )\d{1,2}\s?(?P<every>°)(?![CF])",
         fails=("take q2°", "every 4°"),
         passes=("take every 2 hours",),
         look_alikes=("store at 25 °C", "insert the needle at a 45° angle", "below 77°F"),
