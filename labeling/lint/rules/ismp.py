@@ -58,7 +58,8 @@ def _beside_drops(token: str, dotted_anywhere: bool = True) -> str:
     anywhere = rf"(?<![\w.])(?<!, )(?P<dotted>(?i:{dotted})\.?)(?!\.?\w)|" if dotted_anywhere else ""
     return (
         anywhere + rf"(?<!\d)\d+\s+{_DROPS}(?:\s+[\w()]+){{0,5}}?\s+(?P<after>{spelled})"
-        rf"|\b(?i:drops?|gtts?|instil+)\s+(?P<follows>{spelled})"
+        rf"|\b(?i:drops?|gtts?|instil+(?:ed)?|(?:ear|eye|otic|ophthalmic)\s+(?:drops?|solution|suspension|ointment))"
+        rf"(?:\s+(?:in|into|to)(?:\s+the)?)?\s+(?P<follows>{spelled})"
         rf"|(?<![\w.])(?P<before>{spelled})\s+(?:\d+\s+)?{_DROPS}"
     )
 
@@ -303,7 +304,7 @@ ENTRIES: tuple[Entry, ...] = (
         "LBL004",
         _ABBR,
         pattern=_beside_drops("OU"),
-        fails=("1 drop OU", "drops o.u."),
+        fails=("1 drop OU", "drops o.u.", "instill in OU twice daily", "eye drops in the OU"),
         passes=("1 drop in each eye",),
         look_alikes=("OU Medical Center",),
     ),
@@ -423,15 +424,17 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "hs-half-strength",
         ("HS",),
-        "half-strength",
-        "bedtime",
-        "half-strength",
+        "half-strength (or at bedtime)",
+        "bedtime (or half-strength)",
+        "half-strength' or 'bedtime",
         "LBL004",
         _ABBR,
         pattern=r"\bHS\b(?![\w-])(?!\s*\()",
-        fails=("dilute to HS",),
-        passes=("dilute to half-strength",),
-        look_alikes=("HS (hidradenitis suppurativa)",),
+        context="dose",
+        source=f"{ISMP_2021} (HS: half-strength; hs: bedtime; which one was meant cannot be told in print)",
+        fails=("dilute to HS", "take 1 tablet HS"),
+        passes=("dilute to half-strength", "take 1 tablet at bedtime"),
+        look_alikes=("HS (hidradenitis suppurativa)", "adult patients with HS", "moderate to severe HS"),
     ),
     Entry(
         "hs-bedtime",
@@ -567,9 +570,9 @@ ENTRIES: tuple[Entry, ...] = (
         "LBL004",
         _ABBR,
         pattern=r"\bss\b|\bSS\b(?!\s*\()",
-        context="dose",
+        context="dose-or-insulin",
         context_for=("SS",),
-        fails=("take tab ss", "insulin per SS"),
+        fails=("take tab ss", "insulin per SS", "regular insulin SS"),
         passes=("take one-half tablet", "insulin by sliding scale"),
         look_alikes=("Sjögren's syndrome (SS)", "SS (steady state) was reached by day 5"),
     ),
@@ -583,9 +586,13 @@ ENTRIES: tuple[Entry, ...] = (
         _ABBR,
         pattern=r"\bSSR?I\b",
         context="insulin",
-        fails=("regular insulin per SSRI", "insulin by SSI", "give 4 units SSI"),
+        fails=("regular insulin per SSRI", "insulin by SSI", "give 4 units SSI", "insulin SSI"),
         passes=("regular insulin by sliding scale",),
-        look_alikes=("SSRIs and SNRIs increase the risk of bleeding", "surgical site infections (SSI) were reported"),
+        look_alikes=(
+            "SSRIs and SNRIs increase the risk of bleeding",
+            "surgical site infections (SSI) were reported",
+            "insulin, SSRI or warfarin",
+        ),
     ),
     Entry(
         "tiw",
@@ -1145,11 +1152,11 @@ ENTRIES: tuple[Entry, ...] = (
         "LBL014",
         _STEM,
         POSSIBLE,
-        pattern=r"\b(?i:nitro)\b(?!-)",
+        pattern=r"\b(?i:nitro)\b(?!-)(?!\s+(?i:groups?|reduction|moiety|compounds?|derivatives?)\b)",
         case_sensitive=False,
         fails=("start a Nitro drip", "nitro 0.4 mg"),
         passes=("start a nitroglycerin infusion",),
-        look_alikes=("Nitro-Dur patches", "nitroglycerin", "a nitro-group"),
+        look_alikes=("Nitro-Dur patches", "nitroglycerin", "a nitro-group", "reduction of the nitro group"),
     ),
     Entry(
         "norflox",
@@ -1318,8 +1325,8 @@ ENTRIES: tuple[Entry, ...] = (
         "hour",
         "LBL019",
         _SYM,
-        pattern=r"\b[qQ]\s?\d{1,2}\s?(?P<q>°)(?![CF])|(?<=every )\d{1,2}\s?(?P<every>°)(?![CF])",
-        fails=("take q2°", "every 4°"),
+        pattern=r"\b[qQ]\s?\d{1,2}\s?(?P<q>°)(?![CF])|(?<=[Ee]very )\d{1,2}\s?(?P<every>°)(?![CF])",
+        fails=("take q2°", "every 4°", "Every 2°"),
         passes=("take every 2 hours",),
         look_alikes=("store at 25 °C", "insert the needle at a 45° angle", "below 77°F"),
     ),
@@ -1347,7 +1354,13 @@ ENTRIES: tuple[Entry, ...] = (
         source=f"{ISMP_2021}; {ISMP_2024} ('and', not 'per', between two doses)",
         fails=("give 10 mg/20 mg", "give 10/20 mg", "give 25 units/10 units"),
         passes=("give 10 mg and 20 mg",),
-        look_alikes=("500 mg/10 mL (50 mg/mL)", "60 mg/vial", "available 24/7", "10 mg per 20 mL"),
+        look_alikes=(
+            "500 mg/10 mL (50 mg/mL)",
+            "60 mg/vial",
+            "available 24/7",
+            "10 mg per 20 mL",
+            "the 160/80 group received 160 mg",
+        ),
     ),
     Entry(
         "at",

@@ -145,7 +145,7 @@ _DOSE_BEFORE = re.compile(
     rf"(?:\d[\d,.]*\s*{DOSE_UNIT}(?![A-Za-z])(?:/(?:kg|m2|m²|day|dose))?(?:\s+of)?"
     r"|\b(?i:one|two|three|half|a)\s+(?i:tablets?|tabs?|capsules?|caps?|vials?)"
     r"|\b(?i:take|taken|give|given|administer|administered|inject|injected|infuse|infused|apply|instil+|start"
-    r"|started|continue|use|at|per))\s*$"
+    r"|started|continue|use|at|per|dilute|diluted)(?:\s+to)?)\s*$"
 )
 # A dose just after it ("MS 4 mg", "T3 1 tablet", "TAC 0.1%"), or the words of a dose ("MS drip", "HCT IV").
 _DOSE_AFTER = re.compile(
@@ -154,7 +154,7 @@ _DOSE_AFTER = re.compile(
 # A route written after a dose or a verb of giving, in mixed-case text ("give 4 mg IN", not "MADE IN USA").
 _ROUTE_BEFORE = re.compile(rf"(?:\d[\d,.]*\s*(?:{DOSE_UNIT}|sprays?)(?![A-Za-z])(?:/kg)?|\b(?:given|administered))\s*$")
 _CAPITALS_AFTER = re.compile(r"\s+[A-Z]{2,}\b")
-_INSULIN_BEFORE = re.compile(r"(?:\binsulin\s+(?:per|by|via|on|using|with|as)|\d\s*units?)\s*$", re.I)
+_INSULIN_BEFORE = re.compile(r"(?:\binsulin(?:\s+(?:per|by|via|on|using|with|as))?|\d\s*units?)\s*$", re.I)
 _SLIDING_SCALE = re.compile(r"\bsliding[- ]scale\b", re.I)
 # Words before "HCl" that make it the salt of a drug's name ("metformin HCl") when they are not one of these.
 _NOT_A_NAME = {"with", "and", "or", "of", "give", "given", "add", "added", "administer", "administered", "take"}
@@ -189,6 +189,7 @@ CONTEXTS: dict[str, Callable[[str, int, int], bool]] = {
     "dose": _beside_dose,
     "route": _as_route,
     "insulin": _for_insulin,
+    "dose-or-insulin": lambda text, start, end: _beside_dose(text, start, end) or _for_insulin(text, start, end),
     "not-salt": _not_a_salt,
 }
 
@@ -327,8 +328,8 @@ class SymbolBetweenDoses(_PatternRule):
     code, name = "LBL008", "symbol-between-doses"
     ENTRIES: ClassVar[dict[str, str]] = {"/": "slash", "@": "at", "&": "ampersand", "+": "plus"}
     pattern = re.compile(
-        rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
-        rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))"
+        rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?:(?P<ua>{UNIT})(?![A-Za-z]))?\s*(?P<symbol>[@&+/])\s*"
+        rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT})(?![A-Za-z]))?|(?P<word>[a-z]+))"
     )
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
