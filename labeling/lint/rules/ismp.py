@@ -16,6 +16,23 @@ retrievable here; entries are taken from reproductions of the list's tables and 
 ``source`` of each entry says which), and entries that appear only in earlier editions are marked so. The Joint
 Commission's official "Do Not Use" list (2004, affirmed 2005; IM.02.02.01) and its list of items "for possible
 future inclusion" are marked per entry.
+
+Decisions and limits, so that real labels get no false alarms:
+
+- Abbreviations that are also ordinary label words are read only in the context that makes them ISMP's entry
+  (``context``): MS, HS, SS, BT, HCT, PCA, T3, TAC, DPT and DOR beside a dose (so "multiple sclerosis (MS)",
+  "hidradenitis suppurativa (HS)", "T3 and T4 levels", "HCT (hematocrit)", "PCA pump" and "duration of response
+  (DOR)" pass); IN, IT and NAS as a route after a dose, in mixed-case text; SSI and SSRI for insulin; the ear
+  and eye abbreviations beside drops, or written with points; "HCl" not after a drug's name (ISMP allows the
+  salt); ng not in a concentration (ng/mL); M, MM and K between a number and units. The same abbreviation
+  written alone elsewhere ("morphine sulfate (MS)") is not caught.
+- "o.d." and "OD" mean "once daily" (ISMP: write "daily") unless they stand beside drops (the right eye).
+- A period after a unit at the end of a sentence ("5 mg.") is punctuation; one inside a sentence is caught.
+- Ratio strengths: a dilution, a titer, a frequency ("1:10,000 patients") and ISMP's exception, the
+  epinephrine of a local anesthetic combination ("lidocaine 1% and epinephrine 1:100,000"), pass.
+- Not covered: "min" for minim (labels write "min" for minutes, as in "mL/min"; the minim symbol is covered);
+  household units (tsp, tbsp) and arrows, which could not be confirmed on the list; newborn identifiers
+  (ISMP's miscellaneous items about naming babies), which are not label text.
 """
 
 from __future__ import annotations
