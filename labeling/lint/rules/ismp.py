@@ -97,6 +97,7 @@ class Entry:
     context: str = "any"  # when a match is this entry and not a look-alike (notation.CONTEXTS)
     context_for: tuple[str, ...] = ()  # the spellings the context applies to (none: all of them)
     case_sensitive: bool = True
+    screen: str = ""  # optional: a cheap pattern every match contains, searched before ``pattern``
     source: str = ISMP_2021
     fails: tuple[str, ...] = ()  # the mistake, in printed label text: must be an error naming the correction
     passes: tuple[str, ...] = ()  # the correction: must not fire
@@ -255,6 +256,7 @@ ENTRIES: tuple[Entry, ...] = (
         "right ear",
         "LBL004",
         _ABBR,
+        screen=r"AD|(?i:a\.d)",
         pattern=_beside_drops("AD"),
         fails=("instil 2 drops AD", "drops a.d."),
         passes=("instil 2 drops in the right ear",),
@@ -268,6 +270,7 @@ ENTRIES: tuple[Entry, ...] = (
         "left ear",
         "LBL004",
         _ABBR,
+        screen=r"AS|(?i:a\.s)",
         pattern=_beside_drops("AS"),
         fails=("2 drops in the AS", "drops a.s."),
         passes=("2 drops in the left ear",),
@@ -281,6 +284,7 @@ ENTRIES: tuple[Entry, ...] = (
         "each ear",
         "LBL004",
         _ABBR,
+        screen=r"AU|(?i:a\.u)",
         pattern=_beside_drops("AU"),
         fails=("Drops AU.", "drops a.u."),
         passes=("drops in each ear",),
@@ -294,6 +298,7 @@ ENTRIES: tuple[Entry, ...] = (
         "right eye",
         "LBL004",
         _ABBR,
+        screen=r"OD|(?i:o\.d)",
         pattern=_beside_drops("OD", dotted_anywhere=False),
         fails=("OD 2 drops", "2 drops in the right eye OD", "instil drops OD"),
         passes=("2 drops in the right eye",),
@@ -307,6 +312,7 @@ ENTRIES: tuple[Entry, ...] = (
         "left eye",
         "LBL004",
         _ABBR,
+        screen=r"OS|(?i:o\.s)",
         pattern=_beside_drops("OS"),
         fails=("2 drops in the OS", "drops o.s."),
         passes=("2 drops in the left eye",),
@@ -320,6 +326,7 @@ ENTRIES: tuple[Entry, ...] = (
         "each eye",
         "LBL004",
         _ABBR,
+        screen=r"OU|(?i:o\.u)",
         pattern=_beside_drops("OU"),
         fails=("1 drop OU", "drops o.u.", "instill in OU twice daily", "eye drops in the OU"),
         passes=("1 drop in each eye",),

@@ -200,8 +200,13 @@ ERROR_PRONE: dict[str, str] = {
 
 
 @lru_cache(maxsize=32)
-def _compiled(code: str) -> tuple[tuple[Entry, re.Pattern[str]], ...]:
-    return tuple((e, re.compile(e.pattern, 0 if e.case_sensitive else re.I)) for e in entries(code))
+def _compiled(code: str) -> tuple[tuple[Entry, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Each entry's pattern, and its screen (``Entry.screen``: what any match contains, searched first)."""
+    flags = {True: 0, False: re.I}
+    return tuple(
+        (e, re.compile(e.pattern, flags[e.case_sensitive]), re.compile(e.screen) if e.screen else None)
+        for e in entries(code)
+    )
 
 
 class _EntryRule(Rule):
@@ -215,7 +220,9 @@ class _EntryRule(Rule):
         compiled = _compiled(self.code)
         for path, text in _texts(ctx):
             taken: set[int] = set()
-            for item, pattern in compiled:
+            for item, pattern, screen in compiled:
+                if screen is not None and not screen.search(text):
+                    continue
                 for match in pattern.finditer(text):
                     group = next((g for g, v in match.groupdict().items() if v), None)
                     start, end = match.span(group) if group else match.span()
