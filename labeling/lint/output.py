@@ -130,7 +130,37 @@ def rules_markdown() -> str:
     for code, rule in all_rules().items():
         parts += [f"## {code}", f"`{rule.name}` — {rule.severity} by default"]
         parts += [" ".join(p.split()) for p in inspect.cleandoc(rule.__doc__ or "").split("\n\n") if p.strip()]
+    parts += _ismp_coverage()
     return "\n\n".join(parts) + "\n"
+
+
+def _ismp_coverage() -> list[str]:
+    """The ISMP and Joint Commission entries the notation rules check, from the data they read."""
+    from labeling.lint.rules.ismp import DO_NOT_USE, ENTRIES, ISMP_EDITION, JC_EDITION, POSSIBLE
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    jc = {DO_NOT_USE: "Do Not Use", POSSIBLE: "possible future", "": ""}
+    rows = [
+        "| id | spelling | meaning | misread as | write instead | rule | Joint Commission | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| `{e.id}` | {cell(', '.join(f'`{s}`' for s in e.spellings))} | {cell(e.meaning)} | {cell(e.misread)} "
+        f"| {cell(e.correction)} | {e.code} | {jc[e.joint_commission]} | {cell(e.source)} |"
+        for e in ENTRIES
+    ]
+    official = sum(e.joint_commission == DO_NOT_USE for e in ENTRIES)
+    return [
+        "## ISMP and Joint Commission coverage",
+        f"Every entry below is an error by default. Lists: {ISMP_EDITION}; {JC_EDITION}. {len(ENTRIES)} entries, "
+        f"{official} of them on the Joint Commission's official list. The table is generated from "
+        "`labeling/lint/rules/ismp.py`, the data the rules read; `tests/test_ismp.py` runs each entry's failing, "
+        'passing and look-alike examples. To make a rule a warning, set `severity = { LBL011 = "warning" }` '
+        "under `[tool.labeling.lint]`.",
+        "\n".join(rows),
+    ]
 
 
 def _uri(path: str) -> str:

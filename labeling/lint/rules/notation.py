@@ -1,18 +1,26 @@
-"""LBL0xx: medication-safety notation (ISMP error-prone abbreviations and dose designations, USP).
+"""LBL0xx: medication-safety notation (ISMP error-prone abbreviations, symbols and dose designations, The Joint
+Commission's "Do Not Use" list, USP).
 
 Applied to every free-text field that can reach a document and to the text an editor wrote for each typed
-quantity, so a dose written "5.0 mL" is caught even though it renders as "5 mL".
+quantity, so a dose written "5.0 mL" is caught even though it renders as "5 mL". The lists themselves are data
+(``labeling.lint.rules.ismp``): the rules that match entries one by one (abbreviations, drug names, stemmed
+names, apothecary units and symbols, thousand and million) read each entry's pattern and context from there; the
+dose-designation rules (zeros, spacing, commas, periods, fractions, ratios) keep their own logic and take their
+correction from their entry.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
 from labeling.lint import WARNING, Hit, LintContext, Rule, register
+from labeling.lint.rules.ismp import DOSE_UNIT, NUMBER, UNIT, Entry, entries, entry
 from labeling.lint.text import (
     QUANTITY_KINDS,
     holder,
@@ -25,13 +33,10 @@ from labeling.lint.text import (
 from labeling.model import Fact, Label, Population
 from labeling.quantities import UNITS, FoundQuantity, Frequency, Quantity, canonical_unit, find_quantities
 
-UNIT = r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|°C|°F|%|IU)"
-# What a dose is measured in, symbols and spelled out, and the dose forms counted in doses.
-DOSE_UNIT = (
-    r"(?:mg|mcg|µg|μg|g|kg|mL|ml|L|units?|mmol|mEq|IU|milligrams?|micrograms?|grams?|milliliters?"
-    r"|millilitres?|liters?|litres?|tablets?|tabs?|capsules?|caps?|vials?|ampoules?|drops?|puffs?)"
-)
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a whole number, with or without thousands separators
+
+def _ismp(entry_id: str) -> str:
+    """The correction ISMP gives for an entry, as a message ends with it."""
+    return f" (ISMP: {entry(entry_id).correction})"
 
 
 def _texts(ctx: LintContext, include_raw: bool = True) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -90,7 +95,10 @@ class TrailingZero(_PatternRule):
                 f"ambiguous {match.group(0).strip()!r}: a point as thousands separator reads as {whole}{space}{unit} "
                 f"or {whole},000{space}{unit}: write the intended one with a comma for thousands"
             )
-        return f"trailing zero in {match.group(0).strip()!r}: write {whole}{space}{unit} (read as ten times the dose)"
+        return (
+            f"trailing zero in {match.group(0).strip()!r}: write {whole}{space}{unit} (read as ten times the dose)"
+            + _ismp("trailing-zero")
+        )
 
 
 @register
@@ -106,7 +114,7 @@ class LeadingZero(_PatternRule):
     pattern = re.compile(r"(?<![\w.])\.(\d+)")
 
     def message(self, match: re.Match[str]) -> str:
-        return f"missing leading zero in {match.group(0)!r}: write 0.{match.group(1)}"
+        return f"missing leading zero in {match.group(0)!r}: write 0.{match.group(1)}" + _ismp("leading-zero")
 
 
 @register
@@ -120,82 +128,140 @@ class NumberUnitSpace(_PatternRule):
     """
 
     code, name = "LBL003", "number-unit-space"
-    severity = WARNING
     pattern = re.compile(rf"(?<![\w.,])({NUMBER}(?:\.\d+)?)(mg|mcg|mL|ml|g|kg|L|units)(?![A-Za-z])")
 
     def message(self, match: re.Match[str]) -> str:
-        return f"no space between number and unit in {match.group(0)!r}: write {match.group(1)} {match.group(2)}"
+        return (
+            f"no space between number and unit in {match.group(0)!r}: write {match.group(1)} {match.group(2)}"
+            + _ismp("number-unit-run-together")
+        )
 
 
-ERROR_PRONE = {
-    "U": "units",
-    "IU": "units",
-    "cc": "mL",
-    "µg": "mcg",
-    "μg": "mcg",
-    "ug": "mcg",
-    "QD": "daily",
-    "QOD": "every other day",
-    "QHS": "nightly at bedtime",
-    "TIW": "3 times weekly",
-    "SC": "subcutaneous",
-    "SQ": "subcutaneous",
-    "SUB Q": "subcutaneous",
-    "D/C": "discharge or discontinue",
-    "HS": "half-strength or bedtime",
-    "AD": "right ear",
-    "AS": "left ear",
-    "AU": "each ear",
-    "OD": "right eye",
-    "OS": "left eye",
-    "OU": "each eye",
-    "UD": "as directed",
-    "IJ": "injection",
-    "Q1D": "daily",
-    "I/D": "one daily",
-    "SUBQ": "subcutaneous",
-    "SUB-Q": "subcutaneous",
-    "PER OS": "by mouth",
-    "BIW": "2 times weekly",
-    "SS": "sliding scale or one-half",
-    "MSO4": "morphine sulfate",
-    "MGSO4": "magnesium sulfate",
-    "Q6PM": "nightly at 6 PM",
+# --------------------------------------------------------------------------------------------------------
+# The rules that match ISMP's entries one by one: each entry's pattern, then its context (``Entry.context``).
+
+# A dose just before a token ("4 mg MS", "one tablet OD"), or a word that gives one ("give MS", "at BT").
+_DOSE_BEFORE = re.compile(
+    rf"(?:\d[\d,.]*\s*{DOSE_UNIT}(?![A-Za-z])(?:/(?:kg|m2|m²|day|dose))?(?:\s+of)?"
+    r"|\b(?i:one|two|three|half|a)\s+(?i:tablets?|tabs?|capsules?|caps?|vials?)"
+    r"|\b(?i:take|taken|give|given|administer|administered|inject|injected|infuse|infused|apply|instil+|start"
+    r"|started|continue|use|at|per|dilute|diluted)(?:\s+to)?)\s*$"
+)
+# A dose just after it ("MS 4 mg", "T3 1 tablet", "TAC 0.1%"), or the words of a dose ("MS drip", "HCT IV").
+_DOSE_AFTER = re.compile(
+    rf"\s*(?:\(?\d[\d,.]*\s*(?:{DOSE_UNIT}|%)(?![A-Za-z])|(?:drip|infusion|injection|IV|IM|PO|tablets?|tabs?)\b)"
+)
+# A route written after a dose or a verb of giving, in mixed-case text ("give 4 mg IN", not "MADE IN USA").
+_ROUTE_BEFORE = re.compile(rf"(?:\d[\d,.]*\s*(?:{DOSE_UNIT}|sprays?)(?![A-Za-z])(?:/kg)?|\b(?:given|administered))\s*$")
+_CAPITALS_AFTER = re.compile(r"\s+[A-Z]{2,}\b")
+_INSULIN_BEFORE = re.compile(r"(?:\binsulin(?:\s+(?:per|by|via|on|using|with|as))?|\d\s*units?)\s*$", re.I)
+_SLIDING_SCALE = re.compile(r"\bsliding[- ]scale\b", re.I)
+# Words before "HCl" that make it the salt of a drug's name ("metformin HCl") when they are not one of these.
+_NOT_A_NAME = {"with", "and", "or", "of", "give", "given", "add", "added", "administer", "administered", "take"}
+_NOT_A_NAME |= {"mix", "in", "use", "meq", "mmol", "ml"}
+_WINDOW = 40
+
+
+def _beside_dose(text: str, start: int, end: int) -> bool:
+    return bool(_DOSE_BEFORE.search(text[max(0, start - _WINDOW) : start]) or _DOSE_AFTER.match(text, end))
+
+
+def _as_route(text: str, start: int, end: int) -> bool:
+    return bool(_ROUTE_BEFORE.search(text[max(0, start - _WINDOW) : start])) and not _CAPITALS_AFTER.match(text, end)
+
+
+def _for_insulin(text: str, start: int, end: int) -> bool:
+    return bool(_INSULIN_BEFORE.search(text[max(0, start - _WINDOW) : start]) or _SLIDING_SCALE.search(text))
+
+
+def _not_a_salt(text: str, start: int, end: int) -> bool:
+    """ "HCl" as a drug of its own beside a dose ("HCl 10 mEq"), not the salt in a drug's name
+    ("ciprofloxacin HCl") nor the reagent of a description ("pH adjusted with HCl")."""
+    before = re.search(r"([A-Za-z]+)\s*$", text[max(0, start - _WINDOW) : start])
+    if before and len(before.group(1)) >= 3 and before.group(1).lower() not in _NOT_A_NAME:
+        return False
+    return _beside_dose(text, start, end)
+
+
+# Context name (``Entry.context``) → whether a match at text[start:end] is the entry and not a look-alike.
+CONTEXTS: dict[str, Callable[[str, int, int], bool]] = {
+    "any": lambda text, start, end: True,
+    "dose": _beside_dose,
+    "route": _as_route,
+    "insulin": _for_insulin,
+    "dose-or-insulin": lambda text, start, end: _beside_dose(text, start, end) or _for_insulin(text, start, end),
+    "not-salt": _not_a_salt,
 }
-_EAR_EYE = r"(?:AD|AS|AU|OD|OS|OU)"
-_DOTTED = r"(?:q\.o\.d|q\.h\.s|q\.d|h\.s|s\.c|s\.q|a\.[dsu]|o\.[dsu]|i\.u|t\.i\.w)"  # q.d., a.u., …
+
+# The error-prone abbreviations and what to write instead (LBL004's entries, spelled without points, in capitals).
+ERROR_PRONE: dict[str, str] = {
+    spelling.replace(".", "").upper(): e.correction for e in entries("LBL004") for spelling in e.spellings
+}
+
+
+@lru_cache(maxsize=32)
+def _compiled(code: str) -> tuple[tuple[Entry, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Each entry's pattern, and its screen (``Entry.screen``: what any match contains, searched first)."""
+    flags = {True: 0, False: re.I}
+    return tuple(
+        (e, re.compile(e.pattern, flags[e.case_sensitive]), re.compile(e.screen) if e.screen else None)
+        for e in entries(code)
+    )
+
+
+class _EntryRule(Rule):
+    """Shared mechanics: the entries of ISMP's list that this rule checks, each found by its pattern and kept
+    when its context holds. One finding per place: the first entry (in the list's order) that fits wins, so
+    "2 drops o.d." is the right eye and "take o.d." once daily."""
+
+    noun: ClassVar[str]
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        compiled = _compiled(self.code)
+        for path, text in _texts(ctx):
+            taken: set[int] = set()
+            for item, pattern, screen in compiled:
+                if screen is not None and not screen.search(text):
+                    continue
+                for match in pattern.finditer(text):
+                    group = next((g for g, v in match.groupdict().items() if v), None)
+                    start, end = match.span(group) if group else match.span()
+                    token = text[start:end].strip()
+                    start = end - len(token)
+                    if start in taken:
+                        continue
+                    if (not item.context_for or token in item.context_for) and not CONTEXTS[item.context](
+                        text, start, end
+                    ):
+                        continue
+                    taken.add(start)
+                    yield Hit(path, self.message_for(item, token))
+
+    def message_for(self, item: Entry, token: str) -> str:
+        return f"{self.noun} {token!r} ({item.meaning}; misread as {item.misread}): write '{item.correction}'"
 
 
 @register
-class ErrorProneAbbreviation(_PatternRule):
-    """What it does: finds abbreviations on ISMP's list of error-prone abbreviations, with or without points
-    ("QD", "q.d.", "Q.D."), and "ug" for micrograms. The ear and eye abbreviations (AD, AS, AU, OD, OS, OU) are
-    flagged beside drops, or written with points; elsewhere "AD" is usually Alzheimer's disease.
+class ErrorProneAbbreviation(_EntryRule):
+    """What it does: finds the abbreviations of ISMP's list of error-prone abbreviations and of The Joint
+    Commission's "Do Not Use" list, with or without points ("QD", "q.d.", "Q.D."): units (U, IU, cc, µg, ng),
+    routes (SC, SQ, sub q, IJ, IN, IT, NAS, per os, the ear and eye abbreviations), frequencies and instructions
+    (QD, QOD, q1d, qhs, qn, q6PM, BIW, TIW, BT, HS, hs, i/d, o.d., SS, SSI, UD, x3d), D/C, OJ, and MS, MSO4 and
+    MgSO4. Each is read in its context: the ear and eye abbreviations beside drops (elsewhere "AD" is
+    Alzheimer's disease and "AS" ankylosing spondylitis); "OD" beside a dose is "once daily" (write "daily"),
+    beside drops the right eye; "IN", "IT" and "NAS" only as a route after a dose; "MS", "BT" and "SS" only
+    beside a dose (multiple sclerosis is not morphine); "SSI" and "SSRI" only for insulin; "ng" only as a dose
+    unit (not in "ng/mL"). Every entry, its correction and its source are listed at the end of docs/rules.md.
 
-    Why is this bad? "U" is read as 0 or 4, "IU" as IV or 10, "cc" as "u", "µg" and "ug" as "mg", "QD" as
-    "QID", "SC" as "SL", "UD" as "unit dose", "AD/AS/AU" and "OD/OS/OU" are confused with each other; each has
-    caused harm.
+    Why is this bad? "U" is read as 0 or 4, "IU" as IV or 10, "cc" as "u", "µg" as "mg", "QD" as "QID", "SC" as
+    "SL", "UD" as "unit dose", "OD" for once daily as the right eye, "MS" as magnesium sulfate, "IN" as IM or
+    IV; each has caused harm (ISMP). U, IU, QD, QOD, MS, MSO4 and MgSO4 are on the Joint Commission's list.
 
-    Example: `10 IU` → `10 units`; `SC` → `subcutaneous`; `q.d.` → `daily`.
+    Example: `10 IU` → `10 units`; `SC` → `subcutaneous`; `q.d.` → `daily`; `10 mg OD` → `10 mg daily`.
     """
 
     code, name = "LBL004", "error-prone-abbreviation"
-    pattern = re.compile(
-        r"(?<=\d)\s*(?P<token>[Uu])\b(?!\.\w)"
-        r"|\b(?P<token2>IU|cc|(?i:qd|qod|qhs)|TIW|BIW|SC|SQ|sub q|(?i:sub-?q)|HS|hs|UD|IJ|ug|ss|MSO4|MgSO4"
-        r"|(?i:per os)|[qQ]1[dD]|[qQ]6PM|i/d)(?![\w-])(?!\s*\()"
-        rf"|(?<![\w.])(?<!, )(?P<token3>(?i:{_DOTTED})\.?)(?!\.?\w)"
-        r"|(?P<token4>µg|μg|\b[Dd]/[Cc]\b)"
-        rf"|(?<!\d)\d+\s+(?i:drops?|gtts?)\b(?:\s+[\w()]+){{0,5}}?\s+(?P<token5>{_EAR_EYE})\b"
-        rf"|\b(?i:drops?|gtts?|instil+)\s+(?P<token7>{_EAR_EYE})\b"
-        rf"|\b(?P<token6>{_EAR_EYE})\s+(?:\d+\s+)?(?i:drops?|gtts?)\b"
-    )
-
-    def message(self, match: re.Match[str]) -> str:
-        token = next(value for value in match.groupdict().values() if value)
-        plain = token.replace(".", "").upper()
-        instead = ERROR_PRONE.get(token) or ERROR_PRONE.get(plain, "the full term")
-        return f"error-prone abbreviation {token!r}: write {instead!r}"
+    noun = "error-prone abbreviation"
 
 
 @register
@@ -203,16 +269,17 @@ class ThousandsSeparator(_PatternRule):
     """What it does: finds numbers of 1,000 or more without thousands separators before a unit, in free text
     (typed quantities are printed with separators whatever the content wrote).
 
+    Not a number run into a name: "vitamin B12 500 mcg" is 500 mcg of vitamin B12, not 12,500 mcg.
+
     Why is this bad? "100000 units" is misread by a factor of ten; commas make the magnitude visible.
 
     Example: `100000 units` → `100,000 units`.
     """
 
     code, name = "LBL005", "thousands-separator"
-    severity = WARNING
     include_raw = False  # a typed quantity is printed with its separators ("1000 tablets" prints "1,000 tablets")
     pattern = re.compile(
-        rf"(?<![\d,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
+        rf"(?<![\w,.])([1-9]\d{{3,}}|[1-9]\d{{0,2}}(?: \d{{3}})+)(?![\d,])\s*"
         rf"(?={DOSE_UNIT}(?![A-Za-z]))"
     )
 
@@ -220,7 +287,7 @@ class ThousandsSeparator(_PatternRule):
         digits = match.group(1).replace(" ", "")
         head = len(digits) % 3 or 3  # grouped as text, not int(): any length is safe and linear
         grouped = ",".join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
-        return f"{match.group(1)!r} needs thousands separators: write {grouped}"
+        return f"{match.group(1)!r} needs thousands separators: write {grouped}" + _ismp("large-dose-without-commas")
 
 
 @register
@@ -249,27 +316,27 @@ class PeriodAfterUnit(_PatternRule):
     """
 
     code, name = "LBL007", "period-after-unit"
-    severity = WARNING
     pattern = re.compile(r"(?<=\d)\s*(mg|mL|mcg|g|kg)\.(?=\s+[a-z0-9]|[/,;])")
 
     def message(self, match: re.Match[str]) -> str:
-        return f"period after unit in {match.group(0).strip()!r}"
+        return f"period after unit in {match.group(0).strip()!r}" + _ismp("unit-with-period")
 
 
 @register
 class SymbolBetweenDoses(_PatternRule):
     """What it does: finds @, &, + or / between two doses ("10 mg/20 mg", "5 mg + 10 mg").
 
-    Why is this bad? "/" is read as the digit 1, "@" as 2, "&" as 2, "+" as 4 (ISMP).
+    Why is this bad? "/" is read as the digit 1, "@" as 2, "&" as 2, "+" as 4 (ISMP). Since 2024 ISMP asks for
+    "and" between two doses, not "per".
 
-    Example: `10 mg/20 mg` → `10 mg and 20 mg` or `10 mg per 20 mg`.
+    Example: `10 mg/20 mg` → `10 mg and 20 mg`; `5 mg @ bedtime` → `5 mg at bedtime`.
     """
 
     code, name = "LBL008", "symbol-between-doses"
-    severity = WARNING
+    ENTRIES: ClassVar[dict[str, str]] = {"/": "slash", "@": "at", "&": "ampersand", "+": "plus"}
     pattern = re.compile(
-        rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{UNIT})?\s*(?P<symbol>[@&+/])\s*"
-        rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT}))?|(?P<word>[a-z]+))"
+        rf"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?:(?P<ua>{UNIT})(?![A-Za-z]))?\s*(?P<symbol>[@&+/])\s*"
+        rf"(?:(?P<b>\d+(?:\.\d+)?)(?:\s*(?P<ub>{UNIT})(?![A-Za-z]))?|(?P<word>[a-z]+))"
     )
 
     def check(self, ctx: LintContext) -> Iterable[Hit]:
@@ -287,7 +354,12 @@ class SymbolBetweenDoses(_PatternRule):
                     continue  # "500 mg/10 mL" is a strength per volume, not two doses
                 elif match["symbol"] == "/" and a_unit and not b_unit:
                     continue  # "60 mg/vial"-like rates are written without a number after the slash
-                yield Hit(path, f"symbol between doses in {match.group(0).strip()!r}: write 'and', 'per' or 'at'")
+                item = entry(self.ENTRIES[match["symbol"]])
+                yield Hit(
+                    path,
+                    f"symbol {match['symbol']!r} between doses in {match.group(0).strip()!r} (misread as "
+                    f"{item.misread}): write '{item.correction}'",
+                )
 
 
 @register
@@ -322,7 +394,7 @@ class ComparisonSymbol(_PatternRule):
 
     def message(self, match: re.Match[str]) -> str:
         symbol = self.SAME.get(match["symbol"], match["symbol"])
-        return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[symbol]!r}"
+        return f"comparison symbol in {match.group(0)!r}: write {self.WORDS[symbol]!r}" + _ismp("greater-less-than")
 
 
 UNIT_SYMBOLS = {
@@ -346,15 +418,14 @@ UNIT_SYMBOLS = {
 class UnitSymbolCase(_PatternRule):
     """What it does: finds unit symbols after a number written in the wrong case ("10 ml", "5 MG", "1 l").
 
-    Why is this bad? USP writes the litre as L (a lower-case l is read as the digit 1: "10 l" as "101") and
-    milligrams as mg; one spelling everywhere keeps doses recognisable, and the verifier reads the canonical
-    symbols.
+    Why is this bad? USP writes the litre as L (a lower-case l is read as the digit 1: "10 l" as "101", and
+    "ml" is on ISMP's list for the same reason) and milligrams as mg; one spelling everywhere keeps doses
+    recognisable, and the verifier reads the canonical symbols.
 
     Example: `10 ml` → `10 mL`.
     """
 
     code, name = "LBL011", "unit-symbol-case"
-    severity = WARNING
     pattern = re.compile(
         r"(?<=\d)\s?(?P<unit>ml|ML|Ml|l|dl|DL|MG|Mg|MCG|Mcg|mcG|KG|Kg)(?![A-Za-z])"
         r"(?!\s+(?:patients?|subjects?|cases?)\b)"
@@ -384,6 +455,173 @@ class RomanNumeralDose(_PatternRule):
 
     def message(self, match: re.Match[str]) -> str:
         return f"Roman numeral in {match.group(0)!r}: write the count in Arabic numerals"
+
+
+@register
+class DrugNameAbbreviation(_EntryRule):
+    """What it does: finds drug names written as abbreviations on ISMP's list (APAP, ARA A, AT II and AT III,
+    AZT, CPZ, DOR, TAF and TDF, DPT, DTO, HCl, HCT, HCTZ, MTX, "Na" before a drug name, NoAC, PCA, PTU, T3,
+    TAC, TNK, tPA, TXA, ZnSO4). Abbreviations that are also something else are read only beside a dose: "HCT
+    100 mg" is hydrocortisone, "HCT fell" a haematocrit; "PCA 500 mg" procainamide, "by PCA pump" analgesia;
+    "T3 1 tablet" Tylenol with Codeine No. 3, "T3 levels" a hormone; "DOR 100 mg" doravirine, "DOR was 12 months"
+    a duration of response. "HCl" after a drug's name is its salt ("metformin HCl"), as ISMP allows. MS, MSO4
+    and MgSO4, on The Joint Commission's list, are LBL004.
+
+    Why is this bad? ISMP: drug name abbreviations are misread as other drugs (MTX as mitoxantrone, AZT as
+    azathioprine or aztreonam, HCTZ as hydrocortisone, TNK as alteplase) or not recognised at all (APAP). The
+    Joint Commission reviews all drug name abbreviations for its list.
+
+    Example: `concomitant MTX` → `concomitant methotrexate`; `APAP 500 mg` → `acetaminophen 500 mg`.
+    """
+
+    code, name = "LBL013", "drug-name-abbreviation"
+    noun = "drug name abbreviation"
+
+
+@register
+class StemmedDrugName(_EntryRule):
+    """What it does: finds the shortened ("stemmed") drug names on ISMP's list: "Nitro" drip, "Norflox", "IV
+    Vanc", "Levo", "Neo", "Coag", "Dex", "Pit". A brand that starts with the stem ("Nitro-Dur", "Neo-Synephrine",
+    "Levo-T") and the full names are not stems.
+
+    Why is this bad? A stem fits several drugs: "Nitro" drip has been given as nitroprusside for nitroglycerin,
+    "Vanc" read as Invanz, "Levo" as levofloxacin, levothyroxine or Levophed, "Pit" as Pitressin for Pitocin.
+
+    Example: `Nitro drip` → `nitroglycerin infusion`; `IV Vanc` → `intravenous vancomycin`.
+    """
+
+    code, name = "LBL014", "stemmed-drug-name"
+    noun = "stemmed drug name"
+
+
+@register
+class NameRunIntoDose(_PatternRule):
+    """What it does: finds a drug name run into its dose, with no space between the name and the number
+    ("Inderal40 mg", "Tegretol300 mg"). Names of three letters or more only, so that "vitamin B12 500 mcg",
+    "CYP3A4" and "HbA1c" are not read as names with doses.
+
+    Why is this bad? A name ending in "l" runs into the number: "Inderal40 mg" is read as Inderal 140 mg,
+    "Tegretol300 mg" as Tegretol 1300 mg (ISMP).
+
+    Example: `Inderal40 mg` → `Inderal 40 mg`.
+    """
+
+    code, name = "LBL015", "name-run-into-dose"
+    pattern = re.compile(
+        rf"(?<![\w-])(?P<name>[A-Za-z]{{3,}})(?P<dose>{NUMBER}(?:\.\d+)?)(?=\s*{DOSE_UNIT}(?![A-Za-z]))"
+    )
+
+    def message(self, match: re.Match[str]) -> str:
+        name, dose = match["name"], match["dose"]
+        return (
+            f"drug name run into its dose in {match.group(0)!r} (misread as {name} 1{dose}): write "
+            f"{name} {dose}" + _ismp("name-run-into-dose")
+        )
+
+
+@register
+class RatioStrength(_PatternRule):
+    """What it does: finds a strength written as a ratio ("epinephrine 1:1,000", "1:10000"). Not a ratio that is
+    not a strength: a dilution ("diluted 1:1,000"), a titer ("titers of 1:1,000"), a frequency ("1:10,000
+    patients"), a small ratio ("randomized 1:1", "2:1"), nor ISMP's own exception, the epinephrine of a
+    combination local anesthetic ("lidocaine 1% and epinephrine 1:100,000").
+
+    Why is this bad? Ratio strengths are misread and miscalculated: 1:1,000 (1 mg/mL) and 1:10,000 (0.1 mg/mL)
+    epinephrine have been confused, a ten-fold error (ISMP). US labels express strengths per total volume.
+
+    Example: `epinephrine 1:1,000` → `epinephrine 1 mg/mL`.
+    """
+
+    code, name = "LBL016", "ratio-strength"
+    include_raw = False
+    pattern = re.compile(r"(?<![\d:.,])1\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,:])")
+    exempt_before = re.compile(r"(?i:titers?|titres?|dilut\w*)[^.;]*$|%\s*(?:and|with|\+|,)\s*[\w-]+\s*$")
+    exempt_after = re.compile(
+        r"\s*(?i:patients|births|live births|people|persons|individuals|exposures|courses|subjects|treated|dilution)\b"
+    )
+
+    def check(self, ctx: LintContext) -> Iterable[Hit]:
+        for path, text in _texts(ctx, self.include_raw):
+            for match in self.pattern.finditer(text):
+                before = text[max(0, match.start() - 60) : match.start()]
+                if self.exempt_before.search(before) or self.exempt_after.match(text, match.end()):
+                    continue
+                yield Hit(path, self.message(match))
+
+    def message(self, match: re.Match[str]) -> str:
+        per_ml = (Decimal(1000) / Decimal(match["n"].replace(",", ""))).normalize()
+        return (
+            f"ratio strength {match.group(0)!r}: write the strength as a quantity per total volume "
+            f"({match.group(0)} is {per_ml:f} mg/mL)"
+        )
+
+
+@register
+class DoseFraction(_PatternRule):
+    """What it does: finds a fraction before a dose form ("1/2 tablet", "½ tablet", "1 1/2 tablets", "1/4 of a
+    tablet"). Not a fraction of something else: "1/2 of the dose", a date ("1/2/2024"), a dilution.
+
+    Why is this bad? "1/2 tablet" has been read as 1 or 2 tablets. ISMP's 2024 list asks for text, not fractions
+    (reduced-size fractions included).
+
+    Example: `1/2 tablet` → `half tablet`; `1 1/2 tablets` → `one and a half tablets`.
+    """
+
+    code, name = "LBL017", "dose-fraction"
+    pattern = re.compile(
+        r"(?<![\d/.,])(?:\d+\s+)?(?P<fraction>[1-3]/[2-4]|[½¼¾⅓⅔])(?![\d/])\s*(?:of\s+an?\s+)?"
+        r"(?:tablets?|tabs?|capsules?|caps?|pills?|suppositor(?:y|ies)|patch(?:es)?|vials?)\b"
+    )
+
+    def message(self, match: re.Match[str]) -> str:
+        return f"fraction {match['fraction']!r} in {match.group(0)!r} (misread as 1 or 2): write it in words" + _ismp(
+            "half-tablet"
+        )
+
+
+@register
+class ApothecaryUnit(_EntryRule):
+    """What it does: finds apothecary units and symbols: the dram (ʒ), minim (♏), scruple (℈) and apothecary
+    ounce (℥) symbols anywhere, and grains ("gr") and drams ("dr") after a number.
+
+    Why is this bad? The dram symbol is read as the digit 3, the minim symbol as "mL", "gr" (grain) as gram and
+    "dr" as doctor (ISMP); The Joint Commission reviews apothecary units for its list. Doses are metric.
+
+    Example: `5 gr` → `325 mg`; `ʒ ii` → `8 mL`.
+    """
+
+    code, name = "LBL018", "apothecary-unit"
+    noun = "apothecary unit"
+
+
+@register
+class ErrorProneSymbol(_EntryRule):
+    """What it does: finds the degree sign for an hour ("q2°", "every 4°") and the null sign or slashed letters
+    for zero ("Φ", "ø" standing alone or beside a digit). Temperatures ("25 °C"), angles ("a 45° angle") and
+    names spelled with ø ("Søborg") are left alone.
+
+    Why is this bad? "q2°" has been read as q20; "Φ" and "ø" as 4, 6, 8 or 9 (ISMP).
+
+    Example: `q2°` → `every 2 hours`; `1ø mg` → `10 mg`.
+    """
+
+    code, name = "LBL019", "error-prone-symbol"
+    noun = "error-prone symbol"
+
+
+@register
+class ThousandMillionAbbreviation(_EntryRule):
+    """What it does: finds "M", "MM" and "K" for thousand or million between a number and units ("5M units",
+    "10K units"). A molar concentration ("a 0.1 M solution") is not one.
+
+    Why is this bad? "M" has been used for both thousand and million, so a dose is read a thousand times too
+    large or too small; ISMP asks for the words or the digits with commas.
+
+    Example: `5M units` → `5 million units`; `10K units` → `10,000 units`.
+    """
+
+    code, name = "LBL020", "thousand-million-abbreviation"
+    noun = "abbreviation"
 
 
 # A quantity followed by a slash the quantities module could not read, or run into a word, digit or hyphen
