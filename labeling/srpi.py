@@ -277,7 +277,7 @@ def _furniture(pages: list[Page]) -> set[int]:
             if line.top > page.height * 0.9 or line.bottom < page.height * 0.1:
                 key = (round(line.bottom / 3), re.sub(r"\d+", "#", line.text))
                 seen[key] = seen.get(key, 0) + 1
-    repeated = {key for key, count in seen.items() if count > 1 or len(pages) == 1}
+    repeated = {key for key, count in seen.items() if count > 1}
     return {
         id(line)
         for page in pages
@@ -310,13 +310,36 @@ def find_parts(pages: list[Page]) -> Parts:
     contents = lines[toc : (fpi if fpi is not None and fpi > toc else end)] if toc is not None else []
     return Parts(
         pages,
-        highlights,
-        contents,
+        _in_columns(highlights, pages),
+        _in_columns(contents, pages),
         lines[fpi:] if fpi is not None else [],
         lines[hl] if hl is not None else None,
         lines[toc] if toc is not None else None,
         lines[fpi] if fpi is not None else None,
     )
+
+
+def _in_columns(lines: list[Line], pages: list[Page]) -> list[Line]:
+    """Two-column parts in reading order, whatever order the writer drew them in: on each page, between two lines
+    that span the middle (a heading across the page, the boxed warning), the left column top to bottom, then the
+    right."""
+    ordered: list[Line] = []
+    for number in dict.fromkeys(line.page for line in lines):
+        middle = pages[number - 1].width / 2
+        on_page = sorted((x for x in lines if x.page == number), key=lambda x: -x.top)
+        band: list[Line] = []
+        for line in on_page:
+            if line.left < middle - SLACK and line.right > middle + SLACK:
+                ordered += _columns_of(band, middle) + [line]
+                band = []
+            else:
+                band.append(line)
+        ordered += _columns_of(band, middle)
+    return ordered
+
+
+def _columns_of(band: list[Line], middle: float) -> list[Line]:
+    return [x for x in band if x.right <= middle + SLACK] + [x for x in band if x.right > middle + SLACK]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -406,7 +429,7 @@ def read_highlights(parts: Parts) -> Highlights:
         limitation = []
     rest = [line for line in front if line not in limitation]
     approval = next((line for line in rest if line.words.startswith("Initial U.S. Approval")), None)
-    title = [line for line in rest if approval is None or line.order < approval.order]
+    title = rest[: rest.index(approval)] if approval is not None else rest
     report: list[Line] = []
     counseling: list[Line] = []
     revised = lines[-1] if lines and lines[-1].words.startswith("Revised:") else None

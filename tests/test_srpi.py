@@ -318,3 +318,43 @@ def test_every_machine_item_has_a_broken_insert() -> None:
 def test_a_broken_insert_in_the_edit_loop() -> None:
     """One case outside the slow marker, so `make fast` exercises the layout reader and the rules end to end."""
     assert _items("adalimumab", _edited("adalimumab", ("css", ".hl-columns { column-gap: 14pt }"))) == {1}
+
+
+def test_the_readme_lists_every_item_and_who_checks_it() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for number, item in ITEMS.items():
+        by = "machine" if item.machine else f"reviewer: {item.reviewer}"
+        assert f"| {number} | {item.part} | {item.asks} | {by} |" in readme
+
+
+def _dashed_highlights(one_side: bool = False) -> bytes:
+    """A Highlights as some writers set it: each heading between runs of dashes as wide as the column."""
+    from weasyprint import HTML
+
+    from labeling.extract.layout import read_layout
+
+    style = "@page { size: letter; margin: 0.5in } body { font: 8pt serif; margin: 0 } p { margin: 0 } "
+    style += ".h { font-weight: bold; text-align: center; margin-top: 4pt } .cols { columns: 2; column-gap: 0.5in }"
+
+    def widest(heading: str) -> int:  # the most dashes that keep the heading on one line of the column
+        for n in range(30, 2, -1):
+            html = f'<style>{style}</style><div style="width: 252pt"><p class="h">{"-" * n} {heading} {"-" * n}</p>'
+            if len(read_layout(HTML(string=html).write_pdf())[0].lines) == 1:
+                return n
+        return 3
+
+    body = ""
+    for heading in ("INDICATIONS AND USAGE", "DOSAGE AND ADMINISTRATION", "CONTRAINDICATIONS"):
+        n = widest(heading)
+        after = "" if one_side else "-" * n
+        body += f'<p class="h">{"-" * n} {heading} {after}</p><p>• Something for patients with a condition (1)</p>'
+    html = f"<style>{style}</style><p><b>HIGHLIGHTS OF PRESCRIBING INFORMATION</b></p><div class='cols'>{body}</div>"
+    return HTML(string=html).write_pdf()
+
+
+@pytest.mark.slow
+def test_headings_between_dashes_are_in_a_line_and_one_sided_dashes_are_not() -> None:
+    findings = check_srpi(_dashed_highlights()).findings
+    assert not [f for f in findings if f.item in (1, 4, 5)]
+    one_sided = check_srpi(_dashed_highlights(one_side=True)).findings
+    assert {f.item for f in one_sided if f.item == 4} == {4}

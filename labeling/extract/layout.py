@@ -36,6 +36,7 @@ class Run:
     right: float
     top: float
     size: float  # points, as printed
+    baseline: float  # where the run stands: the same for every run of a line, whatever its ink
     bold: bool
     italic: bool
     order: int  # where the page draws it: most writers draw in reading order
@@ -185,7 +186,10 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
             if not text.strip():
                 continue
             left, bottom, right, top = (e.value for e in edges)
-            runs.append(Run(text, left, bottom, right, top, *_type(obj, matrix), index))
+            size, bold, italic = _type(obj, matrix)
+            upright = abs(matrix.b) < 0.01 and abs(matrix.c) < 0.01 * abs(matrix.d or 1)
+            baseline = matrix.f if upright and bottom - size <= matrix.f <= top else bottom
+            runs.append(Run(text, left, bottom, right, top, size, baseline, bold, italic, index))
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             bars += _bars(obj, matrix, number)
     return runs, bars
@@ -220,46 +224,28 @@ def _type(obj: Any, matrix: Any) -> tuple[float, bool, bool]:
 
 
 def _lines(runs: list[Run], page: int) -> list[Line]:
-    """Runs grouped into lines: runs of full height by the foot of their ink (within a third of the type size
-    of the first run of the line, so close lines never chain into one), split where the gap is wider than a
-    space could be; then each small mark (a bullet, a full stop, a comma) joins the line beside it."""
-    full = [r for r in runs if r.top - r.bottom >= 0.6 * r.size]
-    small = [r for r in runs if r.top - r.bottom < 0.6 * r.size]
+    """Runs grouped into lines: by baseline (within a third of the type size of the first run of the line, so
+    close lines never chain into one), split where the gap is wider than a space could be."""
     bands: list[list[Run]] = []
-    for run in sorted(full, key=lambda r: -r.bottom):
-        band = next((b for b in bands[-3:] if abs(b[0].bottom - run.bottom) <= 0.3 * max(b[0].size, run.size)), None)
+    for run in sorted(runs, key=lambda r: -r.baseline):
+        close = 0.3 * run.size
+        band = next((b for b in bands[-3:] if abs(b[0].baseline - run.baseline) <= close), None)
         if band is None:
             bands.append([run])
         else:
             band.append(run)
-    groups: list[list[Run]] = []
+    lines: list[Line] = []
     for band in bands:
         band.sort(key=lambda r: r.left)
         current = [band[0]]
         for run in band[1:]:
             if run.left - current[-1].right > max(1.2 * run.size, 6.0):
-                groups.append(current)
+                lines.append(Line(page, current))
                 current = [run]
             else:
                 current.append(run)
-        groups.append(current)
-    for mark in small:
-        middle = (mark.top + mark.bottom) / 2
-        reach = max(1.2 * mark.size, 6.0)
-        beside = [
-            g
-            for g in groups
-            if min(r.bottom for r in g) - 0.5 <= middle <= max(r.top for r in g) + 0.5
-            and mark.right >= min(r.left for r in g) - reach
-            and mark.left <= max(r.right for r in g) + reach
-        ]
-        if beside:
-            group = min(beside, key=lambda g: abs(middle - sum(r.bottom + r.top for r in g) / (2 * len(g))))
-            group.append(mark)
-            group.sort(key=lambda r: r.left)
-        else:
-            groups.append([mark])
-    return sorted((Line(page, g) for g in groups), key=lambda line: line.order)
+        lines.append(Line(page, current))
+    return sorted(lines, key=lambda line: line.order)
 
 
 def _bars(obj: Any, matrix: Any, page: int) -> list[Bar]:
