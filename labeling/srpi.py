@@ -517,7 +517,12 @@ def fpi_headings(parts: Parts, expected: list[Heading]) -> list[Heading]:
             and len(_norm(title)) < len(titles[number])
         ):
             title = f"{title} {following.words}"  # a heading that wraps
-        heading = titles.get(number) == _norm(title) or (line.bold and (title.isupper() or "." in number))
+        current = found[-1].major if found else 0
+        # not in the Contents: bold, a title in capitals for a section, a capitalised title under the section it
+        # numbers for a subsection (a bold "2.5 mg" in a table header is neither)
+        heading = titles.get(number) == _norm(title) or (
+            line.bold and title[:1].isupper() and (title.isupper() if "." not in number else major == current)
+        )
         if heading and (not found or _key(number) > _key(found[-1].number)):
             found.append(Heading(line, number, title))
     return found

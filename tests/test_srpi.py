@@ -358,3 +358,32 @@ def test_headings_between_dashes_are_in_a_line_and_one_sided_dashes_are_not() ->
     assert not [f for f in findings if f.item in (1, 4, 5)]
     one_sided = check_srpi(_dashed_highlights(one_side=True)).findings
     assert {f.item for f in one_sided if f.item == 4} == {4}
+
+
+# Correct inserts a different typesetter would produce: none may fail an item.
+VARIANTS: list[tuple[str, str, tuple[tuple[Any, ...], ...]]] = [
+    (
+        "warfarin",
+        "a bold strength in the FPI that looks like a subsection number",
+        (("sub", r'(id="dosage-heading">[^<]*</h2>\n)', r"\1<p><b>2.5 mg Tablets</b></p>\n"),),
+    ),
+    (
+        "adalimumab",
+        "a cross-reference to two sections in one bracket",
+        (
+            (
+                "sub",
+                r'(id="indication-ra-heading">[^<]*</h3>\n<p>[^<]*?)\.</p>',
+                r"\1 <em>[see Warnings and Precautions (5.1) and Adverse Reactions (6.1)]</em>.</p>",
+            ),
+        ),
+    ),
+    ("adalimumab", "Highlights columns further apart than asked", (("css", ".hl-columns { column-gap: 0.6in }"),)),
+    ("warfarin", "a thicker line under Highlights", (("css", ".highlights { border-bottom: 2pt solid #000 }"),)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("product", "what", "edits"), VARIANTS, ids=[case[1] for case in VARIANTS])
+def test_correct_variants_meet_the_checklist(product: str, what: str, edits: tuple[Any, ...]) -> None:
+    assert _items(product, _edited(product, *edits)) == set()
