@@ -321,14 +321,21 @@ def find_parts(pages: list[Page]) -> Parts:
 
 def _in_columns(lines: list[Line], pages: list[Page]) -> list[Line]:
     """Two-column parts in reading order, whatever order the writer drew them in: on each page, between two lines
-    that span the middle (a heading across the page, the boxed warning), the left column top to bottom, then the
-    right."""
+    or rules that span the middle (a heading across the page, the boxed warning's frame), the left column top to
+    bottom, then the right."""
     ordered: list[Line] = []
     for number in dict.fromkeys(line.page for line in lines):
-        middle = pages[number - 1].width / 2
+        page = pages[number - 1]
+        middle = page.width / 2
+        # rules across the middle (a frame's edge, a line under a part) also end a band
+        cuts = sorted((b.middle for b in page.bars if b.horizontal and b.left < middle < b.right), reverse=True)
         on_page = sorted((x for x in lines if x.page == number), key=lambda x: -x.top)
         band: list[Line] = []
         for line in on_page:
+            while cuts and cuts[0] > line.top:
+                ordered += _columns_of(band, middle)
+                band = []
+                cuts.pop(0)
             if line.left < middle - SLACK and line.right > middle + SLACK:
                 ordered += _columns_of(band, middle) + [line]
                 band = []
