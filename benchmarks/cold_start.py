@@ -178,7 +178,7 @@ def main() -> None:
         return statistics.median(t[index] for t in times[name])
 
     rows = [  # name, measured, divided by, target
-        ("import weasyprint", "`python -c \"import weasyprint\"`", None, None),
+        ("import weasyprint", '`python -c "import weasyprint"`', None, None),
         ("bare", "bare WeasyPrint + python-docx + lxml process, same work as the build", None, None),
         ("build", "cold `labeling build --force`", "bare", 1.15),
         ("no-op", "no-op `labeling build`", "build", 0.05),
@@ -188,10 +188,7 @@ def main() -> None:
         ("lint, none built", "`labeling lint`, nothing built", "import weasyprint", None),
         ("diff", "`labeling diff A A`", "import weasyprint", 0.3),
     ]
-    lines = [
-        "| command | wall (CPU) | ratio wall (CPU) | ÷ | rounds | target |",
-        "|---|---|---|---|---|---|",
-    ]
+    lines = ["| command | wall (CPU) | ratio wall (CPU) | ÷ | rounds | target |", "|---|---|---|---|---|---|"]
     for name, what, over, target in rows:
         if name not in times:
             continue
@@ -233,7 +230,7 @@ def record(name: str, text: str) -> None:
         if SECTION not in docs:
             first = docs.index("\n## ")
             docs = docs[: first + 1] + f"{SECTION}\n\n" + docs[first + 1 :]
-        at = docs.index(SECTION) + len(SECTION) + 2
+        at = docs.index(SECTION) + len(SECTION)
         following = docs.find("\n## ", at)
         at = following + 1 if following != -1 else len(docs)
         docs = docs[:at] + block + "\n" + docs[at:]

@@ -1267,7 +1267,6 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
     return problems
 
 
-
 def _unknown_section(key: str, known: set[str]) -> str:
     import difflib
 

@@ -144,9 +144,7 @@ def test_the_hyphenator_for_a_few_words_places_hyphens_as_pyphen_with_every_patt
 
     for words in (frozenset(HYPHENATED), frozenset(["cerebrolysin"]), frozenset(["zzzz"])):
         partial = hyphenator(words)
-        assert {w: [int(p) for p in partial.positions(w)] for w in words} == {
-            w: _textstat_positions(w) for w in words
-        }
+        assert {w: [int(p) for p in partial.positions(w)] for w in words} == {w: _textstat_positions(w) for w in words}
 
 
 @settings(max_examples=200, deadline=None)
