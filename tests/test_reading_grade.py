@@ -128,3 +128,46 @@ def test_lint_does_not_load_the_whole_dictionary():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def _textstat_positions(word: str) -> list[int]:
+    from textstat.backend.utils import get_pyphen
+
+    return [int(p) for p in get_pyphen("en_US").positions(word)]
+
+
+HYPHENATED = ["cerebrolysin", "hydrolysate", "intravenously", "neuropeptides", "xyzzy", "a", "", "ünïcode", "o'clock"]
+
+
+def test_the_hyphenator_for_a_few_words_places_hyphens_as_pyphen_with_every_pattern():
+    from labeling.lint.reading_grade import hyphenator
+
+    for words in (frozenset(HYPHENATED), frozenset(["cerebrolysin"]), frozenset(["zzzz"])):
+        partial = hyphenator(words)
+        assert {w: [int(p) for p in partial.positions(w)] for w in words} == {w: _textstat_positions(w) for w in words}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzé'-", min_size=1, max_size=18), min_size=1, max_size=6))
+def test_the_hyphenator_agrees_with_pyphen_on_any_words(words):
+    from labeling.lint.reading_grade import hyphenator
+
+    partial = hyphenator(frozenset(words))
+    assert [[int(p) for p in partial.positions(w)] for w in words] == [_textstat_positions(w) for w in words]
+
+
+def test_a_cold_lint_parses_only_the_patterns_its_words_need():
+    """pyphen's full English dictionary (11,000 patterns) is never parsed by `labeling lint`."""
+    script = (
+        "import sys, pyphen\n"
+        "from click.testing import CliRunner\n"
+        "from labeling.cli import main\n"
+        f"result = CliRunner().invoke(main, ['lint', {str(SAMPLE)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "sizes = [len(d.patterns) for d in pyphen.hdcache.values()]\n"
+        "from labeling.lint.reading_grade import hyphenator\n"
+        "print(sizes, hyphenator.cache_info().currsize)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("]")[0] == "[", proc.stdout  # pyphen's own cache of full dictionaries is empty

