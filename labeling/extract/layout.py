@@ -10,6 +10,7 @@ y upwards from the bottom of the page.
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
 import math
 import re
@@ -155,6 +156,23 @@ class Page:
 
 
 def read_layout(source: bytes | str | Path) -> list[Page]:
+    """Every page's lines and rules. A file is read once per process while it stays the same (`check` asks for
+    an insert's layout for the type-size rule and for the checklist)."""
+    if isinstance(source, bytes):
+        return _read(source)
+    try:
+        stat = Path(source).stat()
+    except OSError:
+        return _read(str(source))  # not there: open_pdf says so as an unreadable artifact
+    return _read_file(str(Path(source).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_file(path: str, mtime: int, size: int) -> list[Page]:
+    return _read(path)
+
+
+def _read(source: bytes | str) -> list[Page]:
     document = open_pdf(source)
     try:
         pages = []

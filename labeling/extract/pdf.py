@@ -77,30 +77,13 @@ def _meta_text(document: pdfium.PdfDocument, key: str) -> str:
 
 
 def smallest_type(source: bytes | str | Path) -> float | None:
-    """The smallest type on any page, in points, as printed: the font size scaled by the character's full
-    matrix (WeasyPrint, for one, draws in CSS pixels under a 0.75 page transform)."""
-    import ctypes
-    import math
+    """The smallest type on any page, in points, as printed: each run's font size scaled by its full matrix
+    (WeasyPrint, for one, draws in CSS pixels under a 0.75 page transform). Read from the page layout, which
+    `check` has read already for FDA's checklist."""
+    from labeling.extract.layout import read_layout
 
-    document = open_pdf(source)
-    smallest = None
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            matrix = pdfium.raw.FS_MATRIX()
-            for char in range(textpage.count_chars()):
-                if not chr(pdfium.raw.FPDFText_GetUnicode(textpage.raw, char)).strip():
-                    continue  # spaces and the line breaks pdfium generates have no type size of their own
-                size = pdfium.raw.FPDFText_GetFontSize(textpage.raw, char)
-                if pdfium.raw.FPDFText_GetMatrix(textpage.raw, char, ctypes.byref(matrix)):
-                    size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
-                smallest = size if smallest is None else min(smallest, size)
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
-    return smallest
+    sizes = [run.size for page in read_layout(source) for line in page.lines for run in line.runs if run.text.strip()]
+    return min(sizes, default=None)
 
 
 # What a reader sees. A text object (WeasyPrint, Word and most writers put each line or each run of one style in
