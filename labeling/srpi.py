@@ -4,8 +4,9 @@ FDA's project managers review every PLR prescribing information with this checkl
 format (type, columns, margins, headings in a horizontal line, white space), its required statements, the
 Contents, and the Full Prescribing Information (numbering, headings, cross-references, change bars). Each
 item that a machine can judge is a rule here, measured on the PDF as printed (``labeling.extract.layout``):
-positions, type, rules drawn on the page. Nothing is taken from our own templates, so any insert can be
-checked (``labeling verify --kind package-insert``). Items that need judgement are listed in ``ITEMS`` with
+positions, type, rules drawn on the page, in the parts ``labeling.extract.insert_parts`` finds by their
+headings. Nothing is taken from our own templates, so any insert can be checked (``labeling verify --kind
+package-insert``). Items that need judgement are listed in ``ITEMS`` with
 ``machine=False`` and in the README.
 
 The items follow the order of FDA's checklist (about 42 items). Items 1-7 are numbered and worded as in a
@@ -24,6 +25,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from labeling.extract.insert_parts import (
+    BULLETS,
+    DASHES,
+    FPI_TITLE,
+    HL_HEADINGS,
+    HL_TITLE,
+    LIMITATION,
+    REPORT,
+    REVISED,
+    SECTIONS,
+    SLACK,
+    TOC_TITLE,
+    Highlights,
+    Parts,
+    body_of,
+    boxed_fpi,
+    find_parts,
+    joined,
+    normalised,
+    number_key,
+    read_highlights,
+)
 from labeling.extract.layout import Bar, Line, Page, read_layout
 
 if TYPE_CHECKING:
@@ -32,7 +55,6 @@ if TYPE_CHECKING:
 
 INCH = 72.0
 MARGIN = INCH / 2
-SLACK = 0.75  # points: how far a measurement may miss a target (rounding in the writer, anti-aliasing)
 MIN_TYPE = 8.0
 
 
@@ -112,26 +134,7 @@ ITEMS: dict[int, Item] = {
     )
 }
 
-# 21 CFR 201.56(d)(1): the FPI's sections and its named subsections, by number.
-SECTIONS = {
-    1: "INDICATIONS AND USAGE",
-    2: "DOSAGE AND ADMINISTRATION",
-    3: "DOSAGE FORMS AND STRENGTHS",
-    4: "CONTRAINDICATIONS",
-    5: "WARNINGS AND PRECAUTIONS",
-    6: "ADVERSE REACTIONS",
-    7: "DRUG INTERACTIONS",
-    8: "USE IN SPECIFIC POPULATIONS",
-    9: "DRUG ABUSE AND DEPENDENCE",
-    10: "OVERDOSAGE",
-    11: "DESCRIPTION",
-    12: "CLINICAL PHARMACOLOGY",
-    13: "NONCLINICAL TOXICOLOGY",
-    14: "CLINICAL STUDIES",
-    15: "REFERENCES",
-    16: "HOW SUPPLIED/STORAGE AND HANDLING",
-    17: "PATIENT COUNSELING INFORMATION",
-}
+# 21 CFR 201.56(d)(1): the FPI's named subsections, by number (its sections: insert_parts.SECTIONS).
 NAMED = {
     "8.1": "Pregnancy",
     "8.2": "Lactation",
@@ -149,17 +152,6 @@ NAMED = {
 # Omitting one of these calls for the asterisk and the footnote (201.57(b)): every section, and the named
 # subsections that apply to every drug.
 REQUIRED = {str(n) for n in SECTIONS} | {"8.1", "8.2", "8.4", "8.5", "12.1", "12.2", "12.3", "13.1"}
-HL_HEADINGS = (
-    "RECENT MAJOR CHANGES",
-    "INDICATIONS AND USAGE",
-    "DOSAGE AND ADMINISTRATION",
-    "DOSAGE FORMS AND STRENGTHS",
-    "CONTRAINDICATIONS",
-    "WARNINGS AND PRECAUTIONS",
-    "ADVERSE REACTIONS",
-    "DRUG INTERACTIONS",
-    "USE IN SPECIFIC POPULATIONS",
-)
 HL_REQUIRED = (
     "INDICATIONS AND USAGE",
     "DOSAGE AND ADMINISTRATION",
@@ -171,35 +163,19 @@ HL_REQUIRED = (
 RMC_SECTIONS = {"boxed warning": 0, "indications and usage": 1, "dosage and administration": 2}
 RMC_SECTIONS |= {"contraindications": 4, "warnings and precautions": 5}
 
-HL_TITLE = "HIGHLIGHTS OF PRESCRIBING INFORMATION"
-TOC_TITLE = "FULL PRESCRIBING INFORMATION: CONTENTS"
-FPI_TITLE = "FULL PRESCRIBING INFORMATION"
-LIMITATION = re.compile(
-    r"These highlights do not include all the information needed to use (?P<a>.+?) safely and effectively\. "
-    r"See full prescribing information for (?P<b>.+?)\.$"
-)
 APPROVAL = re.compile(r"Initial U\.S\. Approval: (?:\d{4})$")
 BOXED_SEE = "See full prescribing information for complete boxed warning."
-REPORT = re.compile(
-    r"To report SUSPECTED ADVERSE REACTIONS, contact (?P<who>.+?)(?: at (?P<phone>[^,]*?\d{3}.*?))? or "
-    r"(?:FDA at 1-800-FDA-1088 or www\.fda\.gov/medwatch|VAERS at 1-800-822-7967 or www\.vaers\.hhs\.gov)\.?$"
-)
-REPORT_END = re.compile(r"(?:medwatch|vaers\.hhs\.gov)\.?$")
 COUNSELING = {
     None: "See 17 for PATIENT COUNSELING INFORMATION.",
     "patient-information": "See 17 for PATIENT COUNSELING INFORMATION and FDA-approved patient labeling.",
     "medication-guide": "See 17 for PATIENT COUNSELING INFORMATION and Medication Guide.",
 }
 UNAPPROVED = "See 17 for PATIENT COUNSELING INFORMATION and patient labeling."  # a draft's, see the README
-REVISED = re.compile(r"Revised: (?P<month>\d{1,2})/(?P<year>\d{4})$")
 REFERENCE = re.compile(r"\((?P<refs>\d{1,2}(?:\.\d{1,2})?(?:\s*[,;–-]\s*\d{1,2}(?:\.\d{1,2})?)*)\)")
 NUMBERS = r"\d{1,2}(?:\.\d{1,2})?(?:\s*(?:,|and|–|-)\s*\d{1,2}(?:\.\d{1,2})?)*"
 SEE = re.compile(r"(?P<open>\[)?\s*\bsee\s+(?=[A-Z][A-Za-z/,' -]*?\s*\(\d)")
 SEE_GROUP = re.compile(rf"(?P<heading>[A-Z][A-Za-z/,' -]*?)\s*\((?P<refs>{NUMBERS})\)")
 SEE_AND = re.compile(r"\s*(?:,|;)?\s*(?:and\s+)?(?=[A-Z][A-Za-z/,' -]*?\s*\(\d)")
-NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})?)\s+(?P<title>\S.*)$")
-BULLETS = "•●▪‣◦"
-DASHES = "-–—―─"
 
 
 @dataclass(frozen=True)
@@ -247,318 +223,6 @@ class SrpiReport:
 
     def fail(self, item: int, message: str, line: Line | Bar | None = None) -> None:
         self.findings.append(SrpiFinding(item, message, line.page if line is not None else None))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The document's parts, found by their headings
-
-
-@dataclass
-class Parts:
-    pages: list[Page]
-    highlights: list[Line]
-    contents: list[Line]
-    fpi: list[Line]
-    hl_title: Line | None
-    toc_title: Line | None
-    fpi_title: Line | None
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.strip(DASHES + " ").split()).upper()
-
-
-def _furniture(pages: list[Page]) -> set[int]:
-    """Running headers and footers: a line in the top or bottom 10 % of a page whose words (numbers aside)
-    repeat at the same height on another page. They belong to no part."""
-    seen: dict[tuple[int, str], int] = {}
-    for page in pages:
-        for line in page.lines:
-            if line.top > page.height * 0.9 or line.bottom < page.height * 0.1:
-                key = (round(line.bottom / 3), re.sub(r"\d+", "#", line.text))
-                seen[key] = seen.get(key, 0) + 1
-    repeated = {key for key, count in seen.items() if count > 1}
-    return {
-        id(line)
-        for page in pages
-        for line in page.lines
-        if (round(line.bottom / 3), re.sub(r"\d+", "#", line.text)) in repeated
-        and (line.top > page.height * 0.9 or line.bottom < page.height * 0.1)
-    }
-
-
-def find_parts(pages: list[Page]) -> Parts:
-    furniture = _furniture(pages)
-    lines = [line for page in pages for line in page.lines if id(line) not in furniture]
-    hl = toc = fpi = None
-    for index, line in enumerate(lines):
-        words = _norm(line.words)
-        if hl is None and words == HL_TITLE:
-            hl = index
-        elif toc is None and words.rstrip("*").strip() == TOC_TITLE:
-            toc = index
-        elif fpi is None and words == FPI_TITLE and (toc is None or index > toc):
-            fpi = index
-    end = len(lines)
-    highlights: list[Line] = []
-    if hl is not None:
-        stop = min(i for i in (toc, fpi, end) if i is not None and i > hl)
-        highlights = lines[hl:stop]
-        revised = next((i for i, line in enumerate(highlights) if line.words.startswith("Revised:")), None)
-        if revised is not None:
-            highlights = highlights[: revised + 1]
-    contents = lines[toc : (fpi if fpi is not None and fpi > toc else end)] if toc is not None else []
-    return Parts(
-        pages,
-        _in_columns(highlights, pages),
-        _in_columns(contents, pages),
-        lines[fpi:] if fpi is not None else [],
-        lines[hl] if hl is not None else None,
-        lines[toc] if toc is not None else None,
-        lines[fpi] if fpi is not None else None,
-    )
-
-
-def _in_columns(lines: list[Line], pages: list[Page]) -> list[Line]:
-    """Two-column parts in reading order, whatever order the writer drew them in: on each page, between two lines
-    or rules that span the middle (a heading across the page, the boxed warning's frame), the left column top to
-    bottom, then the right."""
-    ordered: list[Line] = []
-    for number in dict.fromkeys(line.page for line in lines):
-        page = pages[number - 1]
-        middle = page.width / 2
-        # rules across the middle (a frame's edge, a line under a part) also end a band
-        cuts = sorted((b.middle for b in page.bars if b.horizontal and b.left < middle < b.right), reverse=True)
-        on_page = sorted((x for x in lines if x.page == number), key=lambda x: -x.top)
-        band: list[Line] = []
-        for line in on_page:
-            while cuts and cuts[0] > line.top:
-                ordered += _columns_of(band, middle)
-                band = []
-                cuts.pop(0)
-            if line.left < middle - SLACK and line.right > middle + SLACK:
-                ordered += _columns_of(band, middle) + [line]
-                band = []
-            else:
-                band.append(line)
-        ordered += _columns_of(band, middle)
-    return ordered
-
-
-def _columns_of(band: list[Line], middle: float) -> list[Line]:
-    return [x for x in band if x.right <= middle + SLACK] + [x for x in band if x.right > middle + SLACK]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Highlights
-
-
-@dataclass
-class HlSection:
-    heading: Line
-    name: str  # the heading as the regulation spells it (upper case), or "BOXED WARNING"
-    lines: list[Line]
-
-    def items(self) -> list[list[Line]]:
-        """The section's statements: a bulleted item with the lines that continue it, or a paragraph line."""
-        items: list[list[Line]] = []
-        for line in self.lines:
-            bullet = line.text[:1] in BULLETS
-            if bullet or not items or items[-1][0].text[:1] not in BULLETS or line.left <= items[-1][0].left + 1:
-                if not bullet and items and items[-1][0].text[:1] not in BULLETS and not _ends(items[-1]):
-                    items[-1].append(line)  # a paragraph runs on until it ends with a reference or a colon
-                    continue
-                items.append([line])
-            else:
-                items[-1].append(line)
-        return items
-
-
-def _joined(lines: list[Line]) -> str:
-    """Lines as one text: a line broken after a hyphen or a slash ("www.fda.gov/" "medwatch") runs on."""
-    text = ""
-    for i, line in enumerate(lines):
-        piece = line.words if i == 0 else line.text
-        text += piece if not text or text.endswith(("-", "/")) else " " + piece
-    return text
-
-
-def _ends(lines: list[Line]) -> bool:
-    text = _joined(lines).rstrip(". ")
-    return text.endswith((")", ":")) or bool(REVISED.search(text))
-
-
-@dataclass
-class Highlights:
-    lines: list[Line]
-    sections: list[HlSection]
-    front: list[Line]  # before the first heading: the title block
-    boxed: HlSection | None
-    limitation: list[Line]
-    title: list[Line]
-    approval: Line | None
-    report: list[Line]
-    counseling: list[Line]
-    revised: Line | None
-
-
-def _heading_name(line: Line) -> str | None:
-    words = _norm(line.words)
-    if words in HL_HEADINGS:
-        return words
-    return None
-
-
-def read_highlights(parts: Parts) -> Highlights:
-    lines = parts.highlights[1:]
-    sections: list[HlSection] = []
-    front: list[Line] = []
-    boxed = None
-    for line in lines:
-        name = _heading_name(line)
-        starts_boxed = name is None and boxed is None and not sections and _norm(line.words).startswith("WARNING")
-        if starts_boxed and front:  # after the title block, before the first section
-            boxed = HlSection(line, "BOXED WARNING", [])
-            sections.append(boxed)
-            continue
-        if name is not None:
-            sections.append(HlSection(line, name, []))
-        elif sections:
-            sections[-1].lines.append(line)
-        else:
-            front.append(line)
-    limitation: list[Line] = []
-    for line in front:
-        limitation.append(line)
-        if LIMITATION.search(_joined(limitation)):
-            break
-    else:
-        limitation = []
-    rest = [line for line in front if line not in limitation]
-    approval = next((line for line in rest if line.words.startswith("Initial U.S. Approval")), None)
-    title = rest[: rest.index(approval)] if approval is not None else rest
-    report: list[Line] = []
-    counseling: list[Line] = []
-    revised = lines[-1] if lines and lines[-1].words.startswith("Revised:") else None
-    for section in sections:
-        body = section.lines
-        start = next((i for i, line in enumerate(body) if line.words.startswith("To report SUSPECTED")), None)
-        if start is not None:
-            end = start
-            while (
-                end + 1 < len(body)
-                and not REPORT_END.search(body[end].text)
-                and not body[end + 1].words.startswith(("See 17", "Revised:"))
-            ):
-                end += 1
-            report = body[start : end + 1]
-            section.lines = body[:start] + body[end + 1 :]
-            body = section.lines
-        see = next((i for i, line in enumerate(body) if line.words.startswith("See 17")), None)
-        if see is not None:
-            counseling = [line for line in body[see:] if line is not revised]
-            section.lines = body[:see]
-        if revised in section.lines:
-            section.lines.remove(revised)
-    return Highlights(lines, sections, front, boxed, limitation, title, approval, report, counseling, revised)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Contents and FPI headings
-
-
-@dataclass(frozen=True)
-class Heading:
-    line: Line
-    number: str
-    title: str
-
-    @property
-    def major(self) -> int:
-        return int(self.number.split(".")[0])
-
-
-def _numbered(line: Line) -> tuple[str, str] | None:
-    match = NUMBERED.match(line.words)
-    if match is None:
-        return None
-    return match["number"], match["title"]
-
-
-def toc_entries(parts: Parts) -> tuple[Line | None, list[Heading], list[Line]]:
-    """The Contents' boxed warning heading, its numbered entries, and its other lines (the footnote)."""
-    boxed = None
-    entries: list[Heading] = []
-    other: list[Line] = []
-    for line in parts.contents[1:]:
-        numbered = _numbered(line)
-        if numbered and int(numbered[0].split(".")[0]) in SECTIONS:
-            entries.append(Heading(line, *numbered))
-        elif _norm(line.words).startswith("WARNING") and not entries:
-            boxed = line
-        elif entries and not line.words.startswith("*") and not line.bold:
-            last = entries[-1]  # a long subsection title wraps onto a second line
-            entries[-1] = Heading(last.line, last.number, f"{last.title} {line.words}")
-        else:
-            other.append(line)
-    return boxed, entries, other
-
-
-def fpi_headings(parts: Parts, expected: list[Heading]) -> list[Heading]:
-    """The FPI's numbered headings: lines that start with a section or subsection number and either match a
-    Contents entry or are set bold, in order of the numbers."""
-    titles = {h.number: _norm(h.title) for h in expected}
-    found: list[Heading] = []
-    for index, line in enumerate(parts.fpi[1:], 1):
-        numbered = _numbered(line)
-        if numbered is None:
-            continue
-        number, title = numbered
-        major = int(number.split(".")[0])
-        if major not in SECTIONS:
-            continue
-        following = parts.fpi[index + 1] if index + 1 < len(parts.fpi) else None
-        if (
-            following is not None
-            and titles.get(number, "").startswith(_norm(title))
-            and len(_norm(title)) < len(titles[number])
-        ):
-            title = f"{title} {following.words}"  # a heading that wraps
-        current = found[-1].major if found else 0
-        # not in the Contents: bold, a title in capitals for a section, a capitalised title under the section it
-        # numbers for a subsection (a bold "2.5 mg" in a table header is neither)
-        heading = titles.get(number) == _norm(title) or (
-            line.bold and title[:1].isupper() and (title.isupper() if "." not in number else major == current)
-        )
-        if heading and (not found or _key(number) > _key(found[-1].number)):
-            found.append(Heading(line, number, title))
-    return found
-
-
-def _key(number: str) -> tuple[int, int]:
-    major, _, minor = number.partition(".")
-    return int(major), int(minor or 0)
-
-
-def _body(parts: Parts, headings: list[Heading], number: str) -> list[Line]:
-    """The FPI lines under a heading, up to the next heading of the same or a higher level."""
-    lines = parts.fpi
-    start = next((h for h in headings if h.number == number), None)
-    if start is None:
-        return []
-    depth = number.count(".")
-    after = [h for h in headings if _key(h.number) > _key(number) and h.number.count(".") <= depth]
-    after += [h for h in headings if h.major > start.major]
-    begin = lines.index(start.line) + 1
-    end = min((lines.index(h.line) for h in after if lines.index(h.line) > begin - 1), default=len(lines))
-    return lines[begin:end]
-
-
-def _boxed_fpi(parts: Parts, headings: list[Heading]) -> tuple[Line | None, list[Line]]:
-    if len(parts.fpi) < 2 or not _norm(parts.fpi[1].words).startswith("WARNING"):
-        return None, []
-    first = parts.fpi.index(headings[0].line) if headings else len(parts.fpi)
-    return parts.fpi[1], parts.fpi[2:first]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -798,8 +462,7 @@ def _refs(text: str) -> list[str]:
 
 
 def _sections_of(parts: Parts) -> set[str]:
-    _boxed, entries, _other = toc_entries(parts)
-    return {h.number for h in fpi_headings(parts, entries)}
+    return {h.number for h in parts.headings}
 
 
 @check
@@ -813,7 +476,7 @@ def references_in_highlights(parts: Parts, hl: Highlights, context: Context, rep
         if section.name == "RECENT MAJOR CHANGES":
             continue  # entries end with their date (SRPI 18)
         for item in section.items():
-            text = _joined(item).rstrip()
+            text = joined(item).rstrip()
             if text.endswith(":") or not text.strip(BULLETS + " ") or text == BOXED_SEE:
                 continue
             if not REFERENCE.search(text.rstrip(". ")[-24:]) or not text.rstrip(". ").endswith(")"):
@@ -869,7 +532,7 @@ def limitation_statement(parts: Parts, hl: Highlights, context: Context, report:
     if not hl.limitation:
         return
     report.applied.add(9)
-    match = LIMITATION.search(_joined(hl.limitation))
+    match = LIMITATION.search(joined(hl.limitation))
     assert match is not None
     if not all(line.bold for line in hl.limitation):
         report.fail(9, "the limitation statement is not bold", hl.limitation[0])
@@ -977,7 +640,7 @@ def recent_major_changes(parts: Parts, hl: Highlights, context: Context, report:
     revised = _revision(hl)
     places: list[tuple[tuple[int, int], ...]] = []
     for item in section.items():
-        text = _joined(item).strip(BULLETS + " ")
+        text = joined(item).strip(BULLETS + " ")
         date = re.search(r"(?P<month>\d{1,2})/(?P<year>\d{4})\s*$", text)
         name = next((n for n in RMC_SECTIONS if text.lower().startswith(n)), None)
         other = next((t for t in SECTIONS.values() if text.upper().startswith(t)), None)
@@ -993,7 +656,7 @@ def recent_major_changes(parts: Parts, hl: Highlights, context: Context, report:
         if date is None or (not refs and name != "boxed warning"):
             report.fail(18, f"Recent Major Change {text[:50]!r} lacks its section number or month/year", item[0])
         if name is not None:
-            places.append(tuple(_key(r) for r in refs) or ((RMC_SECTIONS[name], 0),))
+            places.append(tuple(number_key(r) for r in refs) or ((RMC_SECTIONS[name], 0),))
         if date is not None and revised is not None:
             when = dt.date(int(date["year"]), int(date["month"]), 1)
             months = (revised.year - when.year) * 12 + revised.month - when.month
@@ -1017,21 +680,20 @@ def contraindications_in_highlights(parts: Parts, hl: Highlights, context: Conte
     if section is None:
         return
     report.applied |= {22, 23}
-    items = [_joined(item) for item in section.items()]
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
-    fpi = _joined(_body(parts, headings, "4"))
+    items = [joined(item) for item in section.items()]
+    headings = parts.headings
+    fpi = joined(body_of(parts, headings, "4"))
     none_hl = any(re.match(r"None\b", text.strip(BULLETS + " ")) for text in items)
     none_fpi = bool(re.match(r"None\.?$", fpi.strip()))
     if none_hl != none_fpi and fpi:
         report.fail(22, "Highlights and FPI section 4 disagree on whether there are contraindications", section.heading)
-    fpi_items = [line for line in _body(parts, headings, "4") if line.text[:1] in BULLETS]
-    hl_items = [item for item in section.items() if REFERENCE.search(_joined(item))]
+    fpi_items = [line for line in body_of(parts, headings, "4") if line.text[:1] in BULLETS]
+    hl_items = [item for item in section.items() if REFERENCE.search(joined(item))]
     if fpi_items and len(hl_items) < len(fpi_items) and not none_hl:
         report.fail(
             22, f"Highlights lists {len(hl_items)} contraindications, FPI section 4 {len(fpi_items)}", section.heading
         )
-    loose = [item for item in section.items() if item[0].text[:1] not in BULLETS and REFERENCE.search(_joined(item))]
+    loose = [item for item in section.items() if item[0].text[:1] not in BULLETS and REFERENCE.search(joined(item))]
     if len(_refs(" ".join(items))) > 1 and loose:
         report.fail(23, "several contraindications in Highlights are not bulleted", section.heading)
 
@@ -1045,9 +707,9 @@ def reporting_statement(parts: Parts, hl: Highlights, context: Context, report: 
     if not hl.report:
         report.fail(24, 'Highlights has no "To report SUSPECTED ADVERSE REACTIONS" statement', parts.hl_title)
         return
-    match = REPORT.search(_joined(hl.report))
+    match = REPORT.search(joined(hl.report))
     if match is None:
-        report.fail(24, f"the reporting statement {_joined(hl.report)[:60]!r} is not FDA's wording", hl.report[0])
+        report.fail(24, f"the reporting statement {joined(hl.report)[:60]!r} is not FDA's wording", hl.report[0])
     elif not match["phone"] and "VAERS" not in match.group(0):
         if context.contact_phone is False:
             report.notes.append(
@@ -1066,7 +728,7 @@ def counseling_statement(parts: Parts, hl: Highlights, context: Context, report:
     if not hl.counseling:
         return
     report.applied.add(25)
-    text = _joined(hl.counseling)
+    text = joined(hl.counseling)
     if not all(line.bold for line in hl.counseling):
         report.fail(25, "the patient counseling statement is not bold", hl.counseling[0])
     if text == UNAPPROVED and not context.patient_labeling_approved:
@@ -1115,10 +777,10 @@ def contents(parts: Parts, hl: Highlights, context: Context, report: SrpiReport)
     middle = page.width / 2
     if not any(x.right <= middle for x in lines) or not any(x.left >= middle for x in lines):
         report.fail(27, "the Contents is not set in two columns", title)
-    if not title.bold or _norm(title.words).rstrip("*").strip() != title.words.rstrip("*").strip():
+    if not title.bold or normalised(title.words).rstrip("*").strip() != title.words.rstrip("*").strip():
         report.fail(28, f"{title.words!r} is not bold upper case", title)
-    boxed, entries, other = toc_entries(parts)
-    _fpi_boxed, _fpi_lines = _boxed_fpi(parts, fpi_headings(parts, entries))
+    boxed, entries, other = parts.contents_entries
+    _fpi_boxed, _fpi_lines = boxed_fpi(parts, parts.headings)
     if _fpi_boxed is not None:
         report.applied.add(29)
         if boxed is None:
@@ -1126,7 +788,7 @@ def contents(parts: Parts, hl: Highlights, context: Context, report: SrpiReport)
         else:
             if not boxed.bold or boxed.words != boxed.words.upper():
                 report.fail(29, f"the Contents' boxed warning heading {boxed.words!r} is not bold upper case", boxed)
-            if _norm(boxed.words) != _norm(_fpi_boxed.words):
+            if normalised(boxed.words) != normalised(_fpi_boxed.words):
                 report.fail(29, f"{boxed.words!r} differs from the FPI's {_fpi_boxed.words!r}", boxed)
     sections = [h for h in entries if "." not in h.number]
     for h in sections:
@@ -1147,18 +809,18 @@ def contents(parts: Parts, hl: Highlights, context: Context, report: SrpiReport)
             report.fail(31, f"Contents subsection {h.number} is not indented", h.line)
         if not _title_case(h.title):
             report.fail(31, f"Contents subsection {h.number} {h.title!r} is not in title case", h.line)
-    fpi = {h.number: h for h in fpi_headings(parts, entries)}
+    fpi = {h.number: h for h in parts.headings}
     for h in entries:
         found = fpi.get(h.number)
         if found is None:
             report.fail(32, f"Contents entry {h.number} {h.title!r} has no heading in the FPI", h.line)
-        elif _norm(found.title) != _norm(h.title):
+        elif normalised(found.title) != normalised(h.title):
             report.fail(32, f"Contents entry {h.number} {h.title!r} reads {found.title!r} in the FPI", h.line)
     listed = {h.number for h in entries}
     for number, h in fpi.items():
         if number not in listed:
             report.fail(32, f"FPI heading {number} {h.title!r} is not in the Contents", h.line)
-    omitted = sorted((REQUIRED - listed), key=_key)
+    omitted = sorted((REQUIRED - listed), key=number_key)
     footnote = any(
         re.match(
             r"\*\s*Sections or subsections omitted from the full prescribing information are not "
@@ -1177,7 +839,7 @@ def contents(parts: Parts, hl: Highlights, context: Context, report: SrpiReport)
         )
     for h in entries:
         named = NAMED.get(h.number)
-        if named and _norm(named) != _norm(h.title):
+        if named and normalised(named) != normalised(h.title):
             report.fail(33, f"Contents entry {h.number} is {h.title!r}; that number is {named!r}", h.line)
 
 
@@ -1205,19 +867,18 @@ def fpi_headings_rule(parts: Parts, hl: Highlights, context: Context, report: Sr
     report.applied |= {34, 35, 36}
     if not title.bold:
         report.fail(34, f"{FPI_TITLE!r} is not bold", title)
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
+    headings = parts.headings
     for h in headings:
         if not h.line.bold:
             report.fail(35, f"FPI heading {h.number} {h.title[:40]!r} is not bold", h.line)
         if "." not in h.number:
-            if _norm(h.title) != SECTIONS[h.major] or h.title != h.title.upper():
+            if normalised(h.title) != SECTIONS[h.major] or h.title != h.title.upper():
                 report.fail(
                     36,
                     f"FPI section {h.number} is {h.title!r}; 21 CFR 201.56(d)(1) names it {SECTIONS[h.major]!r}",
                     h.line,
                 )
-        elif h.number in NAMED and _norm(h.title) != _norm(NAMED[h.number]):
+        elif h.number in NAMED and normalised(h.title) != normalised(NAMED[h.number]):
             report.fail(36, f"FPI subsection {h.number} is {h.title!r}; that number is {NAMED[h.number]!r}", h.line)
     numbers = [h.number for h in headings]
     for h in headings:
@@ -1250,8 +911,7 @@ def cross_references(parts: Parts, hl: Highlights, context: Context, report: Srp
     if parts.fpi_title is None:
         return
     report.applied.add(37)
-    _boxed, entries, _other = toc_entries(parts)
-    existing = {h.number for h in fpi_headings(parts, entries)}
+    existing = {h.number for h in parts.headings}
     text, spans = _spans(parts.fpi[1:])
     for start in SEE.finditer(text):
         groups, end = [], start.end()
@@ -1284,7 +944,7 @@ def cross_references(parts: Parts, hl: Highlights, context: Context, report: Srp
                 if existing and number not in existing:
                     report.fail(37, f"cross-reference {shown!r} names {number}, which the FPI does not have", where)
             first = int(numbers[0].split(".")[0])
-            if first in SECTIONS and _norm(heading) != SECTIONS[first]:
+            if first in SECTIONS and normalised(heading) != SECTIONS[first]:
                 report.fail(
                     37, f"cross-reference {shown!r} names {heading!r} for section {first} ({SECTIONS[first]})", where
                 )
@@ -1306,16 +966,15 @@ def change_bars(parts: Parts, hl: Highlights, context: Context, report: SrpiRepo
     if section is None or parts.fpi_title is None:
         return
     report.applied.add(38)
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
+    headings = parts.headings
     for item in section.items():
-        text = _joined(item)
+        text = joined(item)
         numbers = _refs(text) or (["boxed"] if text.lower().strip(BULLETS + " ").startswith("boxed warning") else [])
         for number in numbers:
             if number == "boxed":
-                _boxed_line, lines = _boxed_fpi(parts, headings)
+                _boxed_line, lines = boxed_fpi(parts, headings)
             else:
-                lines = _body(parts, headings, number)
+                lines = body_of(parts, headings, number)
             if lines and not any(_barred(parts, line) for line in lines):
                 report.fail(
                     38,
@@ -1340,8 +999,7 @@ def _barred(parts: Parts, line: Line) -> bool:
 @check
 def boxed_warning_in_fpi(parts: Parts, hl: Highlights, context: Context, report: SrpiReport) -> None:
     """39-40: bold text, its heading."""
-    _boxed, entries, _other = toc_entries(parts)
-    heading, lines = _boxed_fpi(parts, fpi_headings(parts, entries))
+    heading, lines = boxed_fpi(parts, parts.headings)
     if heading is None:
         if hl.boxed is not None:
             report.applied.add(40)
@@ -1358,13 +1016,12 @@ def boxed_warning_in_fpi(parts: Parts, hl: Highlights, context: Context, report:
 @check
 def contraindications_in_fpi(parts: Parts, hl: Highlights, context: Context, report: SrpiReport) -> None:
     """41: section 4 says "None." when there are none (it is never empty)."""
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
+    headings = parts.headings
     heading = next((h for h in headings if h.number == "4"), None)
     if heading is None:
         return
     report.applied.add(41)
-    if not _joined(_body(parts, headings, "4")).strip():
+    if not joined(body_of(parts, headings, "4")).strip():
         report.fail(41, 'FPI section 4 is empty; write "None." when there are no contraindications', heading.line)
 
 
@@ -1383,17 +1040,16 @@ POSTMARKETING = re.compile(
 @check
 def adverse_reaction_statements(parts: Parts, hl: Highlights, context: Context, report: SrpiReport) -> None:
     """42: 6.1 and 6.2 open with FDA's statements."""
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
+    headings = parts.headings
     for title, pattern, name in (
         ("CLINICAL TRIALS EXPERIENCE", TRIALS, "clinical trials"),
         ("POSTMARKETING EXPERIENCE", POSTMARKETING, "postmarketing"),
     ):
-        heading = next((h for h in headings if h.major == 6 and _norm(h.title) == title), None)
+        heading = next((h for h in headings if h.major == 6 and normalised(h.title) == title), None)
         if heading is None:
             continue
         report.applied.add(42)
-        body = " ".join(_joined(_body(parts, headings, heading.number)).split())
+        body = " ".join(joined(body_of(parts, headings, heading.number)).split())
         if not pattern.search(body[:800]):
             report.fail(42, f"{heading.number} does not open with FDA's statement on {name} data", heading.line)
 
@@ -1401,8 +1057,7 @@ def adverse_reaction_statements(parts: Parts, hl: Highlights, context: Context, 
 @check
 def patient_labeling(parts: Parts, hl: Highlights, context: Context, report: SrpiReport) -> None:
     """43-44: section 17 names the patient labeling first; patient labeling is not a subsection of 17."""
-    _boxed, entries, _other = toc_entries(parts)
-    headings = fpi_headings(parts, entries)
+    headings = parts.headings
     heading = next((h for h in headings if h.number == "17"), None)
     if heading is None:
         return
@@ -1417,12 +1072,12 @@ def patient_labeling(parts: Parts, hl: Highlights, context: Context, report: Srp
         ):
             report.fail(44, f"the patient labeling is subsection {h.number} of section 17", h.line)
     has = context.patient_labeling is not None or (
-        context.approved is None and any(_joined(hl.counseling).endswith(s) for s in ("labeling.", "Guide."))
+        context.approved is None and any(joined(hl.counseling).endswith(s) for s in ("labeling.", "Guide."))
     )
     if not has:
         return
     report.applied.add(43)
-    body = " ".join(_joined(_body(parts, headings, "17")).split())
+    body = " ".join(joined(body_of(parts, headings, "17")).split())
     opening = re.split(r"(?<=[.!?])\s+(?=[A-Z])", body, maxsplit=1)[0]  # its first sentence
     if not re.search(r"patient labeling", opening, re.I) or not re.search(
         r"Medication Guide|Patient Information|Instructions for Use|patient package insert", opening, re.I
