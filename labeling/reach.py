@@ -15,6 +15,7 @@ Rules that hold everywhere:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, get_args
@@ -451,8 +452,22 @@ def skip_unprinted(label: Label) -> Callable[[Any, Any, Any], bool]:
     return skip
 
 
-def hidden_facts(label: Label) -> set[int]:
-    """Object ids of every fact that reaches no document (non-approved uses and what only they use, notes)."""
+_HIDDEN: dict[int, frozenset[int]] = {}
+
+
+def hidden_facts(label: Label) -> frozenset[int]:
+    """Object ids of every fact that reaches no document (non-approved uses and what only they use, notes).
+    Found once per label: labels are frozen, and verify, lint and the sheet all ask (the entry goes with the
+    label)."""
+    key = id(label)
+    found = _HIDDEN.get(key)
+    if found is None:
+        found = _HIDDEN[key] = frozenset(_hidden_facts(label))
+        weakref.finalize(label, _HIDDEN.pop, key, None)
+    return found
+
+
+def _hidden_facts(label: Label) -> set[int]:
     from labeling.model import Fact, Gap, Suppression, walk
 
     by_group: dict[str, list[Any]] = {}

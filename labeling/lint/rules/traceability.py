@@ -86,7 +86,7 @@ class ApprovedUseDescribedAsNotApproved(Rule):
                     )
 
 
-def _shown(fact: Fact, hidden: set[int]) -> bool:
+def _shown(fact: Fact, hidden: frozenset[int]) -> bool:
     """Whether a fact can support a claim: it reaches a document (``hidden``: what reaches none, from the reach
     table) and is neither an open question nor another claim."""
     return not isinstance(fact, (Gap, Claim)) and id(fact) not in hidden
