@@ -387,3 +387,27 @@ VARIANTS: list[tuple[str, str, tuple[tuple[Any, ...], ...]]] = [
 @pytest.mark.parametrize(("product", "what", "edits"), VARIANTS, ids=[case[1] for case in VARIANTS])
 def test_correct_variants_meet_the_checklist(product: str, what: str, edits: tuple[Any, ...]) -> None:
     assert _items(product, _edited(product, *edits)) == set()
+
+
+@pytest.mark.slow
+def test_verify_fails_an_insert_that_breaks_the_checklist(tmp_path: Any) -> None:
+    """The command a reviewer runs on someone's insert: exit 1, the item named; the same insert unbroken passes."""
+    import json
+
+    from click.testing import CliRunner
+
+    from labeling.cli import main
+
+    content = str(ROOT / "content" / "warfarin.yaml")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(_pdf("warfarin", _edited("warfarin", ("css", ".hl-columns { column-gap: 14pt }"))))
+    result = CliRunner().invoke(main, ["verify", str(broken), "--content", content, "--kind", "package-insert"])
+    assert result.exit_code == 1, result.output
+    assert "SRPI 1: the Highlights columns are" in result.output
+    fine = tmp_path / "fine.pdf"
+    fine.write_bytes(_pdf("warfarin", _html("warfarin")))
+    result = CliRunner().invoke(main, ["verify", str(fine), "--content", content, "--format", "json"])
+    payload = json.loads(result.output)
+    assert result.exit_code == 0 and payload["ok"], result.output
+    checklist = next(d for d in payload["documents"] if d["kind"] == "srpi")
+    assert checklist["facts"]["SRPI 4"]["ok"] and len(checklist["facts"]) >= 25
