@@ -18,6 +18,7 @@ where it says "should", an error too: the templates meet it, and a reviewer woul
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import statistics
 from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ from labeling.extract.insert_parts import (
     Parts,
     body_of,
     boxed_fpi,
+    bulleted,
     find_parts,
     joined,
     normalised,
@@ -148,10 +150,12 @@ NAMED = {
     "12.2": "Pharmacodynamics",
     "12.3": "Pharmacokinetics",
     "13.1": "Carcinogenesis, Mutagenesis, Impairment of Fertility",
+    "13.2": "Animal Toxicology and/or Pharmacology",
 }
 # Omitting one of these calls for the asterisk and the footnote (201.57(b)): every section, and the named
 # subsections that apply to every drug.
-REQUIRED = {str(n) for n in SECTIONS} | {"8.1", "8.2", "8.4", "8.5", "12.1", "12.2", "12.3", "13.1"}
+REQUIRED = {str(n) for n in SECTIONS} | {"8.1", "8.2", "8.3", "8.4", "8.5", "9.1", "9.2", "9.3"}
+REQUIRED |= {"12.1", "12.2", "12.3", "13.1", "13.2"}
 HL_REQUIRED = (
     "INDICATIONS AND USAGE",
     "DOSAGE AND ADMINISTRATION",
@@ -173,7 +177,7 @@ COUNSELING = {
 UNAPPROVED = "See 17 for PATIENT COUNSELING INFORMATION and patient labeling."  # a draft's, see the README
 REFERENCE = re.compile(r"\((?P<refs>\d{1,2}(?:\.\d{1,2})?(?:\s*[,;–-]\s*\d{1,2}(?:\.\d{1,2})?)*)\)")
 NUMBERS = r"\d{1,2}(?:\.\d{1,2})?(?:\s*(?:,|and|–|-)\s*\d{1,2}(?:\.\d{1,2})?)*"
-SEE = re.compile(r"(?P<open>\[)?\s*\bsee\s+(?=[A-Z][A-Za-z/,' -]*?\s*\(\d)")
+SEE = re.compile(r"(?P<open>\[)?\s*\b(?i:see)\s+(?=[A-Z][A-Za-z/,' -]*?\s*\(\d)")
 SEE_GROUP = re.compile(rf"(?P<heading>[A-Z][A-Za-z/,' -]*?)\s*\((?P<refs>{NUMBERS})\)")
 SEE_AND = re.compile(r"\s*(?:,|;)?\s*(?:and\s+)?(?=[A-Z][A-Za-z/,' -]*?\s*\(\d)")
 
@@ -497,11 +501,13 @@ def order_of_highlights(parts: Parts, hl: Highlights, context: Context, report: 
     for name in HL_REQUIRED:
         if name not in names:
             report.fail(7, f"Highlights has no {name} section", parts.hl_title)
+    if hl.boxed is None and boxed_fpi(parts, parts.headings)[0] is not None:
+        report.fail(7, "the FPI has a boxed warning; Highlights has none", parts.hl_title)
     wanted = ["BOXED WARNING", *HL_HEADINGS]
     present = [n for n in names if n in wanted]
     if present != sorted(present, key=wanted.index):
         report.fail(7, f"Highlights sections are out of order: {', '.join(present)}", parts.hl_title)
-    if not hl.limitation:
+    if not hl.limitation and not any(line.words.startswith("These highlights") for line in hl.front):
         report.fail(7, "Highlights has no limitation statement", parts.hl_title)
     if not hl.title:
         report.fail(7, "Highlights has no product title", parts.hl_title)
@@ -530,6 +536,10 @@ def highlights_heading(parts: Parts, hl: Highlights, context: Context, report: S
 def limitation_statement(parts: Parts, hl: Highlights, context: Context, report: SrpiReport) -> None:
     """9: verbatim, bold, the name in upper case."""
     if not hl.limitation:
+        near = next((line for line in hl.front if line.words.startswith("These highlights")), None)
+        if near is not None:  # there, but not in FDA's words
+            report.applied.add(9)
+            report.fail(9, f"the limitation statement {near.words[:50]!r}… is not FDA's wording", near)
         return
     report.applied.add(9)
     match = LIMITATION.search(joined(hl.limitation))
@@ -611,8 +621,15 @@ def boxed_warning_in_highlights(parts: Parts, hl: Highlights, context: Context, 
         if not _centred(parts, see, hl):
             report.fail(14, f"{BOXED_SEE!r} is not centred", see)
     counted = [line for line in lines[1:] if line.words]
-    if len(counted) > 20:
-        report.fail(15, f"the boxed warning in Highlights is {len(counted)} lines; at most 20", heading)
+    if counted:  # the 20 lines include white space: the height the text takes, in its own lines
+        pitch = statistics.median(
+            [a.bottom - b.bottom for a, b in itertools.pairwise(counted) if a.bottom > b.bottom] or [1]
+        )
+        height = round((counted[0].top - counted[-1].bottom) / max(pitch, counted[0].size)) if len(counted) > 1 else 1
+        if max(height, len(counted)) > 20:
+            report.fail(
+                15, f"the boxed warning in Highlights is {max(height, len(counted))} lines; at most 20", heading
+            )
 
 
 def _boxed_heading(item: int, line: Line, report: SrpiReport) -> None:
@@ -655,6 +672,8 @@ def recent_major_changes(parts: Parts, hl: Highlights, context: Context, report:
             )
         if date is None or (not refs and name != "boxed warning"):
             report.fail(18, f"Recent Major Change {text[:50]!r} lacks its section number or month/year", item[0])
+        elif name is not None and any(number_key(r)[0] != RMC_SECTIONS[name] for r in refs):
+            report.fail(18, f"Recent Major Change {text[:50]!r} names a section its numbers are not in", item[0])
         if name is not None:
             places.append(tuple(number_key(r) for r in refs) or ((RMC_SECTIONS[name], 0),))
         if date is not None and revised is not None:
@@ -687,13 +706,13 @@ def contraindications_in_highlights(parts: Parts, hl: Highlights, context: Conte
     none_fpi = bool(re.match(r"None\.?$", fpi.strip()))
     if none_hl != none_fpi and fpi:
         report.fail(22, "Highlights and FPI section 4 disagree on whether there are contraindications", section.heading)
-    fpi_items = [line for line in body_of(parts, headings, "4") if line.text[:1] in BULLETS]
+    fpi_items = [line for line in body_of(parts, headings, "4") if bulleted(line)]
     hl_items = [item for item in section.items() if REFERENCE.search(joined(item))]
     if fpi_items and len(hl_items) < len(fpi_items) and not none_hl:
         report.fail(
             22, f"Highlights lists {len(hl_items)} contraindications, FPI section 4 {len(fpi_items)}", section.heading
         )
-    loose = [item for item in section.items() if item[0].text[:1] not in BULLETS and REFERENCE.search(joined(item))]
+    loose = [item for item in section.items() if not bulleted(item[0]) and REFERENCE.search(joined(item))]
     if len(_refs(" ".join(items))) > 1 and loose:
         report.fail(23, "several contraindications in Highlights are not bulleted", section.heading)
 
@@ -728,7 +747,7 @@ def counseling_statement(parts: Parts, hl: Highlights, context: Context, report:
     if not hl.counseling:
         return
     report.applied.add(25)
-    text = joined(hl.counseling)
+    text = joined(hl.counseling).rstrip(".") + "."  # 201.57(a)(14) prints it without a final full stop
     if not all(line.bold for line in hl.counseling):
         report.fail(25, "the patient counseling statement is not bold", hl.counseling[0])
     if text == UNAPPROVED and not context.patient_labeling_approved:
@@ -851,6 +870,9 @@ def _title_case(title: str) -> bool:
     """Title case, as the checklist means it: the first word and every word but articles, prepositions and
     conjunctions capitalised. One lower-case word after a capitalised one is a species' name ("Helicobacter
     pylori Infection"), which keeps its case."""
+    title = re.sub(
+        r"\d[\d.,]*\s*[A-Za-zµ]+(?:/[\d.,]*\s*[A-Za-zµ]+)?", " ", title
+    )  # "40 mg/0.8 mL": units keep their case
     words = re.findall(r"[A-Za-z][\w'’]*", title)
     lower = [i for i, word in enumerate(words) if word[0].islower() and (i == 0 or word.lower() not in SMALL_WORDS)]
     return not lower or (len(lower) == 1 and lower[0] > 0 and words[lower[0] - 1][0].isupper())
@@ -913,6 +935,13 @@ def cross_references(parts: Parts, hl: Highlights, context: Context, report: Srp
     report.applied.add(37)
     existing = {h.number for h in parts.headings}
     text, spans = _spans(parts.fpi[1:])
+    for loose in re.finditer(r"\b(?i:see)\s+(?:sub)?sections?\s+\d{1,2}(?:\.\d{1,2})?", text):
+        shown = " ".join(loose.group(0).split())
+        report.fail(
+            37,
+            f"cross-reference {shown!r} is not in the form [see Section Heading (n.n)]",
+            _line_at(parts, spans, loose.start()),
+        )
     for start in SEE.finditer(text):
         groups, end = [], start.end()
         while (group := SEE_GROUP.match(text, end)) is not None:
@@ -940,6 +969,8 @@ def cross_references(parts: Parts, hl: Highlights, context: Context, report: Srp
         for group in groups:
             numbers = re.split(r"\s*(?:,|and|–|-)\s*", group["refs"])
             heading = " ".join(group["heading"].split()).strip(", ")
+            # "[see Boxed Warning and Warnings and Precautions (5.1)]": the boxed warning has no number
+            heading = re.sub(r"^Boxed Warning\s*(?:,\s*|and\s+)", "", heading)
             for number in numbers:
                 if existing and number not in existing:
                     report.fail(37, f"cross-reference {shown!r} names {number}, which the FPI does not have", where)
@@ -1031,7 +1062,7 @@ TRIALS = re.compile(
     re.S,
 )
 POSTMARKETING = re.compile(
-    r"identified during post-?approval use of .{1,120}?Because these reactions are reported "
+    r"identified during post-?(?:approval|marketing) use of .{1,120}?Because these reactions are reported "
     r"voluntarily from a population of uncertain size",
     re.S,
 )
@@ -1079,7 +1110,7 @@ def patient_labeling(parts: Parts, hl: Highlights, context: Context, report: Srp
     report.applied.add(43)
     body = " ".join(joined(body_of(parts, headings, "17")).split())
     opening = re.split(r"(?<=[.!?])\s+(?=[A-Z])", body, maxsplit=1)[0]  # its first sentence
-    if not re.search(r"patient labeling", opening, re.I) or not re.search(
+    if not re.search(
         r"Medication Guide|Patient Information|Instructions for Use|patient package insert", opening, re.I
     ):
         report.fail(43, "section 17 does not open by naming the patient labeling", heading.line)

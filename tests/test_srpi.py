@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from helpers import ROOT, corpus_label
+from srpi_review_cases import REVIEW_BROKEN, REVIEW_VARIANTS
 
 from labeling.srpi import ITEMS, check_srpi, context_of
 
@@ -39,9 +40,9 @@ def _edited(product: str, *edits: tuple[Any, ...]) -> str:
     for edit in edits:
         if edit[0] == "css":
             html = html.replace("</head>", f"<style>{edit[1]}</style></head>", 1)
-        else:  # ("sub", pattern, replacement): the first match only, and it must match
-            html, count = re.subn(edit[1], edit[2], html, count=1, flags=re.S)
-            assert count == 1, f"edit {edit[1]!r} found nothing"
+        else:  # ("sub", pattern, replacement): the first match only; ("suball", …) every match; it must match
+            html, count = re.subn(edit[1], edit[2], html, count=1 if edit[0] == "sub" else 0, flags=re.S)
+            assert count >= 1, f"edit {edit[1]!r} found nothing"
     return html
 
 
@@ -279,7 +280,13 @@ BROKEN: list[tuple[str, str, tuple[tuple[Any, ...], ...], set[int]]] = [
     (
         "adalimumab",
         "17 not naming the patient labeling",
-        (("sub", r"<p>Advise the patient to read the patient labeling \(Medication Guide\)\.</p>", ""),),
+        (
+            (
+                "sub",
+                r"<p>Advise the patient to read the patient labeling \(Medication Guide\)\.</p>",
+                "<p>Inform patients about the risks.</p>",
+            ),
+        ),
         {43},
     ),
     (
@@ -411,3 +418,37 @@ def test_verify_fails_an_insert_that_breaks_the_checklist(tmp_path: Any) -> None
     assert result.exit_code == 0 and payload["ok"], result.output
     checklist = next(d for d in payload["documents"] if d["kind"] == "srpi")
     assert checklist["facts"]["SRPI 4"]["ok"] and len(checklist["facts"]) >= 25
+
+
+# The independent review's cases. What it found wrong is mended; what no rule catches yet is marked, strictly, so
+# a fix shows up as a pass to record here.
+KNOWN_MISSES = {
+    "B07": "a title block in the wrong order is reported under item 7 (elements present, in order), not 9",
+    "B08": "Initial U.S. Approval above the title is reported under item 7, not 11",
+    "B23": "the revision date before the counseling statement is reported under item 7, not 26",
+    "B25": "a contraindication replaced by another in Highlights: item 22 counts; verify compares the words",
+    "B26": "one contraindication without its bullet is reported under item 22 (a count), not 23",
+    "B32": "a subsection in sentence case passes the species-name exception of the title-case test",
+    "B34": "FPI subsection titles are not checked for title case (only the Contents' are)",
+    "B38": "a cross-reference to a wrong but existing subsection: no rule can tell which subsection was meant",
+}
+
+
+def _review_case(case: tuple[Any, ...]) -> Any:
+    name = case[0][:3]
+    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])] if name in KNOWN_MISSES else []
+    return pytest.param(*case, id=case[0], marks=marks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "product", "edits", "expected"), [_review_case(c) for c in REVIEW_BROKEN])
+def test_the_reviews_broken_inserts_fail_their_item(
+    name: str, product: str, edits: tuple[Any, ...], expected: set[int]
+) -> None:
+    assert expected <= _items(product, _edited(product, *edits))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "product", "edits"), REVIEW_VARIANTS, ids=[case[0] for case in REVIEW_VARIANTS])
+def test_the_reviews_correct_variants_pass(name: str, product: str, edits: tuple[Any, ...]) -> None:
+    assert _items(product, _edited(product, *edits)) == set()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from labeling.extract.layout import Line, Page
 
@@ -59,7 +59,8 @@ REPORT = re.compile(
 REPORT_END = re.compile(r"(?:medwatch|vaers\.hhs\.gov)\.?$")
 REVISED = re.compile(r"Revised: (?P<month>\d{1,2})/(?P<year>\d{4})$")
 NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})?)\s+(?P<title>\S.*)$")
-BULLETS = "•●▪‣◦"
+BULLETS = "•●▪‣◦■□–—-"  # list markers: the dashes only when a space follows (see bulleted)
+DATE_ONLY = re.compile(r"^[-–—.\s]*\d{1,2}/\d{4}$")  # an RMC date set apart: right-aligned, after dots or dashes
 DASHES = "-–—―─"
 
 
@@ -127,20 +128,42 @@ def find_parts(pages: list[Page]) -> Parts:
     highlights: list[Line] = []
     if hl is not None:
         stop = min(i for i in (toc, fpi, end) if i is not None and i > hl)
-        highlights = lines[hl:stop]
+        # by place, then in reading order: a writer may draw a float or a nudged line before or after the rest
+        last = lines[stop] if stop < end else None
+        highlights = _first(lines[hl], _in_columns(_placed_between(lines, lines[hl], last), pages))
         revised = next((i for i, line in enumerate(highlights) if line.words.startswith("Revised:")), None)
         if revised is not None:
             highlights = highlights[: revised + 1]
-    contents = lines[toc : (fpi if fpi is not None and fpi > toc else end)] if toc is not None else []
+    contents: list[Line] = []
+    if toc is not None:
+        last = lines[fpi] if fpi is not None and fpi > toc else None
+        contents = _first(lines[toc], _in_columns(_placed_between(lines, lines[toc], last), pages))
     return Parts(
         pages,
-        _in_columns(highlights, pages),
-        _in_columns(contents, pages),
+        highlights,
+        contents,
         lines[fpi:] if fpi is not None else [],
         lines[hl] if hl is not None else None,
         lines[toc] if toc is not None else None,
         lines[fpi] if fpi is not None else None,
     )
+
+
+def _first(title: Line, lines: list[Line]) -> list[Line]:
+    return [title] + [line for line in lines if line is not title]
+
+
+def _placed_between(lines: list[Line], first: Line, last: Line | None) -> list[Line]:
+    """The lines from ``first`` (a part's title) down to ``last`` (the next part's title), by where they are on
+    the pages, not by when they were drawn."""
+
+    def after_first(line: Line) -> bool:
+        return line.page > first.page or (line.page == first.page and line.top <= first.top + SLACK)
+
+    def before_last(line: Line) -> bool:
+        return last is None or line.page < last.page or (line.page == last.page and line.top > last.top + SLACK)
+
+    return [line for line in lines if line is first or (after_first(line) and before_last(line) and line is not last)]
 
 
 def _in_columns(lines: list[Line], pages: list[Page]) -> list[Line]:
@@ -153,7 +176,7 @@ def _in_columns(lines: list[Line], pages: list[Page]) -> list[Line]:
         middle = page.width / 2
         # rules across the middle (a frame's edge, a line under a part) also end a band
         cuts = sorted((b.middle for b in page.bars if b.horizontal and b.left < middle < b.right), reverse=True)
-        on_page = sorted((x for x in lines if x.page == number), key=lambda x: -x.top)
+        on_page = sorted((x for x in lines if x.page == number), key=lambda x: (-round(x.baseline), x.left))
         band: list[Line] = []
         for line in on_page:
             while cuts and cuts[0] > line.top:
@@ -177,6 +200,12 @@ def _columns_of(band: list[Line], middle: float) -> list[Line]:
 # Highlights
 
 
+def bulleted(line: Line) -> bool:
+    """Whether a line starts a list item: a bullet, or a dash followed by a space (not a heading's dashes)."""
+    text = line.text
+    return bool(text) and (text[0] in "•●▪‣◦■□" or (text[0] in "–—-" and text[1:2] == " "))
+
+
 @dataclass
 class HlSection:
     heading: Line
@@ -187,9 +216,12 @@ class HlSection:
         """The section's statements: a bulleted item with the lines that continue it, or a paragraph line."""
         items: list[list[Line]] = []
         for line in self.lines:
-            bullet = line.text[:1] in BULLETS
-            if bullet or not items or items[-1][0].text[:1] not in BULLETS or line.left <= items[-1][0].left + 1:
-                if not bullet and items and items[-1][0].text[:1] not in BULLETS and not _ends(items[-1]):
+            bullet = bulleted(line)
+            if items and DATE_ONLY.match(line.text):
+                items[-1].append(line)  # a date set apart on the entry's line
+                continue
+            if bullet or not items or not bulleted(items[-1][0]) or line.left <= items[-1][0].left + 1:
+                if not bullet and items and not bulleted(items[-1][0]) and not _ends(items[-1]):
                     items[-1].append(line)  # a paragraph runs on until it ends with a reference or a colon
                     continue
                 items.append([line])
@@ -320,6 +352,9 @@ def toc_entries(parts: Parts) -> tuple[Line | None, list[Heading], list[Line]]:
             entries.append(Heading(line, *numbered))
         elif normalised(line.words).startswith("WARNING") and not entries:
             boxed = line
+        elif boxed is not None and not entries and line.bold and line.words.isupper():
+            # a long boxed warning title wraps: one Line with the words of both
+            boxed = Line(boxed.page, boxed.runs + [replace(r, text=" " + r.text) for r in line.runs])
         elif entries and not line.words.startswith("*") and not line.bold:
             last = entries[-1]  # a long subsection title wraps onto a second line
             entries[-1] = Heading(last.line, last.number, f"{last.title} {line.words}")
@@ -382,4 +417,9 @@ def boxed_fpi(parts: Parts, headings: list[Heading]) -> tuple[Line | None, list[
     if len(parts.fpi) < 2 or not normalised(parts.fpi[1].words).startswith("WARNING"):
         return None, []
     first = parts.fpi.index(headings[0].line) if headings else len(parts.fpi)
-    return parts.fpi[1], parts.fpi[2:first]
+    heading, start = parts.fpi[1], 2
+    while start < first and parts.fpi[start].bold and parts.fpi[start].words.isupper():
+        # a long title wraps: one Line with the words of both
+        heading = Line(heading.page, heading.runs + [replace(r, text=" " + r.text) for r in parts.fpi[start].runs])
+        start += 1
+    return heading, parts.fpi[start:first]

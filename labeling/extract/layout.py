@@ -20,7 +20,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from labeling.extract.pdf import _object_text, open_pdf
+from labeling.extract.pdf import open_pdf
 
 THIN = 3.0  # points: a filled shape no thicker than this is a rule, not a background
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|demi\b", re.I)
@@ -92,6 +92,10 @@ class Line:
     @property
     def order(self) -> int:
         return min(r.order for r in self.runs)
+
+    @property
+    def baseline(self) -> float:
+        return self.runs[0].baseline
 
     @property
     def bold(self) -> bool:
@@ -196,11 +200,12 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
     matrix = raw.FS_MATRIX()
     runs: list[Run] = []
     bars: list[Bar] = []
+    texts = _texts_by_object(textpage)
     for index in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, index)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(obj, *edge_refs):
-            text = _object_text(obj, textpage)
+            text = texts.get(ctypes.cast(obj, ctypes.c_void_p).value or 0, "")
             if not text.strip():
                 continue
             left, bottom, right, top = (e.value for e in edges)
@@ -211,6 +216,20 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             bars += _bars(obj, matrix, number)
     return runs, bars
+
+
+def _texts_by_object(textpage: pdfium.PdfTextPage) -> dict[int, str]:
+    """Each text object's characters, in one pass over the page's characters: asking each object for its own
+    text makes PDFium search the whole page every time, and a page of many one-letter objects then takes
+    minutes."""
+    raw = pdfium.raw
+    found: dict[int, list[str]] = {}
+    for index in range(raw.FPDFText_CountChars(textpage.raw)):
+        obj = raw.FPDFText_GetTextObject(textpage.raw, index)
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        if key:  # characters PDFium adds (line breaks, spaces between objects) belong to none
+            found.setdefault(key, []).append(chr(raw.FPDFText_GetUnicode(textpage.raw, index)))
+    return {key: "".join(chars) for key, chars in found.items()}
 
 
 def _type(obj: Any, matrix: Any) -> tuple[float, bool, bool]:
@@ -295,10 +314,12 @@ def _bars(obj: Any, matrix: Any, page: int) -> list[Bar]:
                     found.append(Bar(page, left - thickness, bottom - thickness, right + thickness, top + thickness))
     if fill.value:
         rects = [r for r in (_rectangle(points) for points in paths) if r is not None]
-        if len(rects) == 2 and _inside(rects[1], rects[0]):
-            found += _ring(rects[0], rects[1], page)
-        elif len(rects) == 2 and _inside(rects[0], rects[1]):
-            found += _ring(rects[1], rects[0], page)
+        # A border is a ring (an outer rectangle, an inner one, filled even-odd); a double border is two rings.
+        rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]), reverse=True)
+        pairs = len(rects) % 2 == 0 and all(_inside(rects[i + 1], rects[i]) for i in range(0, len(rects), 2))
+        if rects and pairs:
+            for i in range(0, len(rects), 2):
+                found += _ring(rects[i], rects[i + 1], page)
         else:
             found += [Bar(page, *r) for r in rects if min(r[2] - r[0], r[3] - r[1]) <= THIN]
     return [bar for bar in found if bar.horizontal or bar.vertical]
