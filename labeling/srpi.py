@@ -156,14 +156,8 @@ NAMED = {
 # subsections that apply to every drug.
 REQUIRED = {str(n) for n in SECTIONS} | {"8.1", "8.2", "8.3", "8.4", "8.5", "9.1", "9.2", "9.3"}
 REQUIRED |= {"12.1", "12.2", "12.3", "13.1", "13.2"}
-HL_REQUIRED = (
-    "INDICATIONS AND USAGE",
-    "DOSAGE AND ADMINISTRATION",
-    "DOSAGE FORMS AND STRENGTHS",
-    "CONTRAINDICATIONS",
-    "WARNINGS AND PRECAUTIONS",
-    "ADVERSE REACTIONS",
-)
+OPTIONAL_IN_HIGHLIGHTS = ("RECENT MAJOR CHANGES", "DRUG INTERACTIONS", "USE IN SPECIFIC POPULATIONS")
+HL_REQUIRED = tuple(h for h in HL_HEADINGS if h not in OPTIONAL_IN_HIGHLIGHTS)
 RMC_SECTIONS = {"boxed warning": 0, "indications and usage": 1, "dosage and administration": 2}
 RMC_SECTIONS |= {"contraindications": 4, "warnings and precautions": 5}
 

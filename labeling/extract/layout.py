@@ -20,7 +20,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from labeling.extract.pdf import open_pdf
+from labeling.extract.pdf import each_page
 
 THIN = 3.0  # points: a filled shape no thicker than this is a rule, not a background
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|demi\b", re.I)
@@ -177,20 +177,12 @@ def _read_file(path: str, mtime: int, size: int) -> list[Page]:
 
 
 def _read(source: bytes | str) -> list[Page]:
-    document = open_pdf(source)
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            width, height = page.get_size()
-            runs, bars = _objects(page, textpage, index + 1)
-            pages.append(Page(index + 1, width, height, _lines(runs, index + 1), bars))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        document.close()
+    pages = []
+    for number, page, textpage in each_page(source):
+        width, height = page.get_size()
+        runs, bars = _objects(page, textpage, number)
+        pages.append(Page(number, width, height, _lines(runs, number), bars))
+    return pages
 
 
 def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> tuple[list[Run], list[Bar]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +27,29 @@ def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
     return document
 
 
-def extract_pdf_pages(source: bytes | str | Path) -> list[str]:
-    """The text of each page, in reading order as PDFium gives it."""
+def each_page(source: bytes | str | Path) -> Iterator[tuple[int, pdfium.PdfPage, pdfium.PdfTextPage]]:
+    """Each page (numbered from 1) with its text page, closed after use, and the document after the last."""
     document = open_pdf(source)
     try:
-        pages = []
         for index in range(len(document)):
             page = document[index]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
-            textpage.close()
-            page.close()
-        return pages
+            try:
+                yield index + 1, page, textpage
+            finally:
+                textpage.close()
+                page.close()
     finally:
         document.close()
+
+
+def _page_text(textpage: pdfium.PdfTextPage) -> str:
+    return textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def extract_pdf_pages(source: bytes | str | Path) -> list[str]:
+    """The text of each page, in reading order as PDFium gives it."""
+    return [_page_text(textpage) for _number, _page, textpage in each_page(source)]
 
 
 def extract_pdf_text(source: bytes | str | Path) -> str:
@@ -169,19 +179,11 @@ _NEAR = [bytes(g for g in range(256) if abs(g - background) < INK) for backgroun
 
 def read_pdf(source: bytes | str | Path) -> tuple[list[str], list[tuple[int, str, str]]]:
     """Each page's text (as ``extract_pdf_pages``) and the runs of it the pages do not show, in one pass."""
-    document = open_pdf(source)
     pages: list[str] = []
     found: list[tuple[int, str, str]] = []
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
-            found += [(index + 1, text, why) for text, why in _unseen_on_page(page, textpage)]
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+    for number, page, textpage in each_page(source):
+        pages.append(_page_text(textpage))
+        found += [(number, text, why) for text, why in _unseen_on_page(page, textpage)]
     return pages, found
 
 
