@@ -102,6 +102,7 @@ def diagnose() -> tuple[list[Line], str | None]:
             lines.append(Line(False, f"WeasyPrint does not load: {type(error).__name__}: {error}"))
 
     lines.extend(_templates_lines(settings_error is None))
+    lines.append(_schema_cache_line())
     for program, purpose, package in OPTIONAL_TOOLS:
         path = shutil.which(program)
         lines.append(
@@ -113,6 +114,18 @@ def diagnose() -> tuple[list[Line], str | None]:
             )
         )
     return lines, settings_error
+
+
+def _schema_cache_line() -> Line:
+    """Where the content model's schema is kept between commands (labeling/schema_cache.py); optional."""
+    from labeling import schema_cache
+
+    folder = schema_cache.cache_dir()
+    if folder is None:
+        return Line(True, "schema cache: off (LABELING_CACHE_DIR); every command builds the content model", False)
+    path = schema_cache.cache_file_name(folder)
+    state = "current" if schema_cache.is_current(path) else "not yet written or out of date; the next command writes it"
+    return Line(True, f"schema cache: {path} ({state})", required=False)
 
 
 def _templates_lines(settings_ok: bool) -> list[Line]:

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from labeling import schema_cache
 from labeling.model import FactPath, Label, reference_problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a label is tens of kilobytes; anything this big is not a label
@@ -114,6 +115,7 @@ def validate_label(raw: Any, positions: dict[Path_, tuple[int, int]], filename: 
         raise ContentError(
             [locate.problem((), f"the file is {kind}; a label starts with the keys {', '.join(Label.model_fields)}")]
         )
+    schema_cache.complete(Label)
     try:
         label = Label.model_validate(raw)
     except ValidationError as error:

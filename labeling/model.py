@@ -10,6 +10,7 @@ document is not decided here but in ``labeling.reach``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -70,24 +71,22 @@ FolderId = Annotated[Id, AfterValidator(_not_reserved)]
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
-def _fda_term(terms: dict[str, str], what: str) -> AfterValidator:
-    """A name from one of FDA's SPL code lists, written as FDA writes it (any case is accepted)."""
+def _fda_term(code_list: str, what: str, value: str) -> str:
+    """A name from one of FDA's SPL code lists (`spl_terms.<code_list>`), written as FDA writes it (any case is
+    accepted). Bound with partial rather than a closure, so that the label's schema can be cached on disk."""
+    terms: dict[str, str] = getattr(spl_terms, code_list)
+    name = " ".join(value.upper().split())
+    if name in terms:
+        return name
+    import difflib
 
-    def check(value: str) -> str:
-        name = " ".join(value.upper().split())
-        if name in terms:
-            return name
-        import difflib
-
-        close = difflib.get_close_matches(name, terms, n=3)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ValueError(f"{value!r} is not one of FDA's SPL {what}{hint}")
-
-    return AfterValidator(check)
+    close = difflib.get_close_matches(name, terms, n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(f"{value!r} is not one of FDA's SPL {what}{hint}")
 
 
-SplDosageForm = Annotated[str, _fda_term(spl_terms.DOSAGE_FORMS, "dosage forms")]
-SplPackageType = Annotated[str, _fda_term(spl_terms.PACKAGE_TYPES, "package types")]
+SplDosageForm = Annotated[str, AfterValidator(functools.partial(_fda_term, "DOSAGE_FORMS", "dosage forms"))]
+SplPackageType = Annotated[str, AfterValidator(functools.partial(_fda_term, "PACKAGE_TYPES", "package types"))]
 
 
 def _per_day(value: Dose) -> Dose:
@@ -936,6 +935,7 @@ class Label(Strict):
     _no_contraindications: bool = PrivateAttr(default=False)
     _index: tuple[tuple[int, ...], dict[str, tuple[FactPath, Fact]]] | None = PrivateAttr(default=None)
     _nodes: tuple[tuple[int, ...], dict[int, FactPath]] | None = PrivateAttr(default=None)
+    _walked: tuple[tuple[int, ...], tuple[tuple[FactPath, Any], ...]] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -957,6 +957,15 @@ class Label(Strict):
     def facts(self) -> Iterator[tuple[FactPath, Fact]]:
         """Every identified fact with its path in the content, in document order."""
         return ((path, node) for path, node in walk(self) if isinstance(node, Fact))
+
+    def _walk_once(self) -> tuple[tuple[FactPath, Any], ...]:
+        """Every value with its path, walked once per label (checks walk a label many times). Keyed like
+        ``_fact_index``: a copy made with ``model_copy(update=…)`` walks its own."""
+        key = tuple(id(getattr(self, name)) for name in type(self).model_fields)
+        cached = self._walked
+        if cached is None or cached[0] != key:
+            cached = self._walked = (key, tuple(_walk(self, ROOT, None)))
+        return cached[1]
 
     def _fact_index(self) -> dict[str, tuple[FactPath, Fact]]:
         """id → (path, fact), built once per label. The key is the identity of every top-level value, so a copy
@@ -1105,6 +1114,12 @@ def walk(
 ) -> Iterator[tuple[FactPath, Any]]:
     """Every value under ``node`` with its path, parents first. ``skip(parent, key, value)`` leaves a value,
     and everything under it, out."""
+    if skip is None and path is ROOT and isinstance(node, Label):
+        return iter(node._walk_once())
+    return _walk(node, path, skip)
+
+
+def _walk(node: Any, path: FactPath, skip: Callable[[Any, Any, Any], bool] | None) -> Iterator[tuple[FactPath, Any]]:
     yield path, node
     if isinstance(node, BaseModel):
         items: Any = ((name, getattr(node, name)) for name in type(node).model_fields)
@@ -1116,7 +1131,7 @@ def walk(
         return
     for key, value in items:
         if skip is None or not skip(node, key, value):
-            yield from walk(value, path.child(key, value), skip)
+            yield from _walk(value, path.child(key, value), skip)
 
 
 def reference_problems(label: Label) -> list[tuple[tuple[Any, ...], str]]:

@@ -11,6 +11,7 @@ goes unnoticed. Symbols (mg, mL, °C) are notation and live here; every word (da
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -353,24 +354,15 @@ class Quantity:
         )
 
     # -- pydantic -----------------------------------------------------------------------------------------
+    # The validator and serialiser are module-level functions (bound with partial), not closures, so that the
+    # label's core schema can be pickled and cached on disk (labeling/schema_cache.py).
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        def validate(value: Any) -> Quantity:
-            if isinstance(value, Quantity):
-                return cls.check_kind(value)
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise ValueError(f"expected a {cls.kind} written as text like '{cls.example}'")
-            if isinstance(value, (int, float)):
-                raise ValueError(f"{value!r} has no unit: write it like '{cls.example}'")
-            return cls.parse(value)
-
         return core_schema.no_info_plain_validator_function(
-            validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda q: q.raw or format_compact(q), when_used="always"
-            ),
+            functools.partial(_validate_quantity, cls),
+            serialization=core_schema.plain_serializer_function_ser_schema(_serialize_quantity, when_used="always"),
         )
 
     @classmethod
@@ -678,20 +670,41 @@ class Schedule:
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        def validate(value: Any) -> Schedule:
-            if isinstance(value, Schedule):
-                return value
-            if not isinstance(value, str):
-                raise ValueError("expected a schedule written as text like 'weeks 0, 2 and 6'")
-            return cls.parse(value)
-
         return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.raw)
+            functools.partial(_validate_schedule, cls),
+            serialization=core_schema.plain_serializer_function_ser_schema(_serialize_schedule),
         )
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
         return {"type": "string", "description": "Fixed times from the first dose.", "examples": ["weeks 0, 2 and 6"]}
+
+
+def _validate_quantity(kind: type[Quantity], value: Any) -> Quantity:
+    """pydantic's validator for a Quantity field of the given kind."""
+    if isinstance(value, Quantity):
+        return kind.check_kind(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected a {kind.kind} written as text like '{kind.example}'")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} has no unit: write it like '{kind.example}'")
+    return kind.parse(value)
+
+
+def _serialize_quantity(quantity: Quantity) -> str:
+    return quantity.raw or format_compact(quantity)
+
+
+def _validate_schedule(kind: type[Schedule], value: Any) -> Schedule:
+    if isinstance(value, Schedule):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a schedule written as text like 'weeks 0, 2 and 6'")
+    return kind.parse(value)
+
+
+def _serialize_schedule(schedule: Schedule) -> str:
+    return schedule.raw
 
 
 # ---------------------------------------------------------------------------------------------------------

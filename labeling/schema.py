@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from labeling import schema_cache
 from labeling.model import Label
 
 
 def content_schema() -> dict:
+    schema_cache.complete(Label)  # the schema pydantic generates from, loaded rather than built when cached
     schema = Label.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,0 +1,150 @@
+"""The content model's validator, kept on disk between processes, like Python's own .pyc files.
+
+Every command validates a label, and pydantic builds the core schema of `Label` in Python on first use: ~80 ms
+of each command's start-up (issue 17). The schema itself is plain data — dicts, and references to our classes
+and functions — so it is pickled once and loaded in ~3 ms by every later process.
+
+The cache file is named by the Python, pydantic and pydantic-core versions, and records the size and time of
+every `labeling` source file loaded when it was written: any edit to the tool, an upgrade or a downgrade builds
+the schema again, exactly as pydantic would. A cache that cannot be read, written or trusted is never an error:
+pydantic then builds the schema as it always did.
+
+Where: `$LABELING_CACHE_DIR`, else `$XDG_CACHE_HOME/labeling`, else `~/.cache/labeling`. Set
+`LABELING_CACHE_DIR=off` to never read or write it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+# What the last call did, for tests and `labeling doctor`: "loaded", "written", "built" (nothing cached) or "".
+status = ""
+
+
+def cache_dir() -> Path | None:
+    chosen = os.environ.get("LABELING_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "labeling"
+
+
+def cache_file(model: type) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else cache_file_name(folder, model.__name__)
+
+
+def cache_file_name(folder: Path, name: str = "Label") -> Path:
+    import pydantic
+    import pydantic_core
+
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"{name.lower()}-schema-{python}-pydantic{pydantic.VERSION}-core{pydantic_core.__version__}.pickle"
+
+
+def is_current(path: Path) -> bool:
+    """The file is there, readable, and written from the labeling sources as they are now."""
+    try:
+        with path.open("rb") as handle:
+            entry = pickle.load(handle)
+        return isinstance(entry, dict) and _current(entry["sources"])
+    except Exception:
+        return False
+
+
+def complete(model: Any) -> None:
+    """Give `model` (a pydantic model built with defer_build) its validator: from the cache when it is current,
+    else built by pydantic and then cached."""
+    global status
+    if model.__pydantic_complete__:
+        return
+    path = cache_file(model)
+    if path is not None and _load(model, path):
+        status = "loaded"
+        return
+    model.model_rebuild()
+    status = "built"
+    if path is not None and _store(model, path):
+        status = "written"
+
+
+def _sources() -> dict[str, tuple[int, int]]:
+    """Size and time of every `labeling` module loaded now: the schema can refer to nothing else of ours."""
+    stamps: dict[str, tuple[int, int]] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (name == "labeling" or name.startswith("labeling.")) and file:
+            try:
+                stat = os.stat(file)
+            except OSError:
+                continue
+            stamps[file] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+def _current(stamps: dict[str, tuple[int, int]]) -> bool:
+    for file, stamp in stamps.items():
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return False
+        if (stat.st_mtime_ns, stat.st_size) != tuple(stamp):
+            return False
+    return True
+
+
+def _load(model: Any, path: Path) -> bool:
+    # Any failure (a missing, truncated or foreign file, a class renamed since) means "build it".
+    try:
+        with path.open("rb") as handle:
+            entry = pickle.load(handle)
+        if not (isinstance(entry, dict) and entry.get("model") == _qualified(model) and _current(entry["sources"])):
+            return False
+        _install(model, entry["schema"])
+    except Exception:
+        return False
+    return True
+
+
+def _install(model: Any, schema: dict[str, Any]) -> None:
+    """What pydantic's complete_model_class does once it has the schema (pydantic 2.x)."""
+    from pydantic._internal._config import ConfigWrapper
+    from pydantic_core import SchemaSerializer, SchemaValidator
+
+    config = ConfigWrapper(model.model_config, check=False).core_config(title=model.__name__)
+    validator = SchemaValidator(schema, config)
+    serializer = SchemaSerializer(schema, config)
+    model.__pydantic_computed_fields__ = {k: v.info for k, v in model.__pydantic_decorators__.computed_fields.items()}
+    model.__pydantic_core_schema__ = schema
+    model.__pydantic_validator__ = validator
+    model.__pydantic_serializer__ = serializer
+    model.__pydantic_complete__ = True
+
+
+def _store(model: Any, path: Path) -> bool:
+    import tempfile  # only when writing
+
+    try:
+        entry = {"model": _qualified(model), "sources": _sources(), "schema": model.__pydantic_core_schema__}
+        data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside and renamed into place: a reader in another process sees the old file or the new one.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except Exception:
+        return False
+    return True
+
+
+def _qualified(model: type) -> str:
+    return f"{model.__module__}.{model.__qualname__}"
