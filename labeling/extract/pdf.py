@@ -88,12 +88,11 @@ def _meta_text(document: pdfium.PdfDocument, key: str) -> str:
 
 def smallest_type(source: bytes | str | Path) -> float | None:
     """The smallest type on any page, in points, as printed: each run's font size scaled by its full matrix
-    (WeasyPrint, for one, draws in CSS pixels under a 0.75 page transform). Read from the page layout, which
-    `check` has read already for FDA's checklist."""
-    from labeling.extract.layout import read_layout
+    (WeasyPrint, for one, draws in CSS pixels under a 0.75 page transform). The runs and sizes of the page
+    layout (`extract/layout.py`), without reading the rest of it."""
+    from labeling.extract.layout import smallest_size
 
-    sizes = [run.size for page in read_layout(source) for line in page.lines for run in line.runs if run.text.strip()]
-    return min(sizes, default=None)
+    return smallest_size(source)
 
 
 # What a reader sees. A text object (WeasyPrint, Word and most writers put each line or each run of one style in

