@@ -26,9 +26,9 @@ status = ""
 
 
 def cache_dir() -> Path | None:
-    chosen = os.environ.get("LABELING_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
+    chosen = os.environ.get("LABELING_CACHE_DIR", "").strip()
+    if chosen:  # set but empty: the default place, as for other XDG variables
+        return None if chosen.lower() in ("off", "0", "none", "false") else Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "labeling"
 

@@ -120,6 +120,8 @@ def test_the_default_place_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("LABELING_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert schema_cache.cache_dir() == tmp_path / "labeling"
+    monkeypatch.setenv("LABELING_CACHE_DIR", "")
+    assert schema_cache.cache_dir() == tmp_path / "labeling"
     monkeypatch.setenv("LABELING_CACHE_DIR", "off")
     assert schema_cache.cache_dir() is None
 
