@@ -1064,8 +1064,20 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
         if _in_a_name(text, match):
             continue
         quantity = _quantity_of(match, scan, lang)
-        if quantity is not None:
-            found.append(FoundQuantity(quantity, match.start(), match.end(), match.group(0).strip()))
+        if quantity is None:
+            continue
+        start = match.start()
+        low = match.start("low") if match["low"] else -1
+        if low >= 0 and not text[start:low].strip() and _SLASHED.search(text, 0, low):
+            # The number is the denominator of a fraction: "1/2 tablet" is half a tablet, never "2 tablet";
+            # "10/20 mg" (two strengths in one), "0.5/2 mL" or "1/0 mL" is no one quantity at all.
+            before = _OVER.search(text, 0, low)
+            fraction = _fraction(before, match["low"]) if before is not None else None
+            if fraction is None or quantity.high is not None or before is None:
+                continue
+            start = before.start()
+            quantity = quantity.replace(low=fraction, raw=text[start : match.end()].strip())
+        found.append(FoundQuantity(quantity, start, match.end(), text[start : match.end()].strip()))
     for match in scan.count_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
             continue
@@ -1107,6 +1119,23 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
                 )
             )
     return sorted(found, key=lambda f: f.start)
+
+
+# A whole number (optional) and a numerator with its slash, right before a number: "1/" of "1/2", "2 1/" of
+# "2 1/2".
+_SLASHED = re.compile(r"\d[ \u00a0]?/[ \u00a0]?$")
+_OVER = re.compile(r"(?:(?<![\d.,/])(?P<whole>\d+)[ \u00a0]+)?(?<![\d.,/])(?P<numerator>\d+)[ \u00a0]?/[ \u00a0]?$")
+
+
+def _fraction(before: re.Match[str], denominator: str) -> Decimal | None:
+    """A proper fraction with a small denominator (halves to sixteenths), with its whole part; else None."""
+    if not denominator.isdigit():
+        return None
+    numerator, below = int(before["numerator"]), int(denominator)
+    if not 0 < numerator < below <= 16:
+        return None
+    whole = int(before["whole"]) if before["whole"] else 0
+    return whole + Decimal(numerator) / Decimal(below)
 
 
 def _in_a_name(text: str, match: re.Match[str]) -> bool:

@@ -1150,6 +1150,10 @@ NUMBERS_IN_PROSE = [
         _in_warning("Do not exceed 60 mL/day."),
         "'60 mL/day' is written in prose; make it a typed fact so it is verified (a dose field)",
     ),
+    (  # a fraction read whole, not as its denominator ("2 tablet")
+        _in_warning("Do not take more than 1/2 tablet."),
+        "'1/2 tablet' is written in prose",
+    ),
     (
         edited((STROKE_DOSE, STROKE_DOSE + "      condition: in patients with CrCl below 30 mL/min\n")),
         "30 mL/min' is written in prose; make it a typed fact so it is verified (a renal function band field)",

@@ -254,3 +254,26 @@ def test_quantities_that_are_never_label_facts(kind, text, words):
 )
 def test_reading_back(text, expected):
     assert find_quantities(text)[0].quantity == parse_quantity(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a proper fraction is its value, with its whole part: never the denominator alone
+        ("Take 1/2 tablet daily", [("1/2 tablet daily", "0.5")]),
+        ("take 1 / 2 tablet", [("1 / 2 tablet", "0.5")]),
+        ("give 2 1/2 tablets", [("2 1/2 tablets", "2.5")]),
+        ("take 3/4 tablet.", [("3/4 tablet", "0.75")]),
+        # two numbers over one unit are no one quantity: a combination strength, a decimal over a number
+        ("the 10/20 mg tablet", []),
+        ("dose 0.5/2 mL", []),
+        ("1/0 mL", []),
+        ("1/2-1 tablet", []),
+        # a slash after a unit is still a rate or an amount per volume; a date before a dose is no fraction
+        ("125 mg/5 mL", [("125 mg/5 mL", "125")]),
+        ("30 mL/min/1.73 m²", [("30 mL/min/1.73 m²", "30")]),
+        ("on 11/30, 2 mg", [("2 mg", "2")]),
+    ],
+)
+def test_a_number_after_a_slash_is_a_fraction_or_nothing(text, found):
+    assert [(f.text, str(f.quantity.low)) for f in find_quantities(text)] == found
