@@ -1067,11 +1067,11 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
         if quantity is None:
             continue
         start = match.start()
-        low = match.start("low") if match["low"] else -1
-        if low >= 0 and not text[start:low].strip() and _SLASHED.search(text, 0, low):
+        number_at = match.start("low") if match["low"] else -1
+        if number_at >= 0 and not text[start:number_at].strip() and _SLASHED.search(text, 0, number_at):
             # The number is the denominator of a fraction: "1/2 tablet" is half a tablet, never "2 tablet";
             # "10/20 mg" (two strengths in one), "0.5/2 mL" or "1/0 mL" is no one quantity at all.
-            before = _OVER.search(text, 0, low)
+            before = _OVER.search(text, 0, number_at)
             fraction = _fraction(before, match["low"]) if before is not None else None
             if fraction is None or quantity.high is not None or before is None:
                 continue
