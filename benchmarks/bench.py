@@ -97,6 +97,7 @@ def floor_and_build_actions(path: Path, out: Path) -> tuple[list[str], Callable[
     """The label's documents, and two actions: the floor (WeasyPrint on the emitted HTML + saving the DOCX) and
     our build of the same documents."""
     import docx
+    from lxml import etree
     from weasyprint import HTML
 
     from labeling.build import build_label
@@ -114,6 +115,7 @@ def floor_and_build_actions(path: Path, out: Path) -> tuple[list[str], Callable[
     lang = language_for(label.label.language)
     pdfs: list[tuple[str, str, list]] = []  # (HTML, base URL, stylesheets)
     sheets: list[bytes] = []
+    spls: list[bytes] = []
     for output in outputs_for(label):
         kind = DOCUMENT_KINDS[output.kind]
         tree = compose(label, kind, lang)
@@ -124,6 +126,8 @@ def floor_and_build_actions(path: Path, out: Path) -> tuple[list[str], Callable[
             )
         elif output.format == "docx":
             sheets.append(writer("docx")(label, tree, kind))
+        elif output.format == "spl":  # the SPL a US label also gets: parsed and serialised by lxml
+            spls.append(writer("spl")(label, tree, kind))
         else:
             raise SystemExit(f"{path}: no floor defined for format {output.format!r}")
 
@@ -134,6 +138,8 @@ def floor_and_build_actions(path: Path, out: Path) -> tuple[list[str], Callable[
             )
         for data in sheets:
             docx.Document(io.BytesIO(data)).save(io.BytesIO())
+        for data in spls:
+            etree.tostring(etree.fromstring(data), xml_declaration=True, encoding="UTF-8")
 
     def build() -> None:
         build_label(label, content, out, force=True)
