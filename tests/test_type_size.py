@@ -12,15 +12,18 @@ from labeling.extract.layout import read_layout, smallest_size
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def hand_made_pdf(stream: str) -> bytes:
-    """One Letter page drawing `stream` with Helvetica as /F1 (cross-reference offsets computed)."""
+def hand_made_pdf(stream: str, form: str = "") -> bytes:
+    """One Letter page drawing `stream` with Helvetica as /F1 (cross-reference offsets computed); `form`, if
+    given, is the content of a form XObject /Fm1 the stream may draw with `/Fm1 Do`."""
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> >> >>",
+        " /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
         f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
+        f" /Length {len(form.encode('latin-1'))} >>\nstream\n{form}\nendstream",
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -79,3 +82,28 @@ def test_every_pdf_the_corpus_builds(content):
     assert pdfs
     for name, pdf in pdfs.items():
         assert smallest_size(pdf) == layout_minimum(pdf) is not None, name
+
+
+def test_text_inside_a_form_xobject_is_read_at_its_size_and_place():
+    """Some writers draw a whole page as one form XObject: its text is read, scaled and placed by the form's
+    matrix and the matrix in force where it is drawn."""
+    form = text(10, "Inside the form", x=100, y=400) + "\n" + text(8, "Small print", x=100, y=380)
+    pdf = hand_made_pdf(text(12, "On the page") + "\nq 0.5 0 0 0.5 50 60 cm /Fm1 Do Q", form)
+    assert smallest_size(pdf) == pytest.approx(4) == layout_minimum(pdf)
+    (page,) = read_layout(pdf)
+    runs = {run.text: run for line in page.lines for run in line.runs}
+    assert set(runs) == {"On the page", "Inside the form", "Small print"}
+    inside = runs["Inside the form"]
+    assert inside.size == pytest.approx(5)
+    assert inside.left == pytest.approx(50 + 0.5 * 100, abs=0.5)
+    assert inside.baseline == pytest.approx(60 + 0.5 * 400, abs=0.5)
+    assert runs["On the page"].size == pytest.approx(12)
+
+
+def test_a_rule_inside_a_form_xobject_is_on_the_page_where_it_is_drawn():
+    form = "0 0 0 RG 2 w 100 500 m 300 500 l S"
+    pdf = hand_made_pdf(text(9, "Body") + "\nq 1 0 0 1 0 -100 cm /Fm1 Do Q", form)
+    (page,) = read_layout(pdf)
+    (bar,) = page.bars
+    assert bar.horizontal and bar.left == pytest.approx(99, abs=0.2) and bar.right == pytest.approx(301, abs=0.2)
+    assert (bar.bottom + bar.top) / 2 == pytest.approx(400, abs=0.2)

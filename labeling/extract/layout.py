@@ -14,6 +14,7 @@ import functools
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,21 +194,91 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
     runs: list[Run] = []
     bars: list[Bar] = []
     texts = _texts_by_object(textpage)
-    for index in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, index)
+    for order, (obj, outer) in enumerate(page_objects(page)):
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(obj, *edge_refs):
             text = texts.get(ctypes.cast(obj, ctypes.c_void_p).value or 0, "")
             if not text.strip():
                 continue
-            left, bottom, right, top = (e.value for e in edges)
-            size, bold, italic = _type(obj, matrix)
+            left, bottom, right, top = _on_page(tuple(e.value for e in edges), outer)  # type: ignore[arg-type]
+            size, bold, italic = _type(obj, matrix, outer)
             upright = abs(matrix.b) < 0.01 and abs(matrix.c) < 0.01 * abs(matrix.d or 1)
             baseline = matrix.f if upright and bottom - size <= matrix.f <= top else bottom
-            runs.append(Run(text, left, bottom, right, top, size, baseline, bold, italic, index))
+            runs.append(Run(text, left, bottom, right, top, size, baseline, bold, italic, order))
         elif kind == raw.FPDF_PAGEOBJ_PATH:
-            bars += _bars(obj, matrix, number)
+            bars += _bars(obj, matrix, number, outer)
     return runs, bars
+
+
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
+_FORM_DEPTH = 16  # forms inside forms: deeper is a hostile file, and is not read
+
+
+def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
+    """Every object the page draws, in drawing order, the contents of form XObjects included (some writers put
+    a whole page in one): each with the matrix of the form it is drawn in (None for the page's own objects)."""
+    raw = pdfium.raw
+    matrix = raw.FS_MATRIX()
+
+    def inside(form: Any, outer: Matrix | None, depth: int) -> Iterator[tuple[Any, Matrix | None]]:
+        own: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        if raw.FPDFPageObj_GetMatrix(form, ctypes.byref(matrix)):
+            own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        combined = own if outer is None else _then(own, outer)
+        for index in range(raw.FPDFFormObj_CountObjects(form)):
+            obj = raw.FPDFFormObj_GetObject(form, index)
+            if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_FORM:
+                yield obj, combined
+            elif depth < _FORM_DEPTH:
+                yield from inside(obj, combined, depth + 1)
+
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+            yield from inside(obj, None, 1)
+        else:
+            yield obj, None
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix that applies ``inner``, then ``outer``."""
+    a, b, c, d, e, f = inner
+    oa, ob, oc, od, oe, of = outer
+    return (
+        a * oa + b * oc,
+        a * ob + b * od,
+        c * oa + d * oc,
+        c * ob + d * od,
+        e * oa + f * oc + oe,
+        e * ob + f * od + of,
+    )
+
+
+def _on_page(rect: tuple[float, float, float, float], outer: Matrix | None) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) in the form's space → the page's (the box around the four corners)."""
+    if outer is None:
+        return rect
+    a, b, c, d, e, f = outer
+    left, bottom, right, top = rect
+    xs, ys = [], []
+    for x, y in ((left, bottom), (left, top), (right, bottom), (right, top)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _fill(matrix: Any, obj: Any, outer: Matrix | None) -> bool:
+    """The object's full matrix (its own, then its forms') into ``matrix``; False when it has none."""
+    raw = pdfium.raw
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        if outer is None:
+            return False
+        matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f = outer
+        return True
+    if outer is not None:
+        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f = _then(own, outer)
+    return True
 
 
 def smallest_size(source: bytes | str | Path) -> float | None:
@@ -222,16 +293,15 @@ def smallest_size(source: bytes | str | Path) -> float | None:
     matrix = raw.FS_MATRIX()
     document = open_pdf(source)
     try:
-        sized: list[tuple[float, int, int]] = []  # size, page index, object index
+        sized: list[tuple[float, int, int]] = []  # size, page index, object's place in drawing order
         for page_index in range(len(document)):
             page = document[page_index]
             try:
-                for index in range(raw.FPDFPage_CountObjects(page.raw)):
-                    obj = raw.FPDFPage_GetObject(page.raw, index)
+                for order, (obj, outer) in enumerate(page_objects(page)):
                     if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(
                         obj, *edge_refs
                     ):
-                        sized.append((_size(obj, matrix), page_index, index))
+                        sized.append((_size(obj, matrix, outer), page_index, order))
             finally:
                 page.close()
         return _first_with_text(document, sorted(sized))
@@ -241,22 +311,22 @@ def smallest_size(source: bytes | str | Path) -> float | None:
 
 def _first_with_text(document: pdfium.PdfDocument, sized: list[tuple[float, int, int]]) -> float | None:
     """The size of the first object, in this order, that has text other than white space."""
-    raw = pdfium.raw
-    pages: dict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage, dict[int, str] | None]] = {}
+    pages: dict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage, dict[int, str] | None, list[Any]]] = {}
     asked: dict[int, int] = {}
     try:
-        for size, page_index, index in sized:
+        for size, page_index, order in sized:
             if page_index not in pages:
                 page = document[page_index]
-                pages[page_index] = (page, page.get_textpage(), None)
-            page, textpage, texts = pages[page_index]
-            obj = raw.FPDFPage_GetObject(page.raw, index)
+                drawn = [obj for obj, _ in page_objects(page)]
+                pages[page_index] = (page, page.get_textpage(), None, drawn)
+            page, textpage, texts, drawn = pages[page_index]
+            obj = drawn[order]
             asked[page_index] = asked.get(page_index, 0) + 1
             if texts is None and asked[page_index] > 16:
                 # Asking an object for its text searches the whole page: past a few blank runs (a hostile file
                 # of many), one pass over the page's characters answers for every object on it.
                 texts = _texts_by_object(textpage)
-                pages[page_index] = (page, textpage, texts)
+                pages[page_index] = (page, textpage, texts, drawn)
             if texts is not None:
                 text = texts.get(ctypes.cast(obj, ctypes.c_void_p).value or 0, "")
             else:
@@ -265,7 +335,7 @@ def _first_with_text(document: pdfium.PdfDocument, sized: list[tuple[float, int,
                 return size
         return None
     finally:
-        for page, textpage, _ in pages.values():
+        for page, textpage, _, _ in pages.values():
             textpage.close()
             page.close()
 
@@ -294,10 +364,10 @@ def _texts_by_object(textpage: pdfium.PdfTextPage) -> dict[int, str]:
     return {key: "".join(chars) for key, chars in found.items()}
 
 
-def _type(obj: Any, matrix: Any) -> tuple[float, bool, bool]:
+def _type(obj: Any, matrix: Any, outer: Matrix | None = None) -> tuple[float, bool, bool]:
     """Size in points as printed, bold, italic: from the font's name and flags, and the run's matrix."""
     raw = pdfium.raw
-    size = _size(obj, matrix)
+    size = _size(obj, matrix, outer)
     font = raw.FPDFTextObj_GetFont(obj)
     name = ""
     flags = 0
@@ -318,13 +388,13 @@ def _type(obj: Any, matrix: Any) -> tuple[float, bool, bool]:
     return size, bold, italic
 
 
-def _size(obj: Any, matrix: Any) -> float:
+def _size(obj: Any, matrix: Any, outer: Matrix | None = None) -> float:
     """A text object's font size scaled by its full matrix (left in ``matrix``): its size as printed."""
     raw = pdfium.raw
     size = ctypes.c_float()
     raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
     scale = 1.0
-    if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+    if _fill(matrix, obj, outer):
         scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
     return size.value * scale
 
@@ -354,9 +424,9 @@ def _lines(runs: list[Run], page: int) -> list[Line]:
     return sorted(lines, key=lambda line: line.order)
 
 
-def _bars(obj: Any, matrix: Any, page: int) -> list[Bar]:
+def _bars(obj: Any, matrix: Any, page: int, outer: Matrix | None = None) -> list[Bar]:
     raw = pdfium.raw
-    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+    if not _fill(matrix, obj, outer):
         return []
     a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
     x, y = ctypes.c_float(), ctypes.c_float()
