@@ -107,3 +107,34 @@ def test_a_rule_inside_a_form_xobject_is_on_the_page_where_it_is_drawn():
     (bar,) = page.bars
     assert bar.horizontal and bar.left == pytest.approx(99, abs=0.2) and bar.right == pytest.approx(301, abs=0.2)
     assert (bar.bottom + bar.top) / 2 == pytest.approx(400, abs=0.2)
+
+
+def rotated(pdf: bytes, degrees: int) -> bytes:
+    return hand_made_pdf_with(pdf, f"/MediaBox [0 0 612 792] /Rotate {degrees}")
+
+
+def hand_made_pdf_with(pdf: bytes, mediabox: str) -> bytes:
+    """The same page with another /MediaBox entry (PDFium rebuilds the cross-reference the edit shifts)."""
+    return pdf.replace(b"/MediaBox [0 0 612 792]", mediabox.encode())
+
+
+@pytest.mark.parametrize(
+    ("degrees", "where"),
+    [
+        (0, (72, 700)),
+        (90, (700, 612 - 72)),  # the page's top edge is on the right as shown: x from y, y from the width left
+        (180, (612 - 72, 792 - 700)),
+        (270, (792 - 700, 72)),
+    ],
+)
+def test_a_rotated_page_is_read_as_shown(degrees, where):
+    """/Rotate turns the page as a viewer shows it: the layout is read in that frame, so lines, columns and
+    margins are those a reviewer sees."""
+    pdf = rotated(hand_made_pdf(text(12, "Hello", x=72, y=700)), degrees)
+    (page,) = read_layout(pdf)
+    assert (page.width, page.height) == ((612, 792) if degrees in (0, 180) else (792, 612))
+    ((run,),) = [line.runs for line in page.lines]
+    x, y = where  # where the text starts (its origin on the baseline), on the page as shown
+    assert run.left - 1 <= x <= run.right + 1 and run.bottom - 1 <= y <= run.top + 1, (run, where)
+    assert 0 <= run.left < run.right <= page.width and 0 <= run.bottom < run.top <= page.height
+    assert run.size == pytest.approx(12)

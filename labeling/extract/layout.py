@@ -216,9 +216,11 @@ _FORM_DEPTH = 16  # forms inside forms: deeper is a hostile file, and is not rea
 
 def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
     """Every object the page draws, in drawing order, the contents of form XObjects included (some writers put
-    a whole page in one): each with the matrix of the form it is drawn in (None for the page's own objects)."""
+    a whole page in one): each with the matrix that takes it from where it is drawn to the page as shown — the
+    forms it is in, and the page's /Rotate — or None when there is none."""
     raw = pdfium.raw
     matrix = raw.FS_MATRIX()
+    turn = _rotation(page)
 
     def inside(form: Any, outer: Matrix | None, depth: int) -> Iterator[tuple[Any, Matrix | None]]:
         own: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -235,9 +237,19 @@ def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
     for index in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, index)
         if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
-            yield from inside(obj, None, 1)
+            yield from inside(obj, turn, 1)
         else:
-            yield obj, None
+            yield obj, turn
+
+
+def _rotation(page: pdfium.PdfPage) -> Matrix | None:
+    """The page's /Rotate (clockwise, as a viewer shows it) as a matrix on its coordinates; None for none."""
+    left, bottom, right, top = page.get_mediabox()
+    return {
+        90: (0.0, -1.0, 1.0, 0.0, left - bottom, bottom + right),
+        180: (-1.0, 0.0, 0.0, -1.0, left + right, bottom + top),
+        270: (0.0, 1.0, -1.0, 0.0, left + top, bottom - left),
+    }.get(page.get_rotation() % 360)
 
 
 def _then(inner: Matrix, outer: Matrix) -> Matrix:
