@@ -9,8 +9,10 @@ every `labeling` source file loaded when it was written: any edit to the tool, a
 the schema again, exactly as pydantic would. A cache that cannot be read, written or trusted is never an error:
 pydantic then builds the schema as it always did.
 
+The file is named, too, by the folder the tool is installed in: two installations never share a schema.
 Where: `$LABELING_CACHE_DIR`, else `$XDG_CACHE_HOME/labeling`, else `~/.cache/labeling`. Set
-`LABELING_CACHE_DIR=off` to never read or write it.
+`LABELING_CACHE_DIR=off` to never read or write it. Like a .pyc file, a cache file is code that runs when it is
+read (pickle): it lives in the user's own cache folder, written with the user's own permissions (0600).
 """
 
 from __future__ import annotations
@@ -39,11 +41,20 @@ def cache_file(model: type) -> Path | None:
 
 
 def cache_file_name(folder: Path, name: str = "Label") -> Path:
+    """One file per installation (two virtual environments with other versions of labeling never share one),
+    Python and pydantic version."""
+    import hashlib
+
     import pydantic
     import pydantic_core
 
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return folder / f"{name.lower()}-schema-{python}-pydantic{pydantic.VERSION}-core{pydantic_core.__version__}.pickle"
+    installation = hashlib.sha256(os.fsencode(_PACKAGE)).hexdigest()[:12]
+    versions = f"{python}-pydantic{pydantic.VERSION}-core{pydantic_core.__version__}"
+    return folder / f"{name.lower()}-schema-{versions}-{installation}.pickle"
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
 def is_current(path: Path) -> bool:
@@ -141,6 +152,11 @@ def _store(model: Any, path: Path) -> bool:
         except BaseException:
             os.unlink(temporary)
             raise
+        # This installation's files for other Python or pydantic versions are stale now.
+        stem, _, installation = path.stem.rpartition("-")
+        for old in path.parent.glob(f"{stem.split('-schema-')[0]}-schema-*-{installation}.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except Exception:
         return False
     return True

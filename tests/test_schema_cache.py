@@ -138,3 +138,36 @@ def test_doctor_says_where_the_cache_is_and_whether_it_is_current(tmp_path: Path
     probe(str(tmp_path), CONTENT[0])
     assert str(tmp_path) in doctor(str(tmp_path)) and "(current)" in doctor(str(tmp_path))
     assert "off" in doctor("off")
+
+
+def test_two_installations_never_share_a_schema(tmp_path: Path) -> None:
+    """Two virtual environments (another version of labeling, same Python and pydantic) each keep their own."""
+    import shutil
+
+    other = tmp_path / "other-install"
+    shutil.copytree(ROOT / "labeling", other / "labeling", ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    probe(str(cache), CONTENT[0])
+    script = (
+        "import sys\n"
+        "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
+        f"sys.path.insert(0, {str(other)!r})\n"
+        "from labeling import load, schema_cache\n"
+        f"assert schema_cache.__file__.startswith({str(other)!r}), schema_cache.__file__\n"
+        f"load.load_label({str(CONTENT[0])!r})\n"
+        "print(schema_cache.status)\n"
+    )
+    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "written"  # not "loaded": the first installation's schema is not its own
+    assert len(list(cache.glob("label-schema-*.pickle"))) == 2
+
+
+def test_a_new_pydantic_version_replaces_the_old_file(tmp_path: Path) -> None:
+    probe(str(tmp_path), CONTENT[0])
+    current = cached(tmp_path)
+    older = current.with_name(current.name.replace("-pydantic", "-pydantic0.0.0-was"))
+    current.rename(older)
+    assert probe(str(tmp_path), CONTENT[0])["status"] == "written"
+    assert cached(tmp_path) == current and not older.exists()
