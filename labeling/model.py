@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -935,7 +937,6 @@ class Label(Strict):
     _no_contraindications: bool = PrivateAttr(default=False)
     _index: tuple[tuple[int, ...], dict[str, tuple[FactPath, Fact]]] | None = PrivateAttr(default=None)
     _nodes: tuple[tuple[int, ...], dict[int, FactPath]] | None = PrivateAttr(default=None)
-    _walked: tuple[tuple[int, ...], tuple[tuple[FactPath, Any], ...]] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -957,15 +958,6 @@ class Label(Strict):
     def facts(self) -> Iterator[tuple[FactPath, Fact]]:
         """Every identified fact with its path in the content, in document order."""
         return ((path, node) for path, node in walk(self) if isinstance(node, Fact))
-
-    def _walk_once(self) -> tuple[tuple[FactPath, Any], ...]:
-        """Every value with its path, walked once per label (checks walk a label many times). Keyed like
-        ``_fact_index``: a copy made with ``model_copy(update=…)`` walks its own."""
-        key = tuple(id(getattr(self, name)) for name in type(self).model_fields)
-        cached = self._walked
-        if cached is None or cached[0] != key:
-            cached = self._walked = (key, tuple(_walk(self, ROOT, None)))
-        return cached[1]
 
     def _fact_index(self) -> dict[str, tuple[FactPath, Fact]]:
         """id → (path, fact), built once per label. The key is the identity of every top-level value, so a copy
@@ -1115,8 +1107,23 @@ def walk(
     """Every value under ``node`` with its path, parents first. ``skip(parent, key, value)`` leaves a value,
     and everything under it, out."""
     if skip is None and path is ROOT and isinstance(node, Label):
-        return iter(node._walk_once())
+        return itertools.chain(((ROOT, node),), _walked(node))
     return _walk(node, path, skip)
+
+
+# Every value under a label with its path, walked once per label object (checks walk a label many times; labels
+# are frozen, and a copy is another object): kept here rather than on the label, so that labels still compare
+# by their content, and dropped with the label. The label itself is left out (no reference keeps it alive).
+_WALKED: dict[int, tuple[tuple[FactPath, Any], ...]] = {}
+
+
+def _walked(label: Label) -> tuple[tuple[FactPath, Any], ...]:
+    key = id(label)
+    found = _WALKED.get(key)
+    if found is None:
+        found = _WALKED[key] = tuple(itertools.islice(_walk(label, ROOT, None), 1, None))
+        weakref.finalize(label, _WALKED.pop, key, None)
+    return found
 
 
 def _walk(node: Any, path: FactPath, skip: Callable[[Any, Any, Any], bool] | None) -> Iterator[tuple[FactPath, Any]]:

@@ -83,21 +83,28 @@ def complete(model: Any) -> None:
         status = "written"
 
 
-def _sources() -> dict[str, tuple[int, int]]:
-    """Size and time of every `labeling` module loaded now: the schema can refer to nothing else of ours."""
+def _sources() -> dict[str, tuple[int, int]] | None:
+    """Size and time of every `labeling` module loaded now: the schema can refer to nothing else of ours. None
+    when one is not a file of its own (the tool run from a zip archive): then nothing tells a change, and nothing
+    is cached."""
     stamps: dict[str, tuple[int, int]] = {}
     for name, module in list(sys.modules.items()):
+        if name != "labeling" and not name.startswith("labeling."):
+            continue
         file = getattr(module, "__file__", None)
-        if (name == "labeling" or name.startswith("labeling.")) and file:
-            try:
-                stat = os.stat(file)
-            except OSError:
-                continue
-            stamps[file] = (stat.st_mtime_ns, stat.st_size)
-    return stamps
+        if not file:
+            continue
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        stamps[file] = (stat.st_mtime_ns, stat.st_size)
+    return stamps or None
 
 
-def _current(stamps: dict[str, tuple[int, int]]) -> bool:
+def _current(stamps: Any) -> bool:
+    if not isinstance(stamps, dict) or not stamps:
+        return False
     for file, stamp in stamps.items():
         try:
             stat = os.stat(file)
@@ -122,25 +129,48 @@ def _load(model: Any, path: Path) -> bool:
 
 
 def _install(model: Any, schema: dict[str, Any]) -> None:
-    """What pydantic's complete_model_class does once it has the schema (pydantic 2.x)."""
+    """What pydantic's `complete_model_class` does once it has generated the schema (pydantic 2.x: private
+    names, so any change of them fails here and the schema is built instead; tests/test_schema_cache.py holds
+    the two ways equal)."""
+    from functools import partial
+
     from pydantic._internal._config import ConfigWrapper
+    from pydantic._internal._model_construction import set_deprecated_descriptors
+    from pydantic._internal._signature import generate_pydantic_signature
+    from pydantic._internal._utils import LazyClassAttribute
     from pydantic_core import SchemaSerializer, SchemaValidator
 
-    config = ConfigWrapper(model.model_config, check=False).core_config(title=model.__name__)
+    wrapper = ConfigWrapper(model.model_config, check=False)
+    config = wrapper.core_config(title=model.__name__)
     validator = SchemaValidator(schema, config)
     serializer = SchemaSerializer(schema, config)
     model.__pydantic_computed_fields__ = {k: v.info for k, v in model.__pydantic_decorators__.computed_fields.items()}
+    set_deprecated_descriptors(model)
     model.__pydantic_core_schema__ = schema
     model.__pydantic_validator__ = validator
     model.__pydantic_serializer__ = serializer
+    model.__signature__ = LazyClassAttribute(
+        "__signature__",
+        partial(
+            generate_pydantic_signature,
+            init=model.__init__,
+            fields=model.__pydantic_fields__,
+            validate_by_alias=wrapper.validate_by_alias,
+            extra=wrapper.extra,
+        ),
+    )
     model.__pydantic_complete__ = True
+    model.__pydantic_on_complete__()
 
 
 def _store(model: Any, path: Path) -> bool:
     import tempfile  # only when writing
 
+    sources = _sources()
+    if sources is None:
+        return False
     try:
-        entry = {"model": _qualified(model), "sources": _sources(), "schema": model.__pydantic_core_schema__}
+        entry = {"model": _qualified(model), "sources": sources, "schema": model.__pydantic_core_schema__}
         data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written beside and renamed into place: a reader in another process sees the old file or the new one.

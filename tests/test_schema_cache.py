@@ -28,7 +28,10 @@ for name in sys.argv[1:]:
         results[name] = load.load_label(Path(name)).model_dump_json()
     except load.ContentError as error:
         results[name] = "ERROR " + str(error)
-print(json.dumps({"status": schema_cache.status, "results": results, "schema": schema_text()}))
+import inspect
+from labeling.model import Label
+signature = str(inspect.signature(Label))
+print(json.dumps({"status": schema_cache.status, "results": results, "schema": schema_text(), "signature": signature}))
 """
 
 # A real label with a misspelt unit and a misspelt FDA dosage form: errors from a Quantity field's validator
@@ -72,6 +75,8 @@ def test_a_loaded_schema_validates_as_the_built_one(tmp_path: Path, broken: Path
     for run in (first, again):
         assert run["results"] == built["results"]
         assert run["schema"] == built["schema"]
+        assert run["signature"] == built["signature"]  # what help() and editors show
+    assert "product" in built["signature"]
     # The comparison means something: the broken file's errors come from the validator itself.
     assert built["results"][str(broken)].startswith("ERROR ")
     assert "CAPSULEE" in built["results"][str(broken)] and "mgg" in built["results"][str(broken)]
@@ -171,3 +176,39 @@ def test_a_new_pydantic_version_replaces_the_old_file(tmp_path: Path) -> None:
     current.rename(older)
     assert probe(str(tmp_path), CONTENT[0])["status"] == "written"
     assert cached(tmp_path) == current and not older.exists()
+
+
+def test_a_tool_run_from_a_zip_archive_caches_nothing(tmp_path: Path) -> None:
+    """Modules in a zip have no file of their own: nothing could tell a new archive from the old one."""
+    import zipfile
+
+    archive = tmp_path / "app.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for source in (ROOT / "labeling").rglob("*"):
+            if source.is_file() and "__pycache__" not in source.parts:
+                bundle.write(source, source.relative_to(ROOT))
+    script = (
+        "import sys\n"
+        "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
+        f"sys.path.insert(0, {str(archive)!r})\n"
+        "from labeling import load, schema_cache\n"
+        "assert '.zip' in schema_cache.__file__, schema_cache.__file__\n"
+        f"load.load_label({str(CONTENT[0])!r})\n"
+        "print(schema_cache.status)\n"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "built"
+    assert not list(cache.glob("*.pickle"))
+
+
+def test_a_cache_that_names_no_sources_is_never_trusted(tmp_path: Path) -> None:
+    probe(str(tmp_path), CONTENT[0])
+    path = cached(tmp_path)
+    entry = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps({**entry, "sources": {}, "schema": {"type": "any"}}))
+    run = probe(str(tmp_path), CONTENT[0])
+    assert run["status"] == "written" and run["results"] == probe("off", CONTENT[0])["results"]
