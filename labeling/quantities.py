@@ -1068,15 +1068,15 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
             continue
         start = match.start()
         number_at = match.start("low") if match["low"] else -1
-        if number_at >= 0 and not text[start:number_at].strip() and _SLASHED.search(text, 0, number_at):
-            # The number is the denominator of a fraction: "1/2 tablet" is half a tablet, never "2 tablet";
-            # "10/20 mg" (two strengths in one), "0.5/2 mL" or "1/0 mL" is no one quantity at all.
+        if number_at >= 0 and quantity.high is None and not text[start:number_at].strip():
+            # The number may be the denominator of a fraction: "1/2 tablet" is half a tablet, never "2 tablet".
             before = _OVER.search(text, 0, number_at)
-            fraction = _fraction(before, match["low"]) if before is not None else None
-            if fraction is None or quantity.high is not None or before is None:
+            fraction = _fraction(before, match["low"], quantity.unit) if before is not None else None
+            if fraction is _NO_QUANTITY:
                 continue
-            start = before.start()
-            quantity = quantity.replace(low=fraction, raw=text[start : match.end()].strip())
+            if isinstance(fraction, Decimal) and before is not None:
+                start = before.start()
+                quantity = quantity.replace(low=fraction, raw=text[start : match.end()].strip())
         found.append(FoundQuantity(quantity, start, match.end(), text[start : match.end()].strip()))
     for match in scan.count_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
@@ -1123,19 +1123,32 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
 
 # A whole number (optional) and a numerator with its slash, right before a number: "1/" of "1/2", "2 1/" of
 # "2 1/2".
-_SLASHED = re.compile(r"\d[ \u00a0]?/[ \u00a0]?$")
-_OVER = re.compile(r"(?:(?<![\d.,/])(?P<whole>\d+)[ \u00a0]+)?(?<![\d.,/])(?P<numerator>\d+)[ \u00a0]?/[ \u00a0]?$")
+# A numerator and its slash right before a number, with a whole part before it if there is one: "1/" of
+# "1/2", "2 1/" of "2 1/2", "1-1/" of "1-1/2" (the US way of writing one and a half).
+_OVER = re.compile(
+    r"(?:(?<![\d.,/])(?P<whole>\d+)(?:[ \u00a0]+|-)|(?<![\d.,/-]))(?P<numerator>\d+)[ \u00a0]?/[ \u00a0]?$"
+)
+_NO_QUANTITY = object()
+_HALVES = {2, 4, 8}  # a scored tablet breaks into halves and quarters; a dose is measured in eighths at most
 
 
-def _fraction(before: re.Match[str], denominator: str) -> Decimal | None:
-    """A proper fraction with a small denominator (halves to sixteenths), with its whole part; else None."""
+def _fraction(before: re.Match[str], denominator: str, unit: str) -> Decimal | object | None:
+    """The value of "1/2 tablet", "3/4 tablet", "1 1/2 tablets", "1/2 hour": a proper fraction in halves,
+    quarters or eighths (of an hour, a half only). `_NO_QUANTITY` for another proper fraction of a tablet, a
+    vial, …, which reads as no number of them ("1/3 tablet"). None for anything else, which is read as before:
+    two numbers over one unit ("5/325 mg", two strengths in one; "6/8 hours"), the second with the unit."""
     if not denominator.isdigit():
         return None
     numerator, below = int(before["numerator"]), int(denominator)
-    if not 0 < numerator < below <= 16:
+    if not 0 < numerator < below:
         return None
-    whole = int(before["whole"]) if before["whole"] else 0
-    return whole + Decimal(numerator) / Decimal(below)
+    kind = UNITS.get(unit)
+    measured = below in _HALVES and kind in ("presentation", "mass", "volume", "amount")
+    half_an_hour = (numerator, below) == (1, 2) and kind == "time" and unit != "time"
+    if measured or half_an_hour:
+        whole = int(before["whole"]) if before["whole"] else 0
+        return whole + Decimal(numerator) / Decimal(below)
+    return _NO_QUANTITY if kind == "presentation" else None
 
 
 def _in_a_name(text: str, match: re.Match[str]) -> bool:

@@ -1150,9 +1150,10 @@ NUMBERS_IN_PROSE = [
         _in_warning("Do not exceed 60 mL/day."),
         "'60 mL/day' is written in prose; make it a typed fact so it is verified (a dose field)",
     ),
-    (  # a fraction read whole, not as its denominator ("2 tablet")
+    (  # a fraction read whole, not as its denominator ("2 tablet"), and offered as a value the content parses
         _in_warning("Do not take more than 1/2 tablet."),
-        "'1/2 tablet' is written in prose",
+        "'1/2 tablet' is written in prose; make it a typed fact so it is verified (a typed value: values: {name: "
+        "0.5 tablets}",
     ),
     (
         edited((STROKE_DOSE, STROKE_DOSE + "      condition: in patients with CrCl below 30 mL/min\n")),

@@ -259,21 +259,27 @@ def test_reading_back(text, expected):
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        # a proper fraction is its value, with its whole part: never the denominator alone
+        # a fraction in halves, quarters or eighths is its value, with its whole part: never the denominator
         ("Take 1/2 tablet daily", [("1/2 tablet daily", "0.5")]),
         ("take 1 / 2 tablet", [("1 / 2 tablet", "0.5")]),
         ("give 2 1/2 tablets", [("2 1/2 tablets", "2.5")]),
+        ("Take 1-1/2 tablets", [("1-1/2 tablets", "1.5")]),
         ("take 3/4 tablet.", [("3/4 tablet", "0.75")]),
-        # two numbers over one unit are no one quantity: a combination strength, a decimal over a number
-        ("the 10/20 mg tablet", []),
-        ("dose 0.5/2 mL", []),
-        ("1/0 mL", []),
-        ("1/2-1 tablet", []),
+        ("1/2 mL", [("1/2 mL", "0.5")]),
+        ("every 1/2 hour", [("1/2 hour", "0.5")]),
+        # another proper fraction of a tablet is no number of tablets
+        ("take 1/3 tablet", []),
+        # two numbers over one unit are read as before: the second, with the unit (two strengths in one, a
+        # choice of intervals); lint asks for the number to be typed, verify compares it
+        ("the 10/20 mg tablet", [("20 mg", "20")]),
+        ("Take 500/850 mg", [("850 mg", "850")]),
+        ("every 6/8 hours", [("8 hours", "8")]),
+        ("dose 0.5/2 mL", [("2 mL", "2")]),
         # a slash after a unit is still a rate or an amount per volume; a date before a dose is no fraction
         ("125 mg/5 mL", [("125 mg/5 mL", "125")]),
         ("30 mL/min/1.73 m²", [("30 mL/min/1.73 m²", "30")]),
         ("on 11/30, 2 mg", [("2 mg", "2")]),
     ],
 )
-def test_a_number_after_a_slash_is_a_fraction_or_nothing(text, found):
+def test_a_number_after_a_slash(text, found):
     assert [(f.text, str(f.quantity.low)) for f in find_quantities(text)] == found

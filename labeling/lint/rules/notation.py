@@ -31,7 +31,15 @@ from labeling.lint.text import (
     valued,
 )
 from labeling.model import Fact, Label, Population
-from labeling.quantities import UNITS, FoundQuantity, Frequency, Quantity, canonical_unit, find_quantities
+from labeling.quantities import (
+    UNITS,
+    FoundQuantity,
+    Frequency,
+    Quantity,
+    canonical_unit,
+    find_quantities,
+    format_compact,
+)
 
 
 def _ismp(entry_id: str) -> str:
@@ -696,7 +704,7 @@ class NumberInProse(Rule):
                 if typed:
                     how = f"{_KIND_NAMES[next(k for k in QUANTITY_KINDS if k in typed).__name__]} field"
                 elif has_values and valued(found.quantity):
-                    how = f"a typed value: values: {{name: {found.text}}} and {{name}} in the text"
+                    how = f"a typed value: values: {{name: {_as_typed(found)}}} and {{name}} in the text"
                 elif kinds & can_type:
                     how = f"{_KIND_NAMES[next(k for k in QUANTITY_KINDS if k in kinds & can_type).__name__]} field"
                 elif kinds & of_fact:  # a timing's event that says how often: the regimen's frequency
@@ -707,6 +715,16 @@ class NumberInProse(Rule):
                 if agents:
                     how = "a co-agent: {agent: …, dose: …, frequency: …}"
                 yield Hit(path, f"{found.text!r} is written in prose; make it a typed fact so it is verified ({how})")
+
+
+def _as_typed(found: FoundQuantity) -> str:
+    """The value as the content writes it: the prose's own words when they parse ("1-4 hours"), else the
+    quantity's compact form ("1/2 tablet" → "0.5 tablet")."""
+    try:
+        type(found.quantity).parse(found.text)
+    except ValueError:
+        return format_compact(found.quantity)
+    return found.text
 
 
 def _restates(quantity: Quantity, typed: list[Quantity]) -> bool:
