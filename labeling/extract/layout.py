@@ -200,7 +200,7 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
             text = texts.get(ctypes.cast(obj, ctypes.c_void_p).value or 0, "")
             if not text.strip():
                 continue
-            left, bottom, right, top = _on_page(tuple(e.value for e in edges), outer)  # type: ignore[arg-type]
+            left, bottom, right, top = on_page(tuple(e.value for e in edges), outer)  # type: ignore[arg-type]
             size, bold, italic = _type(obj, matrix, outer)
             upright = abs(matrix.b) < 0.01 and abs(matrix.c) < 0.01 * abs(matrix.d or 1)
             baseline = matrix.f if upright and bottom - size <= matrix.f <= top else bottom
@@ -243,13 +243,18 @@ def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
 
 
 def _rotation(page: pdfium.PdfPage) -> Matrix | None:
-    """The page's /Rotate (clockwise, as a viewer shows it) as a matrix on its coordinates; None for none."""
-    left, bottom, right, top = page.get_mediabox()
+    """The page as a viewer shows it: its visible box (the crop box within the media box) turned by /Rotate
+    (clockwise) with its lower left corner at 0, 0, as a matrix on the page's coordinates; None when they are
+    the same already."""
+    left, bottom, right, top = page.get_bbox()
+    turn = page.get_rotation() % 360
+    if turn == 0:
+        return None if left == bottom == 0 else (1.0, 0.0, 0.0, 1.0, -left, -bottom)
     return {
-        90: (0.0, -1.0, 1.0, 0.0, left - bottom, bottom + right),
-        180: (-1.0, 0.0, 0.0, -1.0, left + right, bottom + top),
-        270: (0.0, 1.0, -1.0, 0.0, left + top, bottom - left),
-    }.get(page.get_rotation() % 360)
+        90: (0.0, -1.0, 1.0, 0.0, -bottom, right),
+        180: (-1.0, 0.0, 0.0, -1.0, right, top),
+        270: (0.0, 1.0, -1.0, 0.0, top, -left),
+    }[turn]
 
 
 def _then(inner: Matrix, outer: Matrix) -> Matrix:
@@ -266,7 +271,7 @@ def _then(inner: Matrix, outer: Matrix) -> Matrix:
     )
 
 
-def _on_page(rect: tuple[float, float, float, float], outer: Matrix | None) -> tuple[float, float, float, float]:
+def on_page(rect: tuple[float, float, float, float], outer: Matrix | None) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) in the form's space → the page's (the box around the four corners)."""
     if outer is None:
         return rect

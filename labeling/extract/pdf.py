@@ -189,6 +189,8 @@ def read_pdf(source: bytes | str | Path) -> tuple[list[str], list[tuple[int, str
 def _unseen_on_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[tuple[str, str]]:
     import ctypes
 
+    from labeling.extract.layout import on_page, page_objects
+
     raw = pdfium.raw
     look: _PageLook | None = None
     colour = [ctypes.c_uint() for _ in range(4)]
@@ -196,17 +198,19 @@ def _unseen_on_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[
     edges = [ctypes.c_float() for _ in range(4)]
     edge_refs = [ctypes.byref(e) for e in edges]
     found = []
-    for index in range(raw.FPDFPage_CountObjects(page.raw)):  # the page's own objects, not those of forms
-        obj = raw.FPDFPage_GetObject(page.raw, index)
+    # Every text object, those inside form XObjects too; its box where it is drawn (to test its own clip path)
+    # and on the page as shown (rotated, from the visible box's corner) to look at the rendered page.
+    for obj, outer in page_objects(page):
         if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT or not raw.FPDFPageObj_GetBounds(obj, *edge_refs):
             continue
-        left, bottom, right, top = (e.value for e in edges)
+        drawn = (edges[0].value, edges[1].value, edges[2].value, edges[3].value)
+        left, bottom, right, top = on_page(drawn, outer)
         why = ""
         if raw.FPDFTextObj_GetTextRenderMode(obj) == INVISIBLE_RENDER_MODE:
             why = "set invisible (text render mode 3)"
         elif raw.FPDFPageObj_GetFillColor(obj, *colour_refs) and not colour[3].value:
             why = "fully transparent"
-        elif _clipped_away(obj, left, bottom, right, top):
+        elif _clipped_away(obj, *drawn):
             why = "clipped away"
         else:
             look = look or _PageLook(page)

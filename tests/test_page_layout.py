@@ -1,5 +1,7 @@
-"""The smallest type on a PDF's pages (LBL402): read without the whole layout, it must be the number the layout
-gives — the same runs (text objects with text other than white space), the same size as printed."""
+"""A PDF page as a reader sees it (labeling/extract/layout.py and the visibility check of extract/pdf.py): the
+smallest type (LBL402), read without the whole layout, is the number the layout gives — the same runs (text
+objects with text other than white space), the same size as printed; the contents of form XObjects are read;
+a page is read turned by its /Rotate and from the corner of its visible box, as a viewer shows it."""
 
 from __future__ import annotations
 
@@ -138,3 +140,33 @@ def test_a_rotated_page_is_read_as_shown(degrees, where):
     assert run.left - 1 <= x <= run.right + 1 and run.bottom - 1 <= y <= run.top + 1, (run, where)
     assert 0 <= run.left < run.right <= page.width and 0 <= run.bottom < run.top <= page.height
     assert run.size == pytest.approx(12)
+
+
+def test_a_page_whose_box_does_not_start_at_zero_is_read_from_its_corner():
+    """Margins and columns are measured on the page as shown: a media box [100 200 712 992] puts its corner at 0, 0."""
+    pdf = hand_made_pdf_with(hand_made_pdf(text(12, "Hello", x=172, y=900)), "/MediaBox [100 200 712 992]")
+    (page,) = read_layout(pdf)
+    ((run,),) = [line.runs for line in page.lines]
+    assert (page.width, page.height) == (612, 792)
+    assert run.left == pytest.approx(72, abs=1) and run.baseline == pytest.approx(700, abs=1)
+
+
+HIDDEN = "1 1 1 rg 150 280 300 40 re f 0 0 0 rg"  # a white box over the hidden words
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_hidden_words_are_found_on_a_rotated_page_and_seen_words_are_not(degrees):
+    from labeling.extract.pdf import read_pdf
+
+    stream = "\n".join([text(10, "Hidden words here", x=200, y=300), HIDDEN, text(10, "Seen words here", x=72, y=600)])
+    pdf = rotated(hand_made_pdf(stream), degrees)
+    _, unseen = read_pdf(pdf)
+    assert [words for _, words, _ in unseen] == ["Hidden words here"], unseen
+
+
+def test_invisible_words_inside_a_form_are_found():
+    from labeling.extract.pdf import read_pdf
+
+    form = "q BT 3 Tr /F1 10 Tf 100 100 Td (Secret words) Tj ET Q\n" + text(10, "Seen in the form", x=100, y=300)
+    _, unseen = read_pdf(hand_made_pdf(text(10, "Seen on the page") + "\n/Fm1 Do", form))
+    assert [(words, why) for _, words, why in unseen] == [("Secret words", "set invisible (text render mode 3)")]
