@@ -170,3 +170,57 @@ def test_invisible_words_inside_a_form_are_found():
     form = "q BT 3 Tr /F1 10 Tf 100 100 Td (Secret words) Tj ET Q\n" + text(10, "Seen in the form", x=100, y=300)
     _, unseen = read_pdf(hand_made_pdf(text(10, "Seen on the page") + "\n/Fm1 Do", form))
     assert [(words, why) for _, words, why in unseen] == [("Secret words", "set invisible (text render mode 3)")]
+
+
+def form_bomb(fan: int, depth: int) -> bytes:
+    """A page drawing form F1, which draws F2 `fan` times, …, down to F`depth`, which draws one word: fan ** (depth
+    - 1) words from a file of a few kilobytes."""
+    font = 5
+    forms = {level: 5 + level for level in range(1, depth + 1)}
+    objects = {
+        1: "<< /Type /Catalog /Pages 2 0 R >>",
+        2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        f" /Resources << /Font << /F1 {font} 0 R >> /XObject << /Fm1 {forms[1]} 0 R >> >> >>",
+        font: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+
+    def stream(dictionary: str, content: str) -> str:
+        return f"<< {dictionary} /Length {len(content)} >>\nstream\n{content}\nendstream"
+
+    objects[4] = stream("", text(9, "Body") + "\n/Fm1 Do")
+    for level, number in forms.items():
+        if level < depth:
+            content = " ".join(f"q 1 0 0 1 {i % 50} 0 cm /Fm{level + 1} Do Q" for i in range(fan))
+            resources = f"/XObject << /Fm{level + 1} {forms[level + 1]} 0 R >>"
+        else:
+            content, resources = text(7, "x", y=300), f"/Font << /F1 {font} 0 R >>"
+        objects[number] = stream(
+            f"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << {resources} >>", content
+        )
+    out = b"%PDF-1.4\n"
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n{objects[number]}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in sorted(objects))
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+@pytest.mark.slow
+def test_forms_drawn_within_forms_are_refused_before_pdfium_reads_their_text():
+    """11 ** 5 = 161,051 words drawn from a few kilobytes: PDFium's text page took minutes for such a page; it is
+    refused as unreadable (exit 2), by every reader."""
+    from labeling.extract import UnreadableArtifact
+    from labeling.extract.pdf import MAX_DRAWN, read_pdf
+
+    bomb = form_bomb(11, 6)
+    assert len(bomb) < 10_000
+    for read in (read_pdf, read_layout, smallest_size):
+        with pytest.raises(UnreadableArtifact, match=f"page 1 draws more than {MAX_DRAWN:,} objects"):
+            read(bomb)
+    small = form_bomb(4, 4)  # 64 words: read as any page
+    assert smallest_size(small) == pytest.approx(7) == layout_minimum(small)

@@ -302,7 +302,7 @@ def smallest_size(source: bytes | str | Path) -> float | None:
     """The smallest size of any run with text, as `read_layout` measures it (the same runs, the same size), but
     without reading the layout: every text object's size first, then the text of the smallest only, until one
     is not blank. A lint of a built insert needs this one number (~5 × faster than the whole layout)."""
-    from labeling.extract.pdf import open_pdf
+    from labeling.extract.pdf import check_drawn, open_pdf
 
     raw = pdfium.raw
     edges = [ctypes.c_float() for _ in range(4)]
@@ -314,6 +314,7 @@ def smallest_size(source: bytes | str | Path) -> float | None:
         for page_index in range(len(document)):
             page = document[page_index]
             try:
+                check_drawn(page, page_index + 1, source)
                 for order, (obj, outer) in enumerate(page_objects(page)):
                     if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(
                         obj, *edge_refs

@@ -27,12 +27,42 @@ def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
     return document
 
 
+MAX_DRAWN = 100_000  # objects one page draws, a form's contents counted each time it is drawn: a dense label
+# page draws a few thousand; forms drawn within forms (8 × 8 × … ) multiply them, and PDFium then takes minutes to
+# read the page's text
+
+
+def check_drawn(page: pdfium.PdfPage, number: int, source: bytes | str | Path) -> None:
+    """Refuse a page that draws more than MAX_DRAWN objects (only a page with forms can: a page's own objects
+    are read in one pass)."""
+    raw = pdfium.raw
+    kinds = (
+        raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i)) for i in range(raw.FPDFPage_CountObjects(page.raw))
+    )
+    if raw.FPDF_PAGEOBJ_FORM not in kinds:
+        return
+    from labeling.extract.layout import page_objects
+
+    for count, _ in enumerate(page_objects(page), start=1):
+        if count > MAX_DRAWN:
+            where = "" if isinstance(source, bytes) else f"{source}: "
+            raise UnreadableArtifact(
+                f"{where}page {number} draws more than {MAX_DRAWN:,} objects (forms drawn within forms); "
+                "a label page draws a few thousand"
+            )
+
+
 def each_page(source: bytes | str | Path) -> Iterator[tuple[int, pdfium.PdfPage, pdfium.PdfTextPage]]:
     """Each page (numbered from 1) with its text page, closed after use, and the document after the last."""
     document = open_pdf(source)
     try:
         for index in range(len(document)):
             page = document[index]
+            try:
+                check_drawn(page, index + 1, source)
+            except UnreadableArtifact:
+                page.close()
+                raise
             textpage = page.get_textpage()
             try:
                 yield index + 1, page, textpage
