@@ -12,6 +12,7 @@ goes unnoticed. Symbols (mg, mL, °C) are notation and live here; every word (da
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -1068,15 +1069,19 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
             continue
         start = match.start()
         number_at = match.start("low") if match["low"] else -1
-        if number_at >= 0 and quantity.high is None and not text[start:number_at].strip():
-            # The number may be the denominator of a fraction: "1/2 tablet" is half a tablet, never "2 tablet".
-            before = _OVER.search(text, 0, number_at)
-            fraction = _fraction(before, match["low"], quantity.unit) if before is not None else None
-            if fraction is _NO_QUANTITY:
-                continue
-            if isinstance(fraction, Decimal) and before is not None:
+        slashed = _SLASHED.search(text, 0, number_at) if number_at >= 0 and not text[start:number_at].strip() else None
+        if slashed is not None:
+            # The number follows "N/": the denominator of a fraction ("1/2 tablet" is half a tablet, never "2
+            # tablet"), or the second of two numbers over one unit ("5/325 mg"), read as before.
+            reading = _fraction(int(slashed["numerator"]), match["low"], quantity.unit)
+            if reading is not None:
+                before = _OVER.search(text, 0, number_at)
+                high = quantity.high
+                if reading is _NO_QUANTITY or before is None or (high is not None and not reading < high):
+                    continue  # a third of a tablet; "1/4-1/2 tablet"; "1/2-0.25 mL": no reading is safe
                 start = before.start()
-                quantity = quantity.replace(low=fraction, raw=text[start : match.end()].strip())
+                whole = int(before["whole"]) if before["whole"] else 0
+                quantity = quantity.replace(low=whole + reading, raw=text[start : match.end()].strip())
         found.append(FoundQuantity(quantity, start, match.end(), text[start : match.end()].strip()))
     for match in scan.count_pattern.finditer(text):
         if any(f.start <= match.start() < f.end for f in found):
@@ -1123,32 +1128,31 @@ def find_quantities(text: str, lang: Language | None = None) -> list[FoundQuanti
 
 # A whole number (optional) and a numerator with its slash, right before a number: "1/" of "1/2", "2 1/" of
 # "2 1/2".
-# A numerator and its slash right before a number, with a whole part before it if there is one: "1/" of
-# "1/2", "2 1/" of "2 1/2", "1-1/" of "1-1/2" (the US way of writing one and a half).
+# "N/" right before a number, and the same with the whole part of a mixed number placed: "1/" of "1/2", "2 1/"
+# of "2 1/2", "1-1/" of "1-1/2" (the US way of writing one and a half).
+_SLASHED = re.compile(r"(?<![\d.,])(?P<numerator>\d+)[ \u00a0]?/[ \u00a0]?$")
 _OVER = re.compile(
     r"(?:(?<![\d.,/])(?P<whole>\d+)(?:[ \u00a0]+|-)|(?<![\d.,/-]))(?P<numerator>\d+)[ \u00a0]?/[ \u00a0]?$"
 )
-_NO_QUANTITY = object()
-_HALVES = {2, 4, 8}  # a scored tablet breaks into halves and quarters; a dose is measured in eighths at most
+_NO_QUANTITY = Decimal(-1)  # a fraction no decimal writes exactly ("1/3 tablet"): no quantity is read
 
 
-def _fraction(before: re.Match[str], denominator: str, unit: str) -> Decimal | object | None:
-    """The value of "1/2 tablet", "3/4 tablet", "1 1/2 tablets", "1/2 hour": a proper fraction in halves,
-    quarters or eighths (of an hour, a half only). `_NO_QUANTITY` for another proper fraction of a tablet, a
-    vial, …, which reads as no number of them ("1/3 tablet"). None for anything else, which is read as before:
-    two numbers over one unit ("5/325 mg", two strengths in one; "6/8 hours"), the second with the unit."""
-    if not denominator.isdigit():
+def _fraction(numerator: int, denominator: str, unit: str) -> Decimal | None:
+    """The value of a fraction written "numerator/denominator unit", when it is one: proper, in lowest terms
+    (a fraction is written reduced; "6/8 hours" and "5/10 mg" are two numbers), the denominator at most 100
+    ("1/2 tablet", "5/8 mL", "1/10 mL", "1/4 hour", "1/2%"). `_NO_QUANTITY` when no decimal writes it ("1/3
+    tablet"). None for anything else, read as before: two numbers over one unit, the second with the unit
+    ("5/325 mg", two strengths in one; "every 6/8 hours")."""
+    if not denominator.isdigit() or unit in ("time", "INR"):
         return None
-    numerator, below = int(before["numerator"]), int(denominator)
-    if not 0 < numerator < below:
+    below = int(denominator)
+    if not 0 < numerator < below <= 100 or math.gcd(numerator, below) != 1:
         return None
-    kind = UNITS.get(unit)
-    measured = below in _HALVES and kind in ("presentation", "mass", "volume", "amount")
-    half_an_hour = (numerator, below) == (1, 2) and kind == "time" and unit != "time"
-    if measured or half_an_hour:
-        whole = int(before["whole"]) if before["whole"] else 0
-        return whole + Decimal(numerator) / Decimal(below)
-    return _NO_QUANTITY if kind == "presentation" else None
+    rest = below
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    return Decimal(numerator) / Decimal(below) if rest == 1 else _NO_QUANTITY
 
 
 def _in_a_name(text: str, match: re.Match[str]) -> bool:

@@ -259,20 +259,33 @@ def test_reading_back(text, expected):
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        # a fraction in halves, quarters or eighths is its value, with its whole part: never the denominator
+        # a proper fraction in lowest terms that a decimal writes exactly is its value, with its whole part
         ("Take 1/2 tablet daily", [("1/2 tablet daily", "0.5")]),
         ("take 1 / 2 tablet", [("1 / 2 tablet", "0.5")]),
         ("give 2 1/2 tablets", [("2 1/2 tablets", "2.5")]),
         ("Take 1-1/2 tablets", [("1-1/2 tablets", "1.5")]),
         ("take 3/4 tablet.", [("3/4 tablet", "0.75")]),
         ("1/2 mL", [("1/2 mL", "0.5")]),
-        ("every 1/2 hour", [("1/2 hour", "0.5")]),
-        # another proper fraction of a tablet is no number of tablets
+        ("Give 1/10 mL per dose.", [("1/10 mL", "0.1")]),
+        ("5/8 mL", [("5/8 mL", "0.625")]),
+        ("every 1/4 hour", [("1/4 hour", "0.25")]),
+        ("within 1 1/4 hours", [("1 1/4 hours", "1.25")]),
+        ("Hydrocortisone 1/2%", [("1/2%", "0.5")]),
+        ("12.5 mg (1/2 tablet)", [("12.5 mg", "12.5"), ("1/2 tablet", "0.5")]),
+        # a range that starts with one
+        ("Take 1/2 to 1 tablet daily.", [("1/2 to 1 tablet daily", "0.5")]),
+        ("1/2-1 tablet", [("1/2-1 tablet", "0.5")]),
+        # a fraction no decimal writes, or one no reading places, is no quantity: never its denominator
         ("take 1/3 tablet", []),
-        # two numbers over one unit are read as before: the second, with the unit (two strengths in one, a
-        # choice of intervals); lint asks for the number to be typed, verify compares it
+        ("Draw up 1/3 mL.", []),
+        ("Take 1/4-1/2 tablet daily.", []),
+        # two numbers over one unit (not a fraction in lowest terms, or improper) are read as before: the
+        # second, with the unit (two strengths in one, a choice of intervals); lint asks for it to be typed
         ("the 10/20 mg tablet", [("20 mg", "20")]),
+        ("5/10 mg", [("10 mg", "10")]),
+        ("5/325 mg", [("325 mg", "325")]),
         ("Take 500/850 mg", [("850 mg", "850")]),
+        ("160/12.5 mg", [("12.5 mg", "12.5")]),
         ("every 6/8 hours", [("8 hours", "8")]),
         ("dose 0.5/2 mL", [("2 mL", "2")]),
         # a slash after a unit is still a rate or an amount per volume; a date before a dose is no fraction
