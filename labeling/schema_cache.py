@@ -77,7 +77,7 @@ def complete(model: Any) -> None:
     if path is not None and _load(model, path):
         status = "loaded"
         return
-    model.model_rebuild()
+    model.model_rebuild(force=True)  # force: a load that failed half-way may have marked the model complete
     status = "built"
     if path is not None and _store(model, path):
         status = "written"
@@ -160,7 +160,9 @@ def _install(model: Any, schema: dict[str, Any]) -> None:
         ),
     )
     model.__pydantic_complete__ = True
-    model.__pydantic_on_complete__()
+    on_complete = getattr(model, "__pydantic_on_complete__", None)  # pydantic 2.12 and later
+    if on_complete is not None:
+        on_complete()
 
 
 def _store(model: Any, path: Path) -> bool:

@@ -212,3 +212,32 @@ def test_a_cache_that_names_no_sources_is_never_trusted(tmp_path: Path) -> None:
     path.write_bytes(pickle.dumps({**entry, "sources": {}, "schema": {"type": "any"}}))
     run = probe(str(tmp_path), CONTENT[0])
     assert run["status"] == "written" and run["results"] == probe("off", CONTENT[0])["results"]
+
+
+def _with_patched_pydantic(cache: Path, patch: str) -> str:
+    script = (
+        "import pydantic\n"
+        f"{patch}\n"
+        "from labeling import load, schema_cache\n"
+        f"label = load.load_label({str(CONTENT[0])!r})\n"
+        "assert label.product.id\n"
+        "print(schema_cache.status)\n"
+    )
+    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_pydantic_without_the_completion_hook_still_loads_the_cache(tmp_path: Path) -> None:
+    """pydantic before 2.12 has no `__pydantic_on_complete__`: the cache is used all the same."""
+    probe(str(tmp_path), CONTENT[0])
+    assert _with_patched_pydantic(tmp_path, "del pydantic.BaseModel.__pydantic_on_complete__") == "loaded"
+
+
+def test_a_load_that_fails_half_way_builds_the_schema(tmp_path: Path) -> None:
+    """A load that fails after marking the model complete (pydantic's private names moved) ends with the schema
+    pydantic builds, and a label validates."""
+    probe(str(tmp_path), CONTENT[0])
+    patch = "def refuse(cls): raise AttributeError('moved')\npydantic.BaseModel.__pydantic_on_complete__ = classmethod(refuse)"
+    assert _with_patched_pydantic(tmp_path, patch) in ("built", "written")
