@@ -224,3 +224,28 @@ def test_forms_drawn_within_forms_are_refused_before_pdfium_reads_their_text():
             read(bomb)
     small = form_bomb(4, 4)  # 64 words: read as any page
     assert smallest_size(small) == pytest.approx(7) == layout_minimum(small)
+
+
+def test_forms_nested_deeper_than_the_readers_go_are_refused():
+    """PDFium reads forms at any depth; a reader that stopped at 16 would miss what is below (hidden words
+    among them), so such a page is refused instead."""
+    from labeling.extract import UnreadableArtifact
+    from labeling.extract.pdf import read_pdf
+
+    deep = form_bomb(1, 18)
+    for read in (read_pdf, read_layout, smallest_size):
+        with pytest.raises(UnreadableArtifact, match="forms nested more than 16 deep"):
+            read(deep)
+    assert smallest_size(form_bomb(1, 12)) == pytest.approx(7)
+
+
+def test_text_outside_the_crop_box_is_not_on_the_page():
+    """A printer's slug outside the trim (the crop box) is not seen: not a line of the layout, not the smallest
+    type."""
+    pdf = hand_made_pdf_with(
+        hand_made_pdf(text(9, "Body text", x=100, y=400) + "\n" + text(4, "slug: file.indd", x=10, y=20)),
+        "/MediaBox [0 0 612 792] /CropBox [36 36 576 756]",
+    )
+    assert smallest_size(pdf) == pytest.approx(9) == layout_minimum(pdf)
+    (page,) = read_layout(pdf)
+    assert [run.text for line in page.lines for run in line.runs] == ["Body text"]

@@ -182,6 +182,7 @@ def _read(source: bytes | str) -> list[Page]:
     for number, page, textpage in each_page(source):
         width, height = page.get_size()
         runs, bars = _objects(page, textpage, number)
+        runs = [run for run in runs if _on_the_page(run.left, run.bottom, run.right, run.top, width, height)]
         pages.append(Page(number, width, height, _lines(runs, number), bars))
     return pages
 
@@ -211,7 +212,16 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) ->
 
 
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
-_FORM_DEPTH = 16  # forms inside forms: deeper is a hostile file, and is not read
+_FORM_DEPTH = 16  # forms inside forms: deeper is a hostile file, and is refused
+
+
+class FormsTooDeep(ValueError):
+    """Forms nested deeper than _FORM_DEPTH: PDFium reads them, so no reader may skip them; the page is refused."""
+
+
+def _on_the_page(left: float, bottom: float, right: float, top: float, width: float, height: float) -> bool:
+    """Some of the box is on the page as shown (a printer's slug outside the crop box is not)."""
+    return right > 0 and left < width and top > 0 and bottom < height
 
 
 def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
@@ -233,6 +243,8 @@ def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
                 yield obj, combined
             elif depth < _FORM_DEPTH:
                 yield from inside(obj, combined, depth + 1)
+            else:
+                raise FormsTooDeep(f"forms nested more than {_FORM_DEPTH} deep")
 
     for index in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, index)
@@ -315,9 +327,16 @@ def smallest_size(source: bytes | str | Path) -> float | None:
             page = document[page_index]
             try:
                 check_drawn(page, page_index + 1, source)
+                width, height = page.get_size()
                 for order, (obj, outer) in enumerate(page_objects(page)):
-                    if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(
-                        obj, *edge_refs
+                    if (
+                        raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT
+                        and raw.FPDFPageObj_GetBounds(obj, *edge_refs)
+                        and _on_the_page(
+                            *on_page((edges[0].value, edges[1].value, edges[2].value, edges[3].value), outer),
+                            width,
+                            height,
+                        )
                     ):
                         sized.append((_size(obj, matrix, outer), page_index, order))
             finally:

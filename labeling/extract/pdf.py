@@ -27,9 +27,9 @@ def open_pdf(source: bytes | str | Path) -> pdfium.PdfDocument:
     return document
 
 
-MAX_DRAWN = 100_000  # objects one page draws, a form's contents counted each time it is drawn: a dense label
-# page draws a few thousand; forms drawn within forms (8 × 8 × … ) multiply them, and PDFium then takes minutes to
-# read the page's text
+MAX_DRAWN = 25_000  # objects a page with forms draws, a form's contents counted each time it is drawn: a dense
+# label page draws a few thousand; forms drawn within forms (8 × 8 × … ) multiply them, and PDFium takes seconds
+# to read the text of 30,000 (minutes for 260,000)
 
 
 def check_drawn(page: pdfium.PdfPage, number: int, source: bytes | str | Path) -> None:
@@ -41,15 +41,18 @@ def check_drawn(page: pdfium.PdfPage, number: int, source: bytes | str | Path) -
     )
     if raw.FPDF_PAGEOBJ_FORM not in kinds:
         return
-    from labeling.extract.layout import page_objects
+    from labeling.extract.layout import FormsTooDeep, page_objects
 
-    for count, _ in enumerate(page_objects(page), start=1):
-        if count > MAX_DRAWN:
-            where = "" if isinstance(source, bytes) else f"{source}: "
-            raise UnreadableArtifact(
-                f"{where}page {number} draws more than {MAX_DRAWN:,} objects (forms drawn within forms); "
-                "a label page draws a few thousand"
-            )
+    where = "" if isinstance(source, bytes) else f"{source}: "
+    try:
+        for count, _ in enumerate(page_objects(page), start=1):
+            if count > MAX_DRAWN:
+                raise UnreadableArtifact(
+                    f"{where}page {number} draws more than {MAX_DRAWN:,} objects (forms drawn within forms); "
+                    "a label page draws a few thousand"
+                )
+    except FormsTooDeep as error:
+        raise UnreadableArtifact(f"{where}page {number}: {error}; a label page nests a few at most") from None
 
 
 def each_page(source: bytes | str | Path) -> Iterator[tuple[int, pdfium.PdfPage, pdfium.PdfTextPage]]:
