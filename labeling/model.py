@@ -16,7 +16,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -69,6 +69,8 @@ def _not_reserved(value: str) -> str:
 
 
 FolderId = Annotated[Id, AfterValidator(_not_reserved)]
+
+T = TypeVar("T")
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -1111,19 +1113,27 @@ def walk(
     return _walk(node, path, skip)
 
 
-# Every value under a label with its path, walked once per label object (checks walk a label many times; labels
-# are frozen, and a copy is another object): kept here rather than on the label, so that labels still compare
-# by their content, and dropped with the label. The label itself is left out (no reference keeps it alive).
-_WALKED: dict[int, tuple[tuple[FactPath, Any], ...]] = {}
+def once_per_label(compute: Callable[[Label], T]) -> Callable[[Label], T]:
+    """``compute(label)`` done once per label object and kept beside it, not on it (labels compare by their
+    content), until the label is dropped. Labels are frozen, and a copy is another object, with its own."""
+    found: dict[int, T] = {}
+
+    def memoised(label: Label) -> T:
+        key = id(label)
+        if key not in found:
+            found[key] = compute(label)
+            weakref.finalize(label, found.pop, key, None)
+        return found[key]
+
+    memoised.cache = found  # type: ignore[attr-defined]
+    return memoised
 
 
+@once_per_label
 def _walked(label: Label) -> tuple[tuple[FactPath, Any], ...]:
-    key = id(label)
-    found = _WALKED.get(key)
-    if found is None:
-        found = _WALKED[key] = tuple(itertools.islice(_walk(label, ROOT, None), 1, None))
-        weakref.finalize(label, _WALKED.pop, key, None)
-    return found
+    """Every value under a label with its path (checks walk a label many times); the label itself left out, so
+    that nothing kept here keeps it alive."""
+    return tuple(itertools.islice(_walk(label, ROOT, None), 1, None))
 
 
 def _walk(node: Any, path: FactPath, skip: Callable[[Any, Any, Any], bool] | None) -> Iterator[tuple[FactPath, Any]]:

@@ -15,13 +15,12 @@ Rules that hold everywhere:
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, get_args
 
 from labeling.documents import DOCUMENT_KINDS, PATIENT
-from labeling.model import NarrativeSection
+from labeling.model import NarrativeSection, once_per_label
 
 if TYPE_CHECKING:
     from labeling.model import (
@@ -452,19 +451,11 @@ def skip_unprinted(label: Label) -> Callable[[Any, Any, Any], bool]:
     return skip
 
 
-_HIDDEN: dict[int, frozenset[int]] = {}
-
-
+@once_per_label
 def hidden_facts(label: Label) -> frozenset[int]:
     """Object ids of every fact that reaches no document (non-approved uses and what only they use, notes).
-    Found once per label: labels are frozen, and verify, lint and the sheet all ask (the entry goes with the
-    label)."""
-    key = id(label)
-    found = _HIDDEN.get(key)
-    if found is None:
-        found = _HIDDEN[key] = frozenset(_hidden_facts(label))
-        weakref.finalize(label, _HIDDEN.pop, key, None)
-    return found
+    Found once per label: verify, lint and the sheet all ask."""
+    return frozenset(_hidden_facts(label))
 
 
 def _hidden_facts(label: Label) -> set[int]:

@@ -57,14 +57,21 @@ def cache_file_name(folder: Path, name: str = "Label") -> Path:
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
-def is_current(path: Path) -> bool:
-    """The file is there, readable, and written from the labeling sources as they are now."""
+def is_current(path: Path, model: str = "labeling.model.Label") -> bool:
+    """The file is there, readable, and written for `model` from the labeling sources as they are now."""
+    return _current_entry(path, model) is not None
+
+
+def _current_entry(path: Path, model: str) -> dict[str, Any] | None:
+    # Any failure (a missing, truncated or foreign file, a class renamed since) means "not current".
     try:
         with path.open("rb") as handle:
             entry = pickle.load(handle)
-        return isinstance(entry, dict) and _current(entry["sources"])
+        if isinstance(entry, dict) and entry.get("model") == model and _current(entry["sources"]):
+            return entry
     except Exception:
-        return False
+        pass
+    return None
 
 
 def complete(model: Any) -> None:
@@ -116,14 +123,12 @@ def _current(stamps: Any) -> bool:
 
 
 def _load(model: Any, path: Path) -> bool:
-    # Any failure (a missing, truncated or foreign file, a class renamed since) means "build it".
+    entry = _current_entry(path, _qualified(model))
+    if entry is None:
+        return False
     try:
-        with path.open("rb") as handle:
-            entry = pickle.load(handle)
-        if not (isinstance(entry, dict) and entry.get("model") == _qualified(model) and _current(entry["sources"])):
-            return False
         _install(model, entry["schema"])
-    except Exception:
+    except Exception:  # pydantic's private names moved: build it
         return False
     return True
 

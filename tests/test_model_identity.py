@@ -34,8 +34,8 @@ def test_a_copy_walks_itself():
 def test_the_walk_memo_goes_with_the_label():
     label = load_label(SAMPLE)
     list(walk(label))
-    assert id(label) in model._WALKED
+    assert id(label) in model._walked.cache
     key = id(label)
     del label
     gc.collect()
-    assert key not in model._WALKED
+    assert key not in model._walked.cache

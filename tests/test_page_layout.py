@@ -14,29 +14,38 @@ from labeling.extract.layout import read_layout, smallest_size
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def hand_made_pdf(stream: str, form: str = "") -> bytes:
-    """One Letter page drawing `stream` with Helvetica as /F1 (cross-reference offsets computed); `form`, if
-    given, is the content of a form XObject /Fm1 the stream may draw with `/Fm1 Do`."""
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
-        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
-        f" /Length {len(form.encode('latin-1'))} >>\nstream\n{form}\nendstream",
-    ]
+def pdf_file(objects: dict[int, str]) -> bytes:
+    """A PDF of these numbered objects (1 the catalog), with its cross-reference offsets computed."""
     out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n{objects[number]}\nendobj\n".encode("latin-1")
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in sorted(objects))
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def stream(dictionary: str, content: str) -> str:
+    return f"<< {dictionary} /Length {len(content.encode('latin-1'))} >>\nstream\n{content}\nendstream"
+
+
+def hand_made_pdf(content: str, form: str = "") -> bytes:
+    """One Letter page drawing `content` with Helvetica as /F1; `form`, if given, is the content of a form XObject
+    /Fm1 the page may draw with `/Fm1 Do`."""
+    return pdf_file(
+        {
+            1: "<< /Type /Catalog /Pages 2 0 R >>",
+            2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            " /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
+            4: stream("", content),
+            5: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            6: stream("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>", form),
+        }
+    )
 
 
 def text(size: float, words: str, x: float = 72, y: float = 700, scale: float = 1.0) -> str:
@@ -184,10 +193,6 @@ def form_bomb(fan: int, depth: int) -> bytes:
         f" /Resources << /Font << /F1 {font} 0 R >> /XObject << /Fm1 {forms[1]} 0 R >> >> >>",
         font: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     }
-
-    def stream(dictionary: str, content: str) -> str:
-        return f"<< {dictionary} /Length {len(content)} >>\nstream\n{content}\nendstream"
-
     objects[4] = stream("", text(9, "Body") + "\n/Fm1 Do")
     for level, number in forms.items():
         if level < depth:
@@ -198,16 +203,7 @@ def form_bomb(fan: int, depth: int) -> bytes:
         objects[number] = stream(
             f"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << {resources} >>", content
         )
-    out = b"%PDF-1.4\n"
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += f"{number} 0 obj\n{objects[number]}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in sorted(objects))
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_file(objects)
 
 
 @pytest.mark.slow

@@ -145,6 +145,28 @@ def test_doctor_says_where_the_cache_is_and_whether_it_is_current(tmp_path: Path
     assert "off" in doctor("off")
 
 
+def load_status(cache: Path, *, labeling_from: Path | None = None, before: str = "") -> str:
+    """The cache's status after a fresh process loads a label: with `labeling` imported from `labeling_from` (a
+    copy, a zip archive) instead of this checkout, and `before` run first (pydantic patched)."""
+    script = "import sys\n"
+    if labeling_from is not None:
+        script += (
+            "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
+            f"sys.path.insert(0, {str(labeling_from)!r})\n"
+        )
+    script += (
+        f"{before}\n"
+        "from labeling import load, schema_cache\n"
+        f"assert schema_cache.__file__.startswith({str(labeling_from or ROOT)!r}), schema_cache.__file__\n"
+        f"assert load.load_label({str(CONTENT[0])!r}).product.id\n"
+        "print(schema_cache.status)\n"
+    )
+    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=cache.parent)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_two_installations_never_share_a_schema(tmp_path: Path) -> None:
     """Two virtual environments (another version of labeling, same Python and pydantic) each keep their own."""
     import shutil
@@ -153,19 +175,8 @@ def test_two_installations_never_share_a_schema(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "labeling", other / "labeling", ignore=shutil.ignore_patterns("__pycache__"))
     cache = tmp_path / "cache"
     probe(str(cache), CONTENT[0])
-    script = (
-        "import sys\n"
-        "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
-        f"sys.path.insert(0, {str(other)!r})\n"
-        "from labeling import load, schema_cache\n"
-        f"assert schema_cache.__file__.startswith({str(other)!r}), schema_cache.__file__\n"
-        f"load.load_label({str(CONTENT[0])!r})\n"
-        "print(schema_cache.status)\n"
-    )
-    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "written"  # not "loaded": the first installation's schema is not its own
+    # not "loaded": the first installation's schema is not its own
+    assert load_status(cache, labeling_from=other) == "written"
     assert len(list(cache.glob("label-schema-*.pickle"))) == 2
 
 
@@ -187,21 +198,9 @@ def test_a_tool_run_from_a_zip_archive_caches_nothing(tmp_path: Path) -> None:
         for source in (ROOT / "labeling").rglob("*"):
             if source.is_file() and "__pycache__" not in source.parts:
                 bundle.write(source, source.relative_to(ROOT))
-    script = (
-        "import sys\n"
-        "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
-        f"sys.path.insert(0, {str(archive)!r})\n"
-        "from labeling import load, schema_cache\n"
-        "assert '.zip' in schema_cache.__file__, schema_cache.__file__\n"
-        f"load.load_label({str(CONTENT[0])!r})\n"
-        "print(schema_cache.status)\n"
-    )
     cache = tmp_path / "cache"
-    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.strip() == "built"
+        assert load_status(cache, labeling_from=archive) == "built"
     assert not list(cache.glob("*.pickle"))
 
 
@@ -214,30 +213,19 @@ def test_a_cache_that_names_no_sources_is_never_trusted(tmp_path: Path) -> None:
     assert run["status"] == "written" and run["results"] == probe("off", CONTENT[0])["results"]
 
 
-def _with_patched_pydantic(cache: Path, patch: str) -> str:
-    script = (
-        "import pydantic\n"
-        f"{patch}\n"
-        "from labeling import load, schema_cache\n"
-        f"label = load.load_label({str(CONTENT[0])!r})\n"
-        "assert label.product.id\n"
-        "print(schema_cache.status)\n"
-    )
-    env = {**os.environ, "LABELING_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 def test_pydantic_without_the_completion_hook_still_loads_the_cache(tmp_path: Path) -> None:
     """pydantic before 2.12 has no `__pydantic_on_complete__`: the cache is used all the same."""
     probe(str(tmp_path), CONTENT[0])
-    assert _with_patched_pydantic(tmp_path, "del pydantic.BaseModel.__pydantic_on_complete__") == "loaded"
+    assert load_status(tmp_path, before="import pydantic; del pydantic.BaseModel.__pydantic_on_complete__") == "loaded"
 
 
 def test_a_load_that_fails_half_way_builds_the_schema(tmp_path: Path) -> None:
     """A load that fails after marking the model complete (pydantic's private names moved) ends with the schema
     pydantic builds, and a label validates."""
     probe(str(tmp_path), CONTENT[0])
-    patch = "def refuse(cls): raise AttributeError('moved')\npydantic.BaseModel.__pydantic_on_complete__ = classmethod(refuse)"
-    assert _with_patched_pydantic(tmp_path, patch) in ("built", "written")
+    patch = (
+        "import pydantic\n"
+        "def refuse(cls): raise AttributeError('moved')\n"
+        "pydantic.BaseModel.__pydantic_on_complete__ = classmethod(refuse)"
+    )
+    assert load_status(tmp_path, before=patch) in ("built", "written")
